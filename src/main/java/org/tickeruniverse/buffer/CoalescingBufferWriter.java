@@ -1,0 +1,82 @@
+package org.tickeruniverse.buffer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Group commit for bucket writes: while {@code maxInFlight} scripts are already on their way to
+ * Redis, new requests queue up; as soon as one returns, everything queued goes out as a single
+ * script. Under load that turns N requests into a handful of round trips; when idle a request
+ * goes out at once. A caller's future completes only after the script that carried its own
+ * tickers succeeded.
+ *
+ * <p>Not thread-safe by design: it lives on its verticle's event loop, which calls it and (the
+ * Redis client completes futures on the caller's context) completes its writes.
+ */
+final class CoalescingBufferWriter {
+
+  /** Cap on members per script, keeping one script's run on the Redis thread short. */
+  static final int MAX_MEMBERS_PER_WRITE = 10_000;
+
+  interface Write {
+    Future<Void> add(String key, java.util.Collection<String> members);
+  }
+
+  private record Pending(List<String> tickers, Promise<Void> done) {
+  }
+
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Supplier<String> currentKey;
+  private final Write write;
+  private final int maxInFlight;
+  private final java.util.function.IntConsumer onWrite;
+  private int inFlight;
+
+  CoalescingBufferWriter(Supplier<String> currentKey, Write write, int maxInFlight,
+                         java.util.function.IntConsumer onWrite) {
+    this.currentKey = currentKey;
+    this.write = write;
+    this.maxInFlight = maxInFlight;
+    this.onWrite = onWrite;
+  }
+
+  Future<Void> add(List<String> tickers) {
+    Promise<Void> done = Promise.promise();
+    queue.add(new Pending(tickers, done));
+    drain();
+    return done.future();
+  }
+
+  private void drain() {
+    while (inFlight < maxInFlight && !queue.isEmpty()) {
+      List<Pending> group = new ArrayList<>();
+      LinkedHashSet<String> members = new LinkedHashSet<>();
+      while (!queue.isEmpty()
+          && (group.isEmpty() || members.size() + queue.peek().tickers().size() <= MAX_MEMBERS_PER_WRITE)) {
+        Pending p = queue.poll();
+        group.add(p);
+        members.addAll(p.tickers());
+      }
+      inFlight++;
+      onWrite.accept(members.size());
+      // The key is taken when the write leaves, not when the request arrived: at most a few
+      // milliseconds apart, and the later bucket is always the safe side of a boundary.
+      write.add(currentKey.get(), members).onComplete(ar -> {
+        inFlight--;
+        for (Pending p : group) {
+          if (ar.succeeded()) {
+            p.done().complete();
+          } else {
+            p.done().fail(ar.cause());
+          }
+        }
+        drain();
+      });
+    }
+  }
+}

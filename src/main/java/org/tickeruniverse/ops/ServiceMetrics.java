@@ -1,0 +1,92 @@
+package org.tickeruniverse.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service's own meters. Privacy (SPEC §6): no meter has a label that could carry a ticker or
+ * a caller; they count, nothing more.
+ *
+ * <p>Meters go to the registry Vert.x was built with (the Prometheus one behind {@code /metrics})
+ * or, when metrics are off (some tests), to a private registry, so code never checks.
+ */
+public final class ServiceMetrics {
+
+  private final MeterRegistry registry;
+  private final AtomicLong oldestUnflushedAgeSeconds = new AtomicLong();
+  private final AtomicLong universeSize = new AtomicLong();
+
+  private ServiceMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    registry.gauge("tu_flush_oldest_unflushed_bucket_age_seconds", oldestUnflushedAgeSeconds);
+    registry.gauge("tu_universe_tickers", universeSize);
+  }
+
+  private static final Object LOCK = new Object();
+  private static volatile ServiceMetrics shared;
+
+  /** The meters of this JVM, bound to the Vert.x backend registry when there is one. */
+  public static ServiceMetrics get() {
+    ServiceMetrics m = shared;
+    if (m == null) {
+      synchronized (LOCK) {
+        m = shared;
+        if (m == null) {
+          MeterRegistry backend = BackendRegistries.getDefaultNow();
+          m = new ServiceMetrics(backend != null ? backend : new SimpleMeterRegistry());
+          shared = m;
+        }
+      }
+    }
+    return m;
+  }
+
+  /** Forgets the shared instance; for tests that build Vert.x several times in one JVM. */
+  public static void reset() {
+    synchronized (LOCK) {
+      shared = null;
+    }
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void buffered(int tickers) {
+    registry.counter("tu_buffer_requests_total").increment();
+    registry.counter("tu_buffer_tickers_total").increment(tickers);
+  }
+
+  public void bufferWrite(int members) {
+    registry.counter("tu_buffer_redis_writes_total").increment();
+    registry.summary("tu_buffer_redis_write_members").record(members);
+  }
+
+  public void flushRun(String outcome, long buckets, long read, long inserted, long bumped, Duration took) {
+    registry.counter("tu_flush_runs_total", "outcome", outcome).increment();
+    registry.counter("tu_flush_buckets_total").increment(buckets);
+    registry.counter("tu_flush_tickers_read_total").increment(read);
+    registry.counter("tu_flush_rows_inserted_total").increment(inserted);
+    registry.counter("tu_flush_rows_bumped_total").increment(bumped);
+    Timer.builder("tu_flush_duration").register(registry).record(took);
+  }
+
+  public void oldestUnflushedBucketAge(long seconds) {
+    oldestUnflushedAgeSeconds.set(Math.max(0, seconds));
+  }
+
+  public void evicted(long rows, Duration took, String outcome) {
+    registry.counter("tu_evict_runs_total", "outcome", outcome).increment();
+    Counter.builder("tu_evict_rows_deleted_total").register(registry).increment(rows);
+    Timer.builder("tu_evict_duration").register(registry).record(took);
+  }
+
+  public void universeSize(long size) {
+    universeSize.set(size);
+  }
+}
