@@ -27,30 +27,28 @@ public final class ServiceMetrics {
     registry.gauge("tu_universe_tickers", universeSize);
   }
 
-  private static final Object LOCK = new Object();
-  private static volatile ServiceMetrics shared;
+  private static final ServiceMetrics DETACHED = new ServiceMetrics(new SimpleMeterRegistry());
+  private static volatile ServiceMetrics current = DETACHED;
 
-  /** The meters of this JVM, bound to the Vert.x backend registry when there is one. */
+  /**
+   * The meters bound to the current Vert.x backend registry (looked up each time, so a JVM that
+   * builds Vert.x more than once — tests — always reports to the live one).
+   */
   public static ServiceMetrics get() {
-    ServiceMetrics m = shared;
-    if (m == null) {
-      synchronized (LOCK) {
-        m = shared;
-        if (m == null) {
-          MeterRegistry backend = BackendRegistries.getDefaultNow();
-          m = new ServiceMetrics(backend != null ? backend : new SimpleMeterRegistry());
-          shared = m;
+    MeterRegistry backend = BackendRegistries.getDefaultNow();
+    if (backend == null) {
+      return DETACHED;
+    }
+    ServiceMetrics m = current;
+    if (m.registry != backend) {
+      synchronized (ServiceMetrics.class) {
+        if (current.registry != backend) {
+          current = new ServiceMetrics(backend);
         }
+        m = current;
       }
     }
     return m;
-  }
-
-  /** Forgets the shared instance; for tests that build Vert.x several times in one JVM. */
-  public static void reset() {
-    synchronized (LOCK) {
-      shared = null;
-    }
   }
 
   public MeterRegistry registry() {

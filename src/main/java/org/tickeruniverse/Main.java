@@ -1,0 +1,107 @@
+package org.tickeruniverse;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tickeruniverse.cluster.HazelcastClusterConfig;
+import org.tickeruniverse.config.ConfigException;
+import org.tickeruniverse.config.ConfigLoader;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.store.Migrations;
+
+/**
+ * The process: read and validate the configuration, migrate the schema, build Vert.x (clustered
+ * or not), deploy this node's verticles, and on SIGTERM drain and close in order.
+ *
+ * <p>A plain {@code main} rather than the tech-preview {@code VertxApplication}: configuration
+ * decides how Vert.x is built, and a bad setting must end in one line and an exit code.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** Exit status for a configuration error (EX_CONFIG in sysexits.h). */
+  static final int EXIT_CONFIG = 78;
+  /** Exit status when a store or Vert.x could not be started. */
+  static final int EXIT_START_FAILED = 1;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    ServiceConfig config;
+    try {
+      config = ConfigLoader.load(Arrays.asList(args), System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("ticker-universe: configuration error: " + e.getMessage());
+      System.exit(EXIT_CONFIG);
+      return;
+    }
+    long started = System.nanoTime();
+    Vertx vertx;
+    Node node;
+    try {
+      if (Node.needsMysql(config)) {
+        var result = Migrations.migrate(config.mysql());
+        LOG.info("schema at version {} ({} migration(s) applied)",
+            result.targetSchemaVersion != null ? result.targetSchemaVersion : "current", result.migrationsExecuted);
+      }
+      vertx = buildVertx(config).await(2, TimeUnit.MINUTES);
+      node = new Node(vertx, config);
+      node.deploy().await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      System.err.println("ticker-universe: could not start: " + oneLine(e));
+      LOG.debug("start-up failure", e);
+      System.exit(EXIT_START_FAILED);
+      return;
+    }
+    LOG.info("ticker-universe started in {} ms: verticles {}, HTTP {}:{}{}",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.node().verticles(),
+        config.http().host(), config.http().port(), config.cluster().enabled() ? ", clustered" : "");
+    if (config.auth().disabled()) {
+      LOG.warn("authentication is DISABLED (TU_AUTH_DISABLED=true): listening on 127.0.0.1 only");
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down: draining HTTP, then closing verticles and stores");
+      try {
+        node.shutdown().await(config.node().shutdownSeconds() + 15L, TimeUnit.SECONDS);
+        LOG.info("stopped cleanly");
+      } catch (Exception e) {
+        LOG.warn("shutdown did not complete cleanly: {}", oneLine(e));
+      }
+      // A signal-initiated exit would report 143; an orderly stop is a success.
+      Runtime.getRuntime().halt(0);
+    }, "ticker-universe-shutdown"));
+  }
+
+  static Future<Vertx> buildVertx(ServiceConfig config) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    VertxBuilder builder = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory());
+    if (config.cluster().enabled()) {
+      return builder.withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster())).buildClustered();
+    }
+    return Future.succeededFuture(builder.build());
+  }
+
+  static String oneLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = String.valueOf(root.getMessage()).replace('\n', ' ');
+    return root == e ? msg : e.getMessage() == null ? msg : (e.getMessage().replace('\n', ' ') + " (" + msg + ")");
+  }
+}

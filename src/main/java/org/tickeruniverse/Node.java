@@ -1,0 +1,74 @@
+package org.tickeruniverse;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import io.vertx.core.Deployable;
+import org.tickeruniverse.buffer.BufferVerticle;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.evict.EvictVerticle;
+import org.tickeruniverse.flush.FlushVerticle;
+import org.tickeruniverse.http.HttpVerticle;
+import org.tickeruniverse.universe.UniverseVerticle;
+
+/**
+ * The verticles one node runs ({@code node.verticles}), deployed in dependency order — the
+ * event-bus consumers before the HTTP edge that calls them — and stopped in the reverse order, so
+ * a request accepted during shutdown still finds its consumer while HTTP drains.
+ */
+public final class Node {
+
+  private final Vertx vertx;
+  private final ServiceConfig config;
+  private final Clock clock;
+  private final List<String> deployments = new ArrayList<>();
+
+  public Node(Vertx vertx, ServiceConfig config) {
+    this(vertx, config, Clock.systemUTC());
+  }
+
+  public Node(Vertx vertx, ServiceConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Whether this node runs anything that writes or reads MySQL (and so migrates it). */
+  public static boolean needsMysql(ServiceConfig config) {
+    return config.node().runs("universe") || config.node().runs("flush") || config.node().runs("evict");
+  }
+
+  public Future<Void> deploy() {
+    Future<Void> chain = Future.succeededFuture();
+    chain = step(chain, "universe", () -> new UniverseVerticle(clock), 1);
+    chain = step(chain, "buffer", () -> new BufferVerticle(clock), 1);
+    chain = step(chain, "flush", () -> new FlushVerticle(clock), 1);
+    chain = step(chain, "evict", () -> new EvictVerticle(clock), 1);
+    chain = step(chain, "http", () -> new HttpVerticle(clock), config.http().instances());
+    return chain;
+  }
+
+  private Future<Void> step(Future<Void> chain, String name, Supplier<Deployable> verticle, int instances) {
+    if (!config.node().runs(name)) {
+      return chain;
+    }
+    DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);
+    return chain.compose(v -> vertx.deployVerticle(verticle, options))
+        .onSuccess(id -> deployments.add(id))
+        .mapEmpty();
+  }
+
+  /** Undeploys in reverse order (HTTP first: it drains in-flight requests), then closes Vert.x. */
+  public Future<Void> shutdown() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return chain.eventually(vertx::close);
+  }
+}

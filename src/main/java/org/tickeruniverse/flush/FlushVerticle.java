@@ -1,0 +1,117 @@
+package org.tickeruniverse.flush;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tickeruniverse.bucket.Buckets;
+import org.tickeruniverse.bus.Addresses;
+import org.tickeruniverse.bus.FlushCounts;
+import org.tickeruniverse.bus.Replies;
+import org.tickeruniverse.cluster.LeasedJob;
+import org.tickeruniverse.cluster.RedisLease;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.store.BucketStore;
+import org.tickeruniverse.store.Stores;
+import org.tickeruniverse.store.UniverseRepository;
+
+/**
+ * Moves closed buckets into MySQL: on a timer re-armed to every bucket boundary + grace (wall
+ * clock, so every node fires at the same moments), once at start-up to catch up, and on request
+ * at {@link Addresses#FLUSH}. Publishes {@link Addresses#EVENT_FLUSHED} with counts after every
+ * run that flushed a bucket.
+ */
+public final class FlushVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlushVerticle.class);
+
+  /** A fixed test clock can sit just before a boundary forever; never spin faster than this. */
+  private static final long MIN_TIMER_MILLIS = 1000;
+
+  private final Clock clock;
+  private Redis redis;
+  private Pool pool;
+  private Buckets buckets;
+  private LeasedJob<FlushCounts> job;
+  private MessageConsumer<Object> consumer;
+  private long timerId = -1;
+  private boolean stopping;
+
+  public FlushVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  public FlushVerticle(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    ServiceConfig config = ServiceConfig.fromJson(config());
+    redis = Stores.redis(vertx, config.redis());
+    pool = Stores.mysql(vertx, config.mysql());
+    buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
+        config.flush().graceSeconds(), clock);
+    RedisLease lease = new RedisLease(redis, config.buffer().keyPrefix() + ":lease:flush",
+        config.flush().leaseSeconds() * 1000L);
+    FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
+        config.flush().chunkSize(), lease::renew);
+    job = new LeasedJob<>(lease, flush::run);
+    consumer = vertx.eventBus().consumer(Addresses.FLUSH, msg ->
+        Replies.reply(msg, runOnce("request").map(FlushCounts::toJson), LOG));
+    return consumer.completion().onSuccess(v -> {
+      arm();
+      runOnce("start-up");
+    });
+  }
+
+  private void arm() {
+    if (stopping) {
+      return;
+    }
+    long delay = Math.max(MIN_TIMER_MILLIS, buckets.millisUntilNextFlush());
+    timerId = vertx.setTimer(delay, id -> {
+      runOnce("timer");
+      arm();
+    });
+  }
+
+  /** One run; its counts, or zeros when another node holds the lease and flushes instead. */
+  Future<FlushCounts> runOnce(String trigger) {
+    long started = System.nanoTime();
+    return job.run()
+        .onSuccess(result -> {
+          Duration took = Duration.ofNanos(System.nanoTime() - started);
+          result.ifPresentOrElse(counts -> {
+            ServiceMetrics.get().flushRun("ok", counts.buckets(), counts.read(), counts.inserted(),
+                counts.bumped(), took);
+            if (counts.buckets() > 0) {
+              LOG.info("flush ({}): {} bucket(s), {} read, {} inserted, {} bumped, {} rejected in {} ms",
+                  trigger, counts.buckets(), counts.read(), counts.inserted(), counts.bumped(),
+                  counts.rejected(), counts.durationMillis());
+              vertx.eventBus().publish(Addresses.EVENT_FLUSHED, counts.toJson());
+            }
+          }, () -> ServiceMetrics.get().flushRun("skipped", 0, 0, 0, 0, took));
+        })
+        .onFailure(e -> {
+          ServiceMetrics.get().flushRun("failed", 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - started));
+          LOG.warn("flush ({}) failed, the next run resumes it: {}", trigger, Replies.describe(e));
+        })
+        .map(result -> result.orElse(FlushCounts.NONE));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(timerId);
+    return consumer.unregister()
+        .eventually(() -> redis.close())
+        .eventually(() -> pool.close());
+  }
+}

@@ -1,0 +1,161 @@
+package org.tickeruniverse.universe;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tickeruniverse.bucket.Buckets;
+import org.tickeruniverse.bus.Addresses;
+import org.tickeruniverse.bus.Failure;
+import org.tickeruniverse.bus.FailureException;
+import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.bus.Replies;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.store.Stores;
+import org.tickeruniverse.store.UniverseRepository;
+import org.tickeruniverse.ticker.TickerBatch;
+
+/**
+ * The table's synchronous operations and its published form. Serves {@link Addresses#REFRESH},
+ * {@link Addresses#UPSERT} and {@link Addresses#LIST}; {@code list} answers from an in-memory
+ * snapshot, reloaded after flush, eviction and upsert events (from any node) and on a slow
+ * periodic safety refresh — never one query per request. When the snapshot changes it publishes
+ * {@link Addresses#EVENT_UNIVERSE_CHANGED}, which HTTP verticles on every node follow.
+ *
+ * <p>Time stamps written here are the start of the current bucket, not the moment of the call:
+ * nothing written reveals time inside a bucket (SPEC §6).
+ */
+public final class UniverseVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UniverseVerticle.class);
+
+  private final Clock clock;
+  private Pool pool;
+  private UniverseRepository repository;
+  private Buckets buckets;
+  private ServiceConfig config;
+  private UniverseDocument snapshot;
+  private Future<UniverseDocument> reloading;
+  private boolean reloadAgain;
+  private long periodicId = -1;
+  private final List<MessageConsumer<?>> consumers = new java.util.ArrayList<>();
+
+  public UniverseVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  public UniverseVerticle(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    config = ServiceConfig.fromJson(config());
+    pool = Stores.mysql(vertx, config.mysql());
+    repository = new UniverseRepository(pool);
+    buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
+        config.flush().graceSeconds(), clock);
+    var bus = vertx.eventBus();
+    consumers.add(bus.consumer(Addresses.REFRESH, msg -> write(msg, this::refresh)));
+    consumers.add(bus.consumer(Addresses.UPSERT, msg -> write(msg, this::upsert)));
+    consumers.add(bus.<Object>consumer(Addresses.LIST, this::list));
+    for (String event : List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED)) {
+      consumers.add(bus.consumer(event, msg -> reload()));
+    }
+    periodicId = vertx.setPeriodic(config.universeRefreshSeconds() * 1000L, id -> reload());
+    // Ready once every consumer is registered (cluster-wide, when clustered). The first load runs
+    // in the background: MySQL being down must not stop the node from starting.
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .onSuccess(v -> reload());
+  }
+
+  private void write(Message<Object> msg, BiFunction<List<String>, Instant, Future<JsonObject>> op) {
+    Future<JsonObject> outcome;
+    try {
+      TickerBatch batch = TickerBatch.parse(Messages.rawTickers(msg.body()), config.buffer().maxTickers());
+      outcome = op.apply(batch.tickers(), Instant.ofEpochSecond(buckets.currentStart()));
+    } catch (RuntimeException invalid) {
+      outcome = Future.failedFuture(invalid);
+    }
+    Replies.reply(msg, outcome, LOG);
+  }
+
+  private Future<JsonObject> refresh(List<String> tickers, Instant stamp) {
+    return repository.refresh(tickers, stamp).map(n -> Messages.count(Messages.UPDATED, n));
+  }
+
+  private Future<JsonObject> upsert(List<String> tickers, Instant stamp) {
+    if (!config.upsertEnabled()) {
+      return Future.failedFuture(new FailureException(Failure.FORBIDDEN,
+          "synchronous upsert is switched off on this service; use buffer"));
+    }
+    if (tickers.isEmpty()) {
+      return Future.succeededFuture(Messages.count(Messages.UPSERTED, 0));
+    }
+    return repository.upsert(tickers, stamp).map(counts -> {
+      vertx.eventBus().publish(Addresses.EVENT_UPSERTED, Messages.count(Messages.UPSERTED, tickers.size()));
+      return Messages.count(Messages.UPSERTED, tickers.size());
+    });
+  }
+
+  private void list(Message<Object> msg) {
+    Future<UniverseDocument> doc = snapshot != null ? Future.succeededFuture(snapshot) : reload();
+    Replies.reply(msg, doc.map(d -> new JsonObject()
+        .put(Messages.COUNT, d.count())
+        .put(Messages.TICKERS, new JsonArray(d.tickers()))
+        .put(Messages.ETAG, d.etag())), LOG);
+  }
+
+  /**
+   * Reloads the snapshot. Events can arrive in bursts (a flush on every node of a cluster);
+   * at most one load runs at a time and at most one more is queued behind it.
+   */
+  private Future<UniverseDocument> reload() {
+    if (reloading != null) {
+      reloadAgain = true;
+      return reloading;
+    }
+    Future<UniverseDocument> load = repository.listAll().map(UniverseDocument::of);
+    reloading = load;
+    load.onComplete(ar -> {
+      reloading = null;
+      if (ar.succeeded()) {
+        publishIfChanged(ar.result());
+      } else {
+        LOG.warn("universe reload failed, keeping the previous snapshot: {}", Replies.describe(ar.cause()));
+      }
+      if (reloadAgain) {
+        reloadAgain = false;
+        reload();
+      }
+    });
+    return load;
+  }
+
+  private void publishIfChanged(UniverseDocument fresh) {
+    boolean changed = snapshot == null || !snapshot.etag().equals(fresh.etag());
+    snapshot = fresh;
+    ServiceMetrics.get().universeSize(fresh.count());
+    if (changed) {
+      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED,
+          new JsonObject().put(Messages.COUNT, fresh.count()).put(Messages.ETAG, fresh.etag()));
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(periodicId);
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> pool.close());
+  }
+}

@@ -1,0 +1,37 @@
+package org.tickeruniverse.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The real process: a bad setting ends in one line on stderr and exit status 78, no stack trace. */
+class MainConfigErrorTest {
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "TU_HTTP_PORT|70000|TU_HTTP_PORT (http.port)",
+      "TU_MYSQL_URL|not a url|TU_MYSQL_URL (mysql.url)",
+      "TU_BUCKET_SECONDS|7|TU_BUCKET_SECONDS (buffer.bucketSeconds)",
+      "TU_BUFFER_TTL_SECONDS|-1|TU_BUFFER_TTL_SECONDS (buffer.ttlSeconds)",
+  })
+  void badSettingStopsTheProcessWithOneLine(String variable, String value, String named) throws Exception {
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "org.tickeruniverse.Main");
+    pb.environment().keySet().removeIf(k -> k.startsWith("TU_"));
+    pb.environment().put("TU_API_TOKENS", "caller-token-0123456789");
+    pb.environment().put(variable, value);
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.exitValue()).isEqualTo(78);
+    List<String> lines = stderr.lines().toList();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).startsWith("ticker-universe: configuration error: " + named);
+  }
+}

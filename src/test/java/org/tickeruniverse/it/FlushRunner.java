@@ -1,0 +1,32 @@
+package org.tickeruniverse.it;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import org.tickeruniverse.bucket.Buckets;
+import org.tickeruniverse.bus.FlushCounts;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.flush.FlushJob;
+import org.tickeruniverse.store.BucketStore;
+import org.tickeruniverse.store.Stores;
+import org.tickeruniverse.store.UniverseRepository;
+import org.tickeruniverse.support.ServiceHarness;
+
+/** A flush job with its own clients and no lease: what a second node would run. */
+final class FlushRunner {
+
+  private FlushRunner() {
+  }
+
+  static Future<FlushCounts> run(ServiceHarness service) {
+    ServiceConfig c = service.config();
+    Redis redis = Stores.redis(service.vertx(), c.redis());
+    Pool pool = io.vertx.mysqlclient.MySQLBuilder.pool()
+        .connectingTo(Stores.mysqlConnectOptions(c.mysql())).using(service.vertx()).build();
+    Buckets buckets = new Buckets(c.buffer().keyPrefix(), c.buffer().bucketSeconds(), c.flush().graceSeconds(),
+        service.clock());
+    FlushJob job = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
+        c.flush().chunkSize(), Future::succeededFuture);
+    return job.run().eventually(() -> redis.close()).eventually(() -> pool.close());
+  }
+}

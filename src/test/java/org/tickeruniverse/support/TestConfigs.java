@@ -1,0 +1,30 @@
+package org.tickeruniverse.support;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.tickeruniverse.config.ConfigLoader;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.RedisServer;
+
+/** Service configuration pointing at a test's real servers, built the way production builds it. */
+public final class TestConfigs {
+
+  public static final String CALLER_TOKEN = "caller-token-for-tests-0001";
+  public static final String ADMIN_TOKEN = "admin-token-for-tests-00001";
+
+  private TestConfigs() {
+  }
+
+  /** @param overrides command-line style settings, e.g. {@code "--flush.chunkSize=7"} */
+  public static ServiceConfig forServers(RedisServer redis, MariaDbServer mysql, String... overrides) {
+    List<String> args = new ArrayList<>();
+    args.add("--redis.url=" + redis.url());
+    args.add("--mysql.url=" + mysql.url());
+    args.add("--http.port=0");
+    args.addAll(Arrays.asList(overrides));
+    return ConfigLoader.load(args, Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN));
+  }
+}
