@@ -40,7 +40,7 @@ public final class ServiceHarness implements AutoCloseable {
     Migrations.migrate(config.mysql());
     Vertx vertx = Vertx.vertx();
     Node node = new Node(vertx, config, clock);
-    node.deploy().await(60, TimeUnit.SECONDS);
+    node.deploy().timeout(60, TimeUnit.SECONDS).await();
     return new ServiceHarness(vertx, node, config, clock);
   }
 
@@ -63,7 +63,7 @@ public final class ServiceHarness implements AutoCloseable {
   /** A request over the event bus, awaited; failures surface as ReplyException. */
   public JsonObject request(String address, JsonObject body) {
     return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(30_000))
-        .await(40, TimeUnit.SECONDS).body();
+        .timeout(40, TimeUnit.SECONDS).await().body();
   }
 
   public String bucketKey(java.time.Instant at) {
@@ -73,7 +73,7 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public List<String> members(String key) {
-    return redisApi.smembers(key).await(10, TimeUnit.SECONDS).stream().map(Object::toString).sorted().toList();
+    return redisApi.smembers(key).timeout(10, TimeUnit.SECONDS).await().stream().map(Object::toString).sorted().toList();
   }
 
   public void advance(Duration d) {
@@ -83,8 +83,8 @@ public final class ServiceHarness implements AutoCloseable {
   @Override
   public void close() {
     try {
-      redis.close().await(10, TimeUnit.SECONDS);
-      node.shutdown().await(30, TimeUnit.SECONDS);
+      redis.close().timeout(10, TimeUnit.SECONDS).await();
+      node.shutdown().await();
     } catch (Exception e) {
       // a failed close must not hide the test's own outcome
       vertx.close();
