@@ -1,0 +1,362 @@
+package org.tickeruniverse.testsupport;
+
+import static org.tickeruniverse.testsupport.ServerSupport.READY_DEADLINE;
+import static org.tickeruniverse.testsupport.ServerSupport.STOP_GRACE;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+import org.tickeruniverse.testsupport.ServerSupport.ServerStartException;
+
+/** The three kinds of {@link RedisServer}: external, Docker container, local process. */
+final class RedisServers {
+
+  private RedisServers() {}
+
+  private static final int RESP_TIMEOUT_MS = 2000;
+
+  // ====================================================================== external
+
+  /** A server named by a URL; not controllable. */
+  static final class External implements RedisServer {
+    private final String url;
+    private final String host;
+    private final int port;
+    private final Resp resp;
+
+    External(String url) {
+      URI uri = URI.create(url);
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("TU_TEST_REDIS_URL has no host: " + url);
+      }
+      this.url = url;
+      this.host = uri.getHost();
+      this.port = uri.getPort() > 0 ? uri.getPort() : 6379;
+      String user = null;
+      String password = null;
+      String info = uri.getRawUserInfo();
+      if (info != null && !info.isEmpty()) {
+        int colon = info.indexOf(':');
+        if (colon < 0) {
+          password = decode(info);
+        } else {
+          user = colon == 0 ? null : decode(info.substring(0, colon));
+          password = decode(info.substring(colon + 1));
+        }
+      }
+      this.resp = new Resp(host, port, user, password, RESP_TIMEOUT_MS);
+      if (!resp.ping()) {
+        throw new ServerStartException("TU_TEST_REDIS_URL=" + url + " does not answer PING");
+      }
+    }
+
+    @Override
+    public String url() {
+      return url;
+    }
+
+    @Override
+    public String host() {
+      return host;
+    }
+
+    @Override
+    public int port() {
+      return port;
+    }
+
+    @Override
+    public boolean controllable() {
+      return false;
+    }
+
+    @Override
+    public void stop() {
+      throw new UnsupportedOperationException("external Redis (TU_TEST_REDIS_URL) cannot be stopped; "
+          + "check controllable() first");
+    }
+
+    @Override
+    public void start() {
+      throw new UnsupportedOperationException("external Redis (TU_TEST_REDIS_URL) cannot be started; "
+          + "check controllable() first");
+    }
+
+    @Override
+    public Object command(String... args) {
+      return resp.command(args);
+    }
+
+    @Override
+    public void close() {
+      // not ours
+    }
+
+    @Override
+    public String toString() {
+      return "external Redis " + host + ":" + port;
+    }
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  // ====================================================================== container
+
+  /** A {@code redis:7} container with a fixed host port, so that a restart keeps the port. */
+  static final class Container implements RedisServer {
+    private final int hostPort;
+    private final GenericContainer<?> container;
+    private final Resp resp;
+    private boolean running;
+    private boolean closed;
+
+    Container() {
+      hostPort = ServerSupport.freePort();
+      container = new GenericContainer<>(DockerImageName.parse("redis:7"))
+          .withExposedPorts(6379)
+          .withCommand("redis-server", "--save", "", "--appendonly", "no")
+          .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+              new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(6379))));
+      container.start();
+      running = true;
+      resp = new Resp(container.getHost(), hostPort, null, null, RESP_TIMEOUT_MS);
+      ServerSupport.register(this);
+      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
+    }
+
+    private String logs() {
+      try {
+        return "Last lines of the container log:" + System.lineSeparator()
+            + ServerSupport.lastLines(container.getLogs(), 40);
+      } catch (RuntimeException e) {
+        return "(no container log: " + e + ")";
+      }
+    }
+
+    @Override
+    public String url() {
+      return "redis://" + host() + ":" + hostPort;
+    }
+
+    @Override
+    public String host() {
+      return container.getHost();
+    }
+
+    @Override
+    public int port() {
+      return hostPort;
+    }
+
+    @Override
+    public boolean controllable() {
+      return true;
+    }
+
+    @Override
+    public synchronized void stop() {
+      if (closed || !running) {
+        return;
+      }
+      container.getDockerClient().stopContainerCmd(container.getContainerId())
+          .withTimeout((int) STOP_GRACE.toSeconds()).exec();
+      running = false;
+    }
+
+    @Override
+    public synchronized void start() {
+      if (closed) {
+        throw new IllegalStateException(this + " is closed");
+      }
+      if (running) {
+        return;
+      }
+      container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+      running = true;
+      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
+    }
+
+    @Override
+    public Object command(String... args) {
+      return resp.command(args);
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        container.stop();
+      } finally {
+        ServerSupport.unregister(this);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Redis container " + container.getHost() + ":" + hostPort;
+    }
+  }
+
+  // ====================================================================== local process
+
+  /** A {@code redis-server} process of our own. */
+  static final class Local implements RedisServer {
+    private static final String HOST = "127.0.0.1";
+
+    private final Path binary;
+    private final Path root;
+    private final Path dataDir;
+    private final Path log;
+    private final List<String> extraArgs;
+    private final String password;
+    private int port;
+    private Resp resp;
+    private Process process;
+    private boolean closed;
+
+    Local(List<String> extraArgs) {
+      this.binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "redis-server");
+      this.extraArgs = List.copyOf(extraArgs);
+      int i = this.extraArgs.indexOf("--requirepass");
+      this.password = i >= 0 && i + 1 < this.extraArgs.size() ? this.extraArgs.get(i + 1) : null;
+      this.root = ServerSupport.createTempDir("tu-redis-");
+      this.dataDir = root.resolve("data");
+      this.log = root.resolve("redis.log");
+      ServerSupport.register(this);
+      try {
+        java.nio.file.Files.createDirectories(dataDir);
+        for (int attempt = 1; ; attempt++) {
+          port = ServerSupport.freePort();
+          resp = new Resp(HOST, port, null, password, RESP_TIMEOUT_MS);
+          try {
+            launch();
+            return;
+          } catch (ServerStartException e) {
+            // another process took the port between our probe and the server's bind: take another
+            boolean portTaken = ServerSupport.tail(log, 20).contains("Address already in use");
+            if (!portTaken || attempt >= 5) {
+              throw e;
+            }
+          }
+        }
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException(e);
+      } catch (RuntimeException | Error e) {
+        close();
+        throw e;
+      }
+    }
+
+    private void launch() {
+      List<String> cmd = new ArrayList<>(List.of(binary.toString(),
+          "--port", String.valueOf(port),
+          "--bind", HOST,
+          "--save", "",
+          "--appendonly", "no",
+          "--dir", dataDir.toString(),
+          "--daemonize", "no"));
+      cmd.addAll(extraArgs);
+      try {
+        process = new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.appendTo(log.toFile()))
+            .redirectInput(Redirect.from(new java.io.File("/dev/null")))
+            .start();
+        ServerSupport.recordServer(root, process);
+      } catch (IOException e) {
+        throw new ServerStartException("cannot run " + cmd, e);
+      }
+      try {
+        ServerSupport.awaitReady("redis-server on " + HOST + ":" + port, process, log, READY_DEADLINE,
+            resp::ping);
+      } catch (RuntimeException e) {
+        ServerSupport.terminate(process, Duration.ofSeconds(5));
+        process = null;
+        throw e;
+      }
+    }
+
+    @Override
+    public String url() {
+      return password == null
+          ? "redis://" + HOST + ":" + port
+          : "redis://:" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + HOST + ":" + port;
+    }
+
+    @Override
+    public String host() {
+      return HOST;
+    }
+
+    @Override
+    public int port() {
+      return port;
+    }
+
+    @Override
+    public boolean controllable() {
+      return true;
+    }
+
+    @Override
+    public synchronized void stop() {
+      if (process != null) {
+        ServerSupport.terminate(process, STOP_GRACE);
+        process = null;
+      }
+    }
+
+    @Override
+    public synchronized void start() {
+      if (closed) {
+        throw new IllegalStateException(this + " is closed");
+      }
+      if (process != null && process.isAlive()) {
+        return;
+      }
+      launch();
+    }
+
+    @Override
+    public Object command(String... args) {
+      return resp.command(args);
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        stop();
+      } finally {
+        ServerSupport.deleteRecursively(root);
+        ServerSupport.unregister(this);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "redis-server " + HOST + ":" + port + " (" + root + ")";
+    }
+  }
+}
