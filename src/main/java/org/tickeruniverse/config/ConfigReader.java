@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,12 +65,23 @@ final class ConfigReader {
     }
     var buffer = new ServiceConfig.Buffer(
         keyPrefix(Setting.KEY_PREFIX), bucketSeconds, ttlSeconds, intIn(Setting.MAX_TICKERS, 1, 100_000));
+    if (Urls.scheme(redis.url()).equals("redis-cluster") && hashTag(buffer.keyPrefix()).isEmpty()) {
+      throw fail(Setting.KEY_PREFIX, buffer.keyPrefix(), "must contain a Redis Cluster hash tag such as {"
+          + buffer.keyPrefix().replaceAll("[{}]", "") + "} when " + Setting.REDIS_URL.env()
+          + " is redis-cluster://: every key the service touches (buckets, lease) must share one hash slot");
+    }
     int grace = intIn(Setting.FLUSH_GRACE, 0, 3600);
     if (grace >= bucketSeconds) {
       throw fail(Setting.FLUSH_GRACE, grace, "must be shorter than the bucket (" + bucketSeconds + " s)");
     }
     var flush = new ServiceConfig.Flush(
         grace, intIn(Setting.FLUSH_CHUNK, 1, 10_000), intIn(Setting.FLUSH_LEASE, 1, 3600));
+    if (flush.leaseSeconds() >= bucketSeconds) {
+      // A node that dies holding the lease delays the flush by at most one lease; shorter than a
+      // bucket, that delay never makes a flush skip a whole boundary.
+      throw fail(Setting.FLUSH_LEASE, flush.leaseSeconds(),
+          "must be shorter than the bucket (" + bucketSeconds + " s)");
+    }
     var evict = new ServiceConfig.Evict(
         intIn(Setting.EVICT_TTL_DAYS, 1, 36_500),
         intIn(Setting.EVICT_BATCH, 1, 100_000),
@@ -222,6 +234,20 @@ final class ConfigReader {
       throw fail(s, v, "must be 1-64 printable ASCII characters without spaces");
     }
     return v;
+  }
+
+  /**
+   * The hash tag of a key as Redis Cluster computes it: the text between the first {@code '{'}
+   * and the first {@code '}'} after it, when that text is not empty. A prefix with a tag gives
+   * every key that starts with it the same hash slot.
+   */
+  static Optional<String> hashTag(String key) {
+    int open = key.indexOf('{');
+    if (open < 0) {
+      return Optional.empty();
+    }
+    int close = key.indexOf('}', open + 1);
+    return close <= open + 1 ? Optional.empty() : Optional.of(key.substring(open + 1, close));
   }
 
   private LocalTime timeOfDay(Setting s) {
