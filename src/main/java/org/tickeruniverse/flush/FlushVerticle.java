@@ -82,8 +82,16 @@ public final class FlushVerticle extends VerticleBase {
     });
   }
 
-  /** One run; its counts, or zeros when another node holds the lease and flushes instead. */
+  /**
+   * One run; its counts, or zeros when another node holds the lease and flushes instead. A call
+   * while a run is under way joins it and gets its counts; only the call that started a run
+   * reports it (log, metrics, {@link Addresses#EVENT_FLUSHED}), so each run is published once
+   * however many requests and timers joined it.
+   */
   Future<FlushCounts> runOnce(String trigger) {
+    if (job.running()) {
+      return job.run().map(result -> result.orElse(FlushCounts.NONE));
+    }
     long started = System.nanoTime();
     return job.run()
         .onSuccess(result -> {
