@@ -3,7 +3,8 @@ package org.tickeruniverse.evict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.redis.client.Redis;
+import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.cluster.LeasedJob;
-import org.tickeruniverse.cluster.RedisLease;
+import org.tickeruniverse.cluster.MysqlLease;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.store.Stores;
@@ -22,13 +23,17 @@ import org.tickeruniverse.store.UniverseRepository;
 /**
  * Evicts stale rows daily at the configured UTC time and on request at {@link Addresses#EVICT};
  * publishes {@link Addresses#EVENT_EVICTED} with the count after every run that deleted rows.
+ *
+ * <p>Every node that runs it arms the daily timer; a MySQL named lock ({@link MysqlLease}) lets
+ * one of them work at a time. The lease lives in MySQL, the store the job works on, so a node
+ * that runs nothing but eviction needs no Redis; eviction is idempotent anyway (a second run
+ * finds nothing older than the cut-off).
  */
 public final class EvictVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EvictVerticle.class);
 
   private final Clock clock;
-  private Redis redis;
   private Pool pool;
   private LeasedJob<Long> job;
   private DailySchedule schedule;
@@ -47,13 +52,16 @@ public final class EvictVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
-    redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
     EvictJob evict = new EvictJob(vertx, new UniverseRepository(pool), clock,
         Duration.ofDays(config.evict().ttlDays()), config.evict().batchSize(), config.evict().pauseMillis());
-    // The lease outlives any plausible eviction; renewal is not needed for a daily job.
-    job = new LeasedJob<>(new RedisLease(redis, config.buffer().keyPrefix() + ":lease:evict",
-        Duration.ofMinutes(30).toMillis()), evict::run);
+    var connectOptions = Stores.mysqlConnectOptions(config.mysql());
+    // Named locks are server-wide: the database in the name keeps two services on one server
+    // apart. At most 64 characters (database names are [A-Za-z0-9_], so cutting is safe).
+    String lockName = "ticker_universe.evict." + connectOptions.getDatabase();
+    lockName = lockName.substring(0, Math.min(lockName.length(), 64));
+    job = new LeasedJob<>(new MysqlLease(() -> MySQLConnection.connect(vertx, connectOptions)
+        .map(conn -> (SqlConnection) conn), lockName), evict::run);
     schedule = new DailySchedule(config.evict().dailyAtUtc());
     consumer = vertx.eventBus().consumer(Addresses.EVICT, msg ->
         Replies.reply(msg, runOnce("request").map(n -> Messages.count(Messages.DELETED, n)), LOG));
@@ -70,7 +78,11 @@ public final class EvictVerticle extends VerticleBase {
     });
   }
 
+  /** As in the FlushVerticle: a call during a run joins it, and only the starter reports it. */
   Future<Long> runOnce(String trigger) {
+    if (job.running()) {
+      return job.run().map(result -> result.orElse(0L));
+    }
     long started = System.nanoTime();
     return job.run()
         .onSuccess(result -> result.ifPresent(deleted -> {
@@ -94,7 +106,6 @@ public final class EvictVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(timerId);
     return consumer.unregister()
-        .eventually(() -> redis.close())
         .eventually(() -> pool.close());
   }
 }
