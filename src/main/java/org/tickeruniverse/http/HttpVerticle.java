@@ -8,6 +8,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -52,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
   private Pool pool;
   private UniverseCache universe;
   private HttpServer server;
+  private Router router;
 
   @Override
   public Future<?> start() {
@@ -74,7 +76,7 @@ public final class HttpVerticle extends VerticleBase {
   private Future<HttpServer> listen(OpenAPIContract contract, Buffer document) {
     ServiceConfig.Auth auth = config.auth();
     BearerTokens tokens = auth.disabled() ? null : new BearerTokens(auth.apiTokens(), auth.adminTokens());
-    var router = ApiRouter.build(vertx, contract, handlers(document), tokens,
+    router = ApiRouter.build(vertx, contract, handlers(document), tokens,
         config.http().bodyLimitBytes(), config.http().maxConcurrentRequestsPerConnection());
     server = vertx.createHttpServer(serverOptions(config.http()));
     return server.requestHandler(router).listen();
@@ -122,6 +124,11 @@ public final class HttpVerticle extends VerticleBase {
         .setInitialSettings(new Http2Settings()
             .setMaxConcurrentStreams(http.maxConcurrentRequestsPerConnection())
             .setMaxHeaderListSize(8192));
+  }
+
+  /** The router serving requests; for tests comparing its routes with the document. */
+  Router router() {
+    return router;
   }
 
   /** The port actually bound (useful with port 0), or -1 before start. */

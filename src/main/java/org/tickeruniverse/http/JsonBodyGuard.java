@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Two checks on a request body before contract validation parses it:
+ * Two checks on a request body before contract validation parses it, which then gets the
+ * media type in canonical form:
  *
  * <ul>
  *   <li>415 unless the media type is one the operation's request body accepts in the OpenAPI
@@ -38,7 +39,8 @@ final class JsonBodyGuard implements InputTrustHandler {
   @Override
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (header == null || !accepted.contains(mediaType(header))) {
+    String mediaType = header == null ? null : mediaType(header);
+    if (mediaType == null || !accepted.contains(mediaType)) {
       ctx.fail(ApiError.of(415, "unsupported_media_type",
           "the request body must be sent as " + String.join(" or ", accepted)));
       return;
@@ -48,6 +50,10 @@ final class JsonBodyGuard implements InputTrustHandler {
       ctx.fail(ApiError.of(400, "malformed_json", "the request body is not valid UTF-8"));
       return;
     }
+    // Media types are case-insensitive (RFC 9110 §8.3.1) but the contract validator compares
+    // them exactly; hand it the canonical form. The charset parameter goes too: the bytes were
+    // just checked to be UTF-8, the only encoding JSON has (RFC 8259 §8.1).
+    ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, mediaType);
     ctx.next();
   }
 
