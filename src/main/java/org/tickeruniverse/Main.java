@@ -56,6 +56,9 @@ public final class Main {
       }
       vertx = buildVertx(config).await(2, TimeUnit.MINUTES);
       node = new Node(vertx, config);
+      // Registered before deploying: a SIGTERM that arrives while verticles start must still
+      // undeploy whatever did start, in order.
+      registerShutdownHook(node, config);
       node.deploy().await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("ticker-universe: could not start: " + oneLine(e));
@@ -69,6 +72,9 @@ public final class Main {
     if (config.auth().disabled()) {
       LOG.warn("authentication is DISABLED (TU_AUTH_DISABLED=true): listening on 127.0.0.1 only");
     }
+  }
+
+  private static void registerShutdownHook(Node node, ServiceConfig config) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: draining HTTP, then closing verticles and stores");
       try {
@@ -82,7 +88,7 @@ public final class Main {
     }, "ticker-universe-shutdown"));
   }
 
-  static Future<Vertx> buildVertx(ServiceConfig config) {
+  public static Future<Vertx> buildVertx(ServiceConfig config) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)

@@ -26,6 +26,10 @@ public final class Migrations {
         .schemas(options.getDatabase())
         .defaultSchema(options.getDatabase())
         .createSchemas(true)
+        // A database that already holds the original service's table has no history yet: start
+        // the history below V1, so V1 (IF NOT EXISTS) adopts the table and V2 adds the index.
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
         .locations("classpath:db/migration")
         .connectRetries(10)
         .connectRetriesInterval(1)

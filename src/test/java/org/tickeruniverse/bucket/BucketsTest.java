@@ -17,10 +17,10 @@ class BucketsTest {
   @Test
   void bucketStartIsFlooredToTheWidth() {
     Buckets b = at(1_700_000_123, 0);
-    assertThat(b.startOf(1_700_000_123)).isEqualTo(1_699_999_800);
-    assertThat(b.startOf(1_699_999_800)).isEqualTo(1_699_999_800);
-    assertThat(b.startOf(1_699_999_799)).isEqualTo(1_699_999_500);
-    assertThat(b.currentStart()).isEqualTo(1_699_999_800);
+    assertThat(b.startOf(1_700_000_123)).isEqualTo(1_700_000_100);
+    assertThat(b.startOf(1_700_000_100)).isEqualTo(1_700_000_100);
+    assertThat(b.startOf(1_700_000_099)).isEqualTo(1_699_999_800);
+    assertThat(b.currentStart()).isEqualTo(1_700_000_100);
   }
 
   @Test

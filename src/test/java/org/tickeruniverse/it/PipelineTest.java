@@ -52,7 +52,7 @@ class PipelineTest {
     for (String address : List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED,
         Addresses.EVENT_UNIVERSE_CHANGED)) {
       service.vertx().eventBus().<JsonObject>consumer(address, m -> events.add(m.body().copy().put("address", address)))
-          .completion().await(10, TimeUnit.SECONDS);
+          .completion().timeout(10, TimeUnit.SECONDS).await();
     }
   }
 
@@ -99,11 +99,11 @@ class PipelineTest {
   void everyWriteSetsTheBucketTtl() {
     buffer("AAPL");
     String key = service.bucketKey(T0);
-    long ttl = service.redis().ttl(key).await(5, TimeUnit.SECONDS).toLong();
+    long ttl = service.redis().ttl(key).timeout(5, TimeUnit.SECONDS).await().toLong();
     assertThat(ttl).isBetween(7000L, 7200L);
-    service.redis().expire(List.of(key, "10")).await(5, TimeUnit.SECONDS);
+    service.redis().expire(List.of(key, "10")).timeout(5, TimeUnit.SECONDS).await();
     buffer("MSFT");
-    assertThat(service.redis().ttl(key).await(5, TimeUnit.SECONDS).toLong()).isGreaterThan(7000L);
+    assertThat(service.redis().ttl(key).timeout(5, TimeUnit.SECONDS).await().toLong()).isGreaterThan(7000L);
   }
 
   @Test
@@ -113,7 +113,7 @@ class PipelineTest {
           assertThat(e.failureCode()).isEqualTo(400);
           assertThat(new JsonObject(e.getMessage()).getJsonArray("offenders").getList()).containsExactly("DROP TABLE");
         });
-    assertThat(service.redis().keys("*").await(5, TimeUnit.SECONDS).size()).isZero();
+    assertThat(service.redis().keys("*").timeout(5, TimeUnit.SECONDS).await().size()).isZero();
   }
 
   @Test
@@ -135,7 +135,7 @@ class PipelineTest {
     assertThat(rows()).containsExactly(
         List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
         List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
-    assertThat(service.redis().exists(List.of(service.bucketKey(T0))).await(5, TimeUnit.SECONDS).toLong()).isZero();
+    assertThat(service.redis().exists(List.of(service.bucketKey(T0))).timeout(5, TimeUnit.SECONDS).await().toLong()).isZero();
   }
 
   @Test
@@ -166,8 +166,8 @@ class PipelineTest {
     // own looser normalisation (a member our grammar refuses is dropped, never written).
     long start = Instant.parse("2026-11-24T09:50:00Z").getEpochSecond();
     service.redis().sadd(List.of("ticker_universe:buffer:" + start, "NVDA", "SAP.DE", "BAD TICKER"))
-        .await(5, TimeUnit.SECONDS);
-    service.redis().sadd(List.of("ticker_universe:unrelated:" + start, "IGNORED")).await(5, TimeUnit.SECONDS);
+        .timeout(5, TimeUnit.SECONDS).await();
+    service.redis().sadd(List.of("ticker_universe:unrelated:" + start, "IGNORED")).timeout(5, TimeUnit.SECONDS).await();
     JsonObject counts = flush();
     assertThat(counts.getLong("buckets")).isEqualTo(1);
     assertThat(counts.getLong("rejected")).isEqualTo(1);
@@ -182,7 +182,7 @@ class PipelineTest {
     service.advance(Duration.ofMinutes(5));
     flush();
     String closedKey = service.bucketKey(T0);
-    service.redis().sadd(List.of(closedKey, "LATE")).await(5, TimeUnit.SECONDS);
+    service.redis().sadd(List.of(closedKey, "LATE")).timeout(5, TimeUnit.SECONDS).await();
     assertThat(tickersInTable()).containsExactly("AAPL");
     flush();
     assertThat(tickersInTable()).containsExactly("AAPL", "LATE");
@@ -273,8 +273,8 @@ class PipelineTest {
     // Two nodes flushing the same bucket (lease lost mid-run): both run the job directly.
     var first = FlushRunner.run(service);
     var second = FlushRunner.run(service);
-    first.await(60, TimeUnit.SECONDS);
-    second.await(60, TimeUnit.SECONDS);
+    first.timeout(60, TimeUnit.SECONDS).await();
+    second.timeout(60, TimeUnit.SECONDS).await();
     assertThat(mysql.query("SELECT COUNT(*), MIN(first_seen_at), MAX(last_referenced_at) FROM " + TABLE).get(0))
         .containsExactly("300", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000");
     assertThat(service.members(service.bucketKey(T0))).isEmpty();

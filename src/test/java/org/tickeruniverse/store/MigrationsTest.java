@@ -29,7 +29,7 @@ class MigrationsTest {
         List.of("last_referenced_at", "datetime(6)", "NO", "-"));
     List<List<String>> indexes = mysql.query("SELECT index_name, column_name, non_unique FROM information_schema.statistics"
         + " WHERE table_schema = 'fresh_db' AND table_name = 'ticker_universe' ORDER BY index_name");
-    assertThat(indexes).containsExactly(
+    assertThat(indexes).containsExactlyInAnyOrder(
         List.of("PRIMARY", "yahoo_ticker", "0"),
         List.of("idx_ticker_universe_last_referenced_at", "last_referenced_at", "1"));
     assertThat(mysql.query("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'fresh_db'"

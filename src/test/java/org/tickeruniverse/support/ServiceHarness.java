@@ -8,6 +8,7 @@ import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.tickeruniverse.Main;
 import org.tickeruniverse.Node;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.store.Migrations;
@@ -37,10 +38,18 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public static ServiceHarness start(ServiceConfig config, MutableClock clock) {
+    return start(config, clock, Vertx.vertx());
+  }
+
+  /** Built exactly as {@code Main} builds it, metrics included. */
+  public static ServiceHarness startLikeMain(ServiceConfig config, MutableClock clock) {
+    return start(config, clock, Main.buildVertx(config).await());
+  }
+
+  private static ServiceHarness start(ServiceConfig config, MutableClock clock, Vertx vertx) {
     Migrations.migrate(config.mysql());
-    Vertx vertx = Vertx.vertx();
     Node node = new Node(vertx, config, clock);
-    node.deploy().await(60, TimeUnit.SECONDS);
+    node.deploy().timeout(60, TimeUnit.SECONDS).await();
     return new ServiceHarness(vertx, node, config, clock);
   }
 
@@ -50,6 +59,11 @@ public final class ServiceHarness implements AutoCloseable {
 
   public ServiceConfig config() {
     return config;
+  }
+
+  /** Base URL of the HTTP edge, e.g. http://127.0.0.1:PORT */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + config.http().port();
   }
 
   public MutableClock clock() {
@@ -63,7 +77,7 @@ public final class ServiceHarness implements AutoCloseable {
   /** A request over the event bus, awaited; failures surface as ReplyException. */
   public JsonObject request(String address, JsonObject body) {
     return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(30_000))
-        .await(40, TimeUnit.SECONDS).body();
+        .timeout(40, TimeUnit.SECONDS).await().body();
   }
 
   public String bucketKey(java.time.Instant at) {
@@ -73,7 +87,7 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public List<String> members(String key) {
-    return redisApi.smembers(key).await(10, TimeUnit.SECONDS).stream().map(Object::toString).sorted().toList();
+    return redisApi.smembers(key).timeout(10, TimeUnit.SECONDS).await().stream().map(Object::toString).sorted().toList();
   }
 
   public void advance(Duration d) {
@@ -83,8 +97,8 @@ public final class ServiceHarness implements AutoCloseable {
   @Override
   public void close() {
     try {
-      redis.close().await(10, TimeUnit.SECONDS);
-      node.shutdown().await(30, TimeUnit.SECONDS);
+      redis.close().timeout(10, TimeUnit.SECONDS).await();
+      node.shutdown().await();
     } catch (Exception e) {
       // a failed close must not hide the test's own outcome
       vertx.close();

@@ -240,7 +240,12 @@ final class MariaDbServers {
       container.start();
       running = true;
       ServerSupport.register(this);
-      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, this::ping);
+      try {
+        ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, this::ping);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
     }
 
     private String logs() {

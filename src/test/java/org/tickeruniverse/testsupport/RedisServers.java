@@ -135,7 +135,12 @@ final class RedisServers {
       running = true;
       resp = new Resp(container.getHost(), hostPort, null, null, RESP_TIMEOUT_MS);
       ServerSupport.register(this);
-      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
+      try {
+        ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
     }
 
     private String logs() {

@@ -1,0 +1,98 @@
+package org.tickeruniverse.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.RequestValidator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds the router from the OpenAPI document: every operation of the document becomes a route,
+ * and no other route exists. The build fails when an operation has no handler or a handler names
+ * an operation the document lacks, so code and contract cannot drift apart silently.
+ *
+ * <p>Each route's chain, in this order (the builder's own security and validation are switched
+ * off so the order is ours):
+ *
+ * <ol>
+ *   <li>tag the route for the access log;
+ *   <li>{@link AuthHandler} per the operation's {@code security} (skipped for open operations
+ *       and when authentication is disabled) — before the body is read, so nobody
+ *       unauthenticated gets a body buffered;
+ *   <li>for operations with a request body: the {@link BodyHandler} with the configured limit
+ *       (413), then {@link JsonBodyGuard} (415, or 400 for bytes that are not UTF-8);
+ *   <li>{@link ContractValidation} against the document (400);
+ *   <li>the operation's handler.
+ * </ol>
+ *
+ * Before all routes: the access log and the per-connection limit. After: {@link ErrorResponder}
+ * as failure handler and as the error handler for 400/404/405/413/415/500/503.
+ */
+final class ApiRouter {
+
+  private ApiRouter() {
+  }
+
+  /**
+   * @param tokens null when authentication is disabled (every operation is then open)
+   */
+  static Router build(Vertx vertx, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
+                      BearerTokens tokens, int bodyLimitBytes, int maxConcurrentPerConnection) {
+    Map<String, Handler<RoutingContext>> unbound = new HashMap<>(handlers);
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    RequestValidator validator = RequestValidator.create(vertx, contract);
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor)
+        .rootHandler(new AccessLog())
+        .rootHandler(new ConnectionLimiter(maxConcurrentPerConnection));
+
+    Map<String, Set<HttpMethod>> methodsByPath = new HashMap<>();
+    for (Operation operation : contract.operations()) {
+      String id = operation.getOperationId();
+      Handler<RoutingContext> handler = unbound.remove(id);
+      if (handler == null) {
+        throw new IllegalStateException("the OpenAPI operation '" + id + "' has no handler");
+      }
+      methodsByPath.computeIfAbsent(operation.getOpenAPIPath(), p -> new TreeSet<>(
+          (a, b) -> a.name().compareTo(b.name()))).add(operation.getHttpMethod());
+
+      OpenAPIRoute route = builder.getRoute(id).setDoSecurity(false).setDoValidation(false);
+      route.addHandler(AccessLog.tag(operation.getOpenAPIPath()));
+      AccessPolicy policy = AccessPolicy.of(operation, contract.getRawContract());
+      if (policy != AccessPolicy.OPEN && tokens != null) {
+        route.addHandler(new AuthHandler(tokens, policy));
+      }
+      boolean hasBody = operation.getRequestBody() != null;
+      if (hasBody) {
+        route.addHandler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
+        route.addHandler(new JsonBodyGuard(operation.getRequestBody().getContent().keySet()));
+      }
+      if (hasBody || !operation.getParameters().isEmpty()) {
+        route.addHandler(new ContractValidation(validator, extractor, operation));
+      }
+      route.addHandler(handler);
+    }
+    if (!unbound.isEmpty()) {
+      throw new IllegalStateException("handlers for operations the OpenAPI document lacks: " + unbound.keySet());
+    }
+
+    Router router = builder.createRouter();
+    ErrorResponder errors = new ErrorResponder(methodsByPath);
+    router.route().failureHandler(errors);
+    for (int status : List.of(400, 401, 403, 404, 405, 413, 415, 500, 503)) {
+      router.errorHandler(status, errors);
+    }
+    return router;
+  }
+}

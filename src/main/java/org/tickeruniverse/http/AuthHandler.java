@@ -1,0 +1,45 @@
+package org.tickeruniverse.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
+
+/**
+ * Enforces one operation's {@link AccessPolicy}: 401 (with {@code WWW-Authenticate: Bearer}) for
+ * a missing or unknown token, 403 for a caller token on an admin operation. Runs first on the
+ * route, before the body is read or validated. The token is never stored, logged or echoed.
+ *
+ * <p>A {@link SecurityPolicyHandler} rather than an {@code AuthenticationHandler} on purpose:
+ * vertx-web orders a route's handlers by kind and puts authentication <em>after</em> the body
+ * handler (form and JSON logins need the body). A bearer token is a header, so checking it first
+ * means nobody unauthenticated gets a body buffered at all.
+ */
+final class AuthHandler implements SecurityPolicyHandler {
+
+  private final BearerTokens tokens;
+  private final AccessPolicy policy;
+
+  AuthHandler(BearerTokens tokens, AccessPolicy policy) {
+    this.tokens = tokens;
+    this.policy = policy;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (policy == AccessPolicy.OPEN) {
+      ctx.next();
+      return;
+    }
+    String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    BearerTokens.Role role = tokens.roleOf(token);
+    if (role == BearerTokens.Role.NONE) {
+      ctx.fail(ApiError.unauthorized(token == null
+          ? "a bearer token is required (Authorization: Bearer <token>)"
+          : "the bearer token is not valid"));
+    } else if (policy == AccessPolicy.ADMIN && role != BearerTokens.Role.ADMIN) {
+      ctx.fail(ApiError.forbidden("this operation needs an admin token"));
+    } else {
+      ctx.next();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.tickeruniverse.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.ticker.TickerBatch;
+
+/**
+ * The operations that are thin adapters onto the event-bus API (SPEC §5 → bus addresses). Ticker
+ * operations validate with {@link TickerBatch} — the one grammar, also applied by the consumers —
+ * and forward only the normalised list, so an invalid request never reaches the bus. Failures of
+ * the request (time-out, no handler, a consumer's 4xx/503) go to the failure handler as they are.
+ */
+final class BusEndpoints {
+
+  private final EventBus bus;
+  private final DeliveryOptions delivery;
+  private final int maxTickers;
+
+  BusEndpoints(EventBus bus, long timeoutMillis, int maxTickers) {
+    this.bus = bus;
+    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    this.maxTickers = maxTickers;
+  }
+
+  /**
+   * POST {"tickers":[…]} → {@code address} → {@code status} with {@code {field: n}}. Only the
+   * count field of the reply is passed on, so the answer has exactly the documented shape.
+   */
+  Handler<RoutingContext> tickers(String address, int status, String field) {
+    return ctx -> {
+      JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
+      TickerBatch batch = TickerBatch.parse(Messages.rawTickers(body), maxTickers);
+      bus.<JsonObject>request(address, Messages.tickersRequest(batch.tickers()), delivery)
+          .onSuccess(reply -> {
+            Object count = reply.body() == null ? null : reply.body().getValue(field);
+            if (!(count instanceof Number n)) {
+              ctx.fail(ApiError.internal());
+              return;
+            }
+            json(ctx, status, Messages.count(field, n.longValue()));
+          })
+          .onFailure(ctx::fail);
+    };
+  }
+
+  /** POST (no body) → {@code address} with {@code {}} → 200 with the reply as it is. */
+  Handler<RoutingContext> command(String address) {
+    return ctx -> bus.<JsonObject>request(address, new JsonObject(), delivery)
+        .onSuccess(reply -> json(ctx, 200, reply.body() == null ? new JsonObject() : reply.body()))
+        .onFailure(ctx::fail);
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return; // the caller went away while the bus was busy
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.toBuffer());
+  }
+}

@@ -1,0 +1,52 @@
+package org.tickeruniverse.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * At most {@code max} requests in flight per connection; beyond that 503 with Retry-After.
+ *
+ * <p>Over HTTP/1.1 Vert.x already handles a connection's requests one at a time: pipelined
+ * requests wait (and the socket stops being read) until the previous response has ended, so
+ * this limit matters for HTTP/2 (h2c), where one connection multiplexes streams. The server also
+ * advertises {@code SETTINGS_MAX_CONCURRENT_STREAMS = max}, so a conforming client queues
+ * instead of being refused; this handler is the backstop for one that ignores the setting.
+ *
+ * <p>Confined to the verticle's event loop (a connection never changes loop), hence a plain map.
+ */
+final class ConnectionLimiter implements Handler<RoutingContext> {
+
+  private final int max;
+  private final Map<HttpConnection, Integer> inFlight = new HashMap<>();
+
+  ConnectionLimiter(int max) {
+    this.max = max;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpConnection connection = ctx.request().connection();
+    int now = inFlight.merge(connection, 1, Integer::sum);
+    if (now > max) {
+      release(connection);
+      ctx.fail(ApiError.unavailable("overloaded",
+          "too many requests in flight on this connection", 1));
+      return;
+    }
+    // Called when the response ends or the connection closes, whichever comes first.
+    ctx.addEndHandler(ar -> release(connection));
+    ctx.next();
+  }
+
+  private void release(HttpConnection connection) {
+    inFlight.computeIfPresent(connection, (c, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** Connections with requests in flight; for tests. */
+  int trackedConnections() {
+    return inFlight.size();
+  }
+}

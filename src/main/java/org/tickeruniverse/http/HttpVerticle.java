@@ -1,0 +1,148 @@
+package org.tickeruniverse.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tickeruniverse.bus.Addresses;
+import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.ops.Readiness;
+import org.tickeruniverse.store.Stores;
+import org.tickeruniverse.store.UniverseRepository;
+
+/**
+ * The HTTP edge of SPEC §5: validates and authenticates requests and forwards them over the
+ * event bus; serves the universe from memory; health, metrics and the OpenAPI document.
+ *
+ * <p>Deployable with several instances sharing the port. {@link #start()} completes once the
+ * server listens; it does not wait for the universe (loaded in the background). {@link #stop()}
+ * stops accepting connections and lets in-flight requests finish for up to
+ * {@code node.shutdownSeconds} before closing.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  /** Class-path location of the contract; also served at {@code /api/v1/openapi.yaml}. */
+  public static final String OPENAPI_RESOURCE = "openapi/ticker-universe.yaml";
+
+  /** Per-check time-out of readiness; a store slower than this is not ready. */
+  static final long READINESS_TIMEOUT_MILLIS = 2_000;
+
+  /** A connection idle this long is closed (also bounds a client that stops mid-request). */
+  static final int IDLE_TIMEOUT_SECONDS = 30;
+
+  private ServiceConfig config;
+  private Redis redis;
+  private Pool pool;
+  private UniverseCache universe;
+  private HttpServer server;
+  private Router router;
+
+  @Override
+  public Future<?> start() {
+    config = ServiceConfig.fromJson(config());
+    if (config.auth().disabled()) {
+      LOG.warn("authentication is DISABLED: every operation is open to anyone who can connect;"
+          + " listening on {} only", config.http().host());
+    }
+    redis = Stores.redis(vertx, config.redis());
+    pool = Stores.mysql(vertx, config.mysql());
+    universe = new UniverseCache(vertx, config.http().busTimeoutMillis(), config.universeRefreshSeconds());
+
+    Future<Buffer> document = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
+    Future<OpenAPIContract> contract = OpenAPIContract.from(vertx, OPENAPI_RESOURCE);
+    return Future.all(document, contract, universe.start())
+        .compose(all -> listen(contract.result(), document.result()))
+        .onSuccess(s -> LOG.info("HTTP listening on {}:{}", config.http().host(), s.actualPort()));
+  }
+
+  private Future<HttpServer> listen(OpenAPIContract contract, Buffer document) {
+    ServiceConfig.Auth auth = config.auth();
+    BearerTokens tokens = auth.disabled() ? null : new BearerTokens(auth.apiTokens(), auth.adminTokens());
+    router = ApiRouter.build(vertx, contract, handlers(document), tokens,
+        config.http().bodyLimitBytes(), config.http().maxConcurrentRequestsPerConnection());
+    server = vertx.createHttpServer(serverOptions(config.http()));
+    return server.requestHandler(router).listen();
+  }
+
+  /** Handlers by OpenAPI operationId. */
+  private Map<String, Handler<RoutingContext>> handlers(Buffer document) {
+    BusEndpoints bus = new BusEndpoints(vertx.eventBus(), config.http().busTimeoutMillis(),
+        config.buffer().maxTickers());
+    Map<String, Handler<RoutingContext>> h = new HashMap<>();
+    h.put("bufferTickers", bus.tickers(Addresses.BUFFER, 202, Messages.BUFFERED));
+    h.put("refreshTickers", bus.tickers(Addresses.REFRESH, 200, Messages.UPDATED));
+    h.put("upsertTickers", bus.tickers(Addresses.UPSERT, 200, Messages.UPSERTED));
+    h.put("getUniverse", new UniverseHandler(universe));
+    h.put("adminFlush", bus.command(Addresses.FLUSH));
+    h.put("adminEvict", bus.command(Addresses.EVICT));
+    h.put("getOpenApi", ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .end(document));
+    h.put("healthLive", ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end("{\"status\":\"UP\"}"));
+    h.put("healthReady", HealthCheckHandler.createWithHealthChecks(
+        Readiness.checks(vertx, redis, new UniverseRepository(pool), READINESS_TIMEOUT_MILLIS)));
+    h.put("getMetrics", new MetricsHandler());
+    return h;
+  }
+
+  static HttpServerOptions serverOptions(ServiceConfig.Http http) {
+    return new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        // Netty's defaults, stated: a request line or header block past these is refused
+        // (414/431) before any handler runs.
+        .setMaxInitialLineLength(4096)
+        .setMaxHeaderSize(8192)
+        .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // No on-the-fly compression: the only large answer (the universe) is gzipped once, and
+        // no request decompression, so a small gzip bomb cannot expand past the body limit.
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        // HTTP/2 multiplexes a connection: advertise the per-connection limit as the stream limit.
+        .setInitialSettings(new Http2Settings()
+            .setMaxConcurrentStreams(http.maxConcurrentRequestsPerConnection())
+            .setMaxHeaderListSize(8192));
+  }
+
+  /** The router serving requests; for tests comparing its routes with the document. */
+  Router router() {
+    return router;
+  }
+
+  /** The port actually bound (useful with port 0), or -1 before start. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(config.node().shutdownSeconds(), TimeUnit.SECONDS);
+    return drained
+        .eventually(() -> universe == null ? Future.succeededFuture() : universe.stop())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,77 @@
+package org.tickeruniverse.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.InputTrustHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Two checks on a request body before contract validation parses it, which then gets the
+ * media type in canonical form:
+ *
+ * <ul>
+ *   <li>415 unless the media type is one the operation's request body accepts in the OpenAPI
+ *       document (here {@code application/json}; parameters such as a charset are allowed);
+ *   <li>400 unless the bytes are well-formed UTF-8 (RFC 8259 §8.1). The JSON parser is lenient
+ *       about overlong forms — {@code C0 AF} decodes to {@code /} — so without this check an
+ *       encoding trick could smuggle characters past a byte-level filter further along. The JDK
+ *       decoder in REPORT mode refuses overlong forms, surrogates and truncated sequences.
+ * </ul>
+ *
+ * Runs after the body handler (vertx-web orders input-trust handlers after it), so a wrong
+ * upload costs at most the body limit.
+ */
+final class JsonBodyGuard implements InputTrustHandler {
+
+  private final Set<String> accepted;
+
+  JsonBodyGuard(Set<String> accepted) {
+    this.accepted = accepted.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String mediaType = header == null ? null : mediaType(header);
+    if (mediaType == null || !accepted.contains(mediaType)) {
+      ctx.fail(ApiError.of(415, "unsupported_media_type",
+          "the request body must be sent as " + String.join(" or ", accepted)));
+      return;
+    }
+    Buffer body = ctx.body().buffer();
+    if (body != null && !isUtf8(body.getBytes())) {
+      ctx.fail(ApiError.of(400, "malformed_json", "the request body is not valid UTF-8"));
+      return;
+    }
+    // Media types are case-insensitive (RFC 9110 §8.3.1) but the contract validator compares
+    // them exactly; hand it the canonical form. The charset parameter goes too: the bytes were
+    // just checked to be UTF-8, the only encoding JSON has (RFC 8259 §8.1).
+    ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, mediaType);
+    ctx.next();
+  }
+
+  static String mediaType(String header) {
+    int semicolon = header.indexOf(';');
+    String type = semicolon < 0 ? header : header.substring(0, semicolon);
+    return type.strip().toLowerCase(Locale.ROOT);
+  }
+
+  static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+}
