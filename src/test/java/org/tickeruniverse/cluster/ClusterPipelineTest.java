@@ -9,6 +9,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,9 +39,9 @@ import org.tickeruniverse.testsupport.RedisServer;
  * real clock with 5-second buckets so that every node's flush timer really fires:
  *
  * <ul>
- *   <li>A: {@code universe} only — the edge: it has no BufferVerticle and no FlushVerticle;
- *   <li>B: {@code buffer,flush,universe};
- *   <li>C: {@code flush,evict,universe}.
+ *   <li>A: {@code http} only — the edge: no store of its own, every request crosses the bus;
+ *   <li>B: {@code http,buffer,flush,universe};
+ *   <li>C: {@code http,flush,evict,universe}.
  * </ul>
  */
 @RealServers
@@ -62,9 +64,9 @@ class ClusterPipelineTest {
     redis = redisServer;
     mysql = mariadb;
     ClusterNode.Cluster cluster = ClusterNode.Cluster.create();
-    a = ClusterNode.start(config(cluster, "universe"), Clock.systemUTC());
-    b = ClusterNode.start(config(cluster, "buffer,flush,universe"), Clock.systemUTC());
-    c = ClusterNode.start(config(cluster, "flush,evict,universe"), Clock.systemUTC());
+    a = ClusterNode.start(config(cluster, "http"), Clock.systemUTC());
+    b = ClusterNode.start(config(cluster, "http,buffer,flush,universe"), Clock.systemUTC());
+    c = ClusterNode.start(config(cluster, "http,flush,evict,universe"), Clock.systemUTC());
     // Events are published cluster-wide: subscribe on A, which flushes nothing itself.
     UniverseClient client = a.client();
     Future.all(client.onFlushed(flushed::add).completion(), client.onEvicted(evicted::add).completion())
@@ -73,7 +75,8 @@ class ClusterPipelineTest {
 
   static ServiceConfig config(ClusterNode.Cluster cluster, String verticles) {
     List<String> settings = new ArrayList<>(cluster.args());
-    settings.addAll(List.of("--node.verticles=" + verticles, "--buffer.bucketSeconds=" + BUCKET,
+    settings.addAll(List.of("--node.verticles=" + verticles, "--http.port=" + ClusterNode.freePort(),
+        "--buffer.bucketSeconds=" + BUCKET,
         "--flush.graceSeconds=1", "--flush.leaseSeconds=4", "--universe.refreshSeconds=3600"));
     return ClusterNode.config(redis.url(), mysql.url(), settings);
   }
@@ -96,10 +99,11 @@ class ClusterPipelineTest {
   }
 
   @Test
-  void aBufferRequestOnANodeWithoutBufferVerticleIsWrittenByTheNodeThatHasOne() throws Exception {
-    int n = a.client().buffer(List.of("aapl", " MSFT ", "AAPL")).await(30, TimeUnit.SECONDS);
+  void aBufferRequestToAnHttpOnlyNodeIsWrittenToRedisByTheNodeWithTheBufferVerticle() throws Exception {
+    HttpResponse<byte[]> answer = a.http("POST", "/api/v1/tickers/buffer", "{\"tickers\":[\"aapl\",\" MSFT \",\"AAPL\"]}");
+    assertThat(answer.statusCode()).isEqualTo(202);
+    assertThat(new JsonObject(new String(answer.body(), StandardCharsets.UTF_8)).getInteger("buffered")).isEqualTo(2);
     long now = Instant.now().getEpochSecond();
-    assertThat(n).isEqualTo(2);
     // The write's bucket is the current one or, right after a boundary, the previous one; neither
     // is flushed before its end + 1 s grace, so both are still there.
     List<String> members = new ArrayList<>();
@@ -134,16 +138,27 @@ class ClusterPipelineTest {
     assertThat(mysql.query("SELECT COUNT(DISTINCT first_seen_at), COUNT(DISTINCT last_referenced_at) FROM " + TABLE))
         .as("one bucket, one stamp: its end").containsExactly(List.of("1", "1"));
 
-    // Every node's own snapshot (LIST delivered locally) converges on the same list.
-    for (ClusterNode node : List.of(a, b, c)) {
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        JsonObject local = node.localList();
-        assertThat(local.getInteger(Messages.COUNT)).isEqualTo(250);
-      });
+    // Every UniverseVerticle's own snapshot (LIST delivered locally) converges on the same list,
+    // and every node's HTTP answers the same bytes with the same ETag.
+    for (ClusterNode node : List.of(b, c)) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(node.localList().getInteger(Messages.COUNT)).isEqualTo(250));
     }
-    assertThat(a.localList().getString(Messages.ETAG))
-        .isEqualTo(b.localList().getString(Messages.ETAG))
-        .isEqualTo(c.localList().getString(Messages.ETAG));
+    assertThat(b.localList().getString(Messages.ETAG)).isEqualTo(c.localList().getString(Messages.ETAG));
+    List<HttpResponse<byte[]>> answers = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      answers.clear();
+      for (ClusterNode node : List.of(a, b, c)) {
+        HttpResponse<byte[]> r = node.http("GET", "/api/v1/universe", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(new String(r.body(), StandardCharsets.UTF_8)).getInteger("count")).isEqualTo(250);
+        answers.add(r);
+      }
+    });
+    assertThat(answers.get(1).body()).isEqualTo(answers.get(0).body());
+    assertThat(answers.get(2).body()).isEqualTo(answers.get(0).body());
+    assertThat(answers).extracting(r -> r.headers().firstValue("ETag").orElseThrow()).containsOnly(
+        answers.get(0).headers().firstValue("ETag").orElseThrow());
   }
 
   @Test

@@ -7,6 +7,10 @@ import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ import org.tickeruniverse.store.Migrations;
 public final class ClusterNode implements AutoCloseable {
 
   private static final Duration START = Duration.ofSeconds(90);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Vertx vertx;
   private final Node node;
@@ -122,6 +127,30 @@ public final class ClusterNode implements AutoCloseable {
     return vertx.eventBus().<JsonObject>request(Addresses.LIST, new JsonObject(),
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(10_000))
         .await(20, TimeUnit.SECONDS).body();
+  }
+
+  /**
+   * An HTTP request to this node's HTTP verticle (the node must run {@code http} on a fixed
+   * port, see {@link #freePort()}), with the caller token; {@code jsonBody} null for none.
+   */
+  public HttpResponse<byte[]> http(String method, String path, String jsonBody, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + config.http().port() + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + TestConfigs.CALLER_TOKEN)
+        .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(jsonBody));
+    if (jsonBody != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A port free on 127.0.0.1 a moment ago, for a node's HTTP server. */
+  public static int freePort() {
+    return freePortBlock(1);
   }
 
   /** Undeploys in order and leaves the cluster. */
