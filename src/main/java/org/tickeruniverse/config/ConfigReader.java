@@ -91,7 +91,7 @@ final class ConfigReader {
     var cluster = new ServiceConfig.Cluster(
         bool(Setting.CLUSTER_ENABLED),
         string(Setting.CLUSTER_NAME),
-        string(Setting.CLUSTER_HOST),
+        ipAddress(Setting.CLUSTER_HOST),
         intIn(Setting.CLUSTER_PORT, 1, 65535),
         list(Setting.CLUSTER_MEMBERS));
     if (node.runs("http") && !auth.disabled() && auth.apiTokens().isEmpty() && auth.adminTokens().isEmpty()) {
@@ -248,6 +248,18 @@ final class ConfigReader {
     }
     int close = key.indexOf('}', open + 1);
     return close <= open + 1 ? Optional.empty() : Optional.of(key.substring(open + 1, close));
+  }
+
+  /**
+   * An IPv4 address: Hazelcast binds to the interface that has it (and the event bus to the
+   * same), and interface matching works on addresses, not host names.
+   */
+  private String ipAddress(Setting s) {
+    String v = string(s);
+    if (!v.matches("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)")) {
+      throw fail(s, v, "must be the IPv4 address of this node's cluster interface, such as 127.0.0.1 or 10.0.0.7");
+    }
+    return v;
   }
 
   private LocalTime timeOfDay(Setting s) {
