@@ -36,6 +36,9 @@ public final class EvictVerticle extends VerticleBase {
   private final Clock clock;
   private Pool pool;
   private LeasedJob<Long> job;
+  private MysqlLease lease;
+  private boolean retryPending;
+  private long retryTimer = -1;
   private DailySchedule schedule;
   private MessageConsumer<Object> consumer;
   private long timerId = -1;
@@ -60,8 +63,10 @@ public final class EvictVerticle extends VerticleBase {
     // apart. At most 64 characters (database names are [A-Za-z0-9_], so cutting is safe).
     String lockName = "ticker_universe.evict." + connectOptions.getDatabase();
     lockName = lockName.substring(0, Math.min(lockName.length(), 64));
-    job = new LeasedJob<>(new MysqlLease(() -> MySQLConnection.connect(vertx, connectOptions)
-        .map(conn -> (SqlConnection) conn), lockName), evict::run);
+    // The same lease time as the flush: a holder that vanishes delays eviction by at most that.
+    lease = new MysqlLease(vertx, () -> MySQLConnection.connect(vertx, connectOptions)
+        .map(conn -> (SqlConnection) conn), lockName, Math.max(3, config.flush().leaseSeconds()));
+    job = new LeasedJob<>(lease, evict::run);
     schedule = new DailySchedule(config.evict().dailyAtUtc());
     consumer = vertx.eventBus().consumer(Addresses.EVICT, msg ->
         Replies.reply(msg, runOnce("request").map(n -> Messages.count(Messages.DELETED, n)), LOG));
@@ -85,7 +90,7 @@ public final class EvictVerticle extends VerticleBase {
     }
     long started = System.nanoTime();
     return job.run()
-        .onSuccess(result -> result.ifPresent(deleted -> {
+        .onSuccess(result -> result.ifPresentOrElse(deleted -> {
           Duration took = Duration.ofNanos(System.nanoTime() - started);
           ServiceMetrics.get().evicted(deleted, took, "ok");
           LOG.info("evict ({}): {} row(s) deleted in {} ms", trigger, deleted, took.toMillis());
@@ -93,7 +98,7 @@ public final class EvictVerticle extends VerticleBase {
             vertx.eventBus().publish(Addresses.EVENT_EVICTED, Messages.count(Messages.DELETED, deleted)
                 .put(Messages.DURATION_MILLIS, took.toMillis()));
           }
-        }))
+        }, this::retryAfterOneLease))
         .onFailure(e -> {
           ServiceMetrics.get().evicted(0, Duration.ofNanos(System.nanoTime() - started), "failed");
           LOG.warn("evict ({}) failed: {}", trigger, Replies.describe(e));
@@ -101,10 +106,27 @@ public final class EvictVerticle extends VerticleBase {
         .map(result -> result.orElse(0L));
   }
 
+  /**
+   * Refused because another node holds the lock: try again one lease later, and so on while it
+   * is held. A holder that finished leaves nothing to delete; one that vanished has lost the lock
+   * by then (its connection ended), and the retry does its work.
+   */
+  private void retryAfterOneLease() {
+    if (stopping || retryPending) {
+      return;
+    }
+    retryPending = true;
+    retryTimer = vertx.setTimer(lease.ttlSeconds() * 1000L, id -> {
+      retryPending = false;
+      runOnce("lease-retry");
+    });
+  }
+
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timerId);
+    vertx.cancelTimer(retryTimer);
     return consumer.unregister()
         .eventually(() -> pool.close());
   }
