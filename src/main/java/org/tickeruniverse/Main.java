@@ -66,9 +66,11 @@ public final class Main {
       System.exit(EXIT_START_FAILED);
       return;
     }
-    LOG.info("ticker-universe started in {} ms: verticles {}, HTTP {}:{}{}",
+    LOG.info("ticker-universe started in {} ms: verticles {}{}{}",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.node().verticles(),
-        config.http().host(), config.http().port(), config.cluster().enabled() ? ", clustered" : "");
+        config.node().runs("http") ? ", HTTP " + config.http().host() + ":" + config.http().port() : "",
+        config.cluster().enabled()
+            ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "");
     if (config.auth().disabled()) {
       LOG.warn("authentication is DISABLED (TU_AUTH_DISABLED=true): listening on 127.0.0.1 only");
     }
