@@ -95,8 +95,12 @@ public final class Main {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    if (config.cluster().enabled()) {
+      options.setEventBusOptions(HazelcastClusterConfig.eventBus(config.cluster()));
+    }
     VertxBuilder builder = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
+        .with(options)
         .withMetrics(new MicrometerMetricsFactory());
     if (config.cluster().enabled()) {
       return builder.withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster())).buildClustered();

@@ -93,7 +93,8 @@ final class ConfigReader {
         string(Setting.CLUSTER_NAME),
         ipAddress(Setting.CLUSTER_HOST),
         intIn(Setting.CLUSTER_PORT, 1, 65535),
-        list(Setting.CLUSTER_MEMBERS));
+        list(Setting.CLUSTER_MEMBERS),
+        intIn(Setting.CLUSTER_BUS_PORT, 0, 65535));
     if (node.runs("http") && !auth.disabled() && auth.apiTokens().isEmpty() && auth.adminTokens().isEmpty()) {
       throw new ConfigException(Setting.API_TOKENS.label()
           + " is empty: set caller and admin bearer tokens, or set " + Setting.AUTH_DISABLED.env()
@@ -141,6 +142,7 @@ final class ConfigReader {
     put(out, Setting.CLUSTER_HOST, c.cluster().host());
     put(out, Setting.CLUSTER_PORT, c.cluster().port());
     put(out, Setting.CLUSTER_MEMBERS, String.join(",", c.cluster().members()));
+    put(out, Setting.CLUSTER_BUS_PORT, c.cluster().busPort());
     return out;
   }
 

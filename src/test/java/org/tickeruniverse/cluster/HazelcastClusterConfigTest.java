@@ -38,6 +38,13 @@ class HazelcastClusterConfigTest {
   }
 
   @Test
+  void theEventBusListensOnTheClusterInterface() {
+    var bus = HazelcastClusterConfig.eventBus(cluster("-cluster", "--cluster.host=10.1.2.3", "--cluster.busPort=5901"));
+    assertThat(bus.getHost()).isEqualTo("10.1.2.3");
+    assertThat(bus.getPort()).isEqualTo(5901);
+  }
+
+  @Test
   void theDefaultsJoinOnLoopbackOnly() {
     Config config = HazelcastClusterConfig.config(cluster("-cluster"));
     assertThat(config.getClusterName()).isEqualTo("ticker-universe");

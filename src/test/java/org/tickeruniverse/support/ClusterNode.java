@@ -2,6 +2,7 @@ package org.tickeruniverse.support;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -96,7 +97,10 @@ public final class ClusterNode implements AutoCloseable {
       Migrations.migrate(config.mysql());
     }
     Future<Vertx> built = config.cluster().enabled()
-        ? Vertx.builder().withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster())).buildClustered()
+        ? Vertx.builder()
+            .with(new VertxOptions().setEventBusOptions(HazelcastClusterConfig.eventBus(config.cluster())))
+            .withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster()))
+            .buildClustered()
         : Future.succeededFuture(Vertx.vertx());
     Vertx vertx = built.await(START.toSeconds(), TimeUnit.SECONDS);
     Node node = new Node(vertx, config, clock);
