@@ -127,6 +127,58 @@ class LimitsAndShutdownTest {
   }
 
   @Test
+  void unreadBodyOnABodylessOperationDoesNotStallTheConnection() {
+    Vertx vertx = Vertx.vertx();
+    try (TestServer server = TestServer.start(vertx, Map.of())) {
+      NetClient net = vertx.createNetClient();
+      NetSocket socket = net.connect(server.port(), "127.0.0.1").await();
+      Buffer received = Buffer.buffer();
+      socket.handler(received::appendBuffer);
+      String body = "x".repeat(200_000);
+      socket.write("POST /api/v1/admin/flush HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.ADMIN
+          + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+          + "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").await();
+      await().atMost(Duration.ofSeconds(5)).until(() -> {
+        String text = received.toString(StandardCharsets.ISO_8859_1);
+        return text.contains("\"inserted\"") && text.contains("{\"status\":\"UP\"}");
+      });
+      socket.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void severalInstancesShareThePort() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      StandIns standIns = new StandIns(vertx).registerAll();
+      var config = org.tickeruniverse.config.ConfigLoader.load(List.of(),
+          TestServer.env(Map.of("TU_HTTP_PORT", String.valueOf(TestServer.closedPort()), "TU_HTTP_INSTANCES", "3")));
+      String id = vertx.deployVerticle(HttpVerticle::new, new io.vertx.core.DeploymentOptions()
+          .setConfig(config.toJson()).setInstances(config.http().instances())).await();
+      // Fresh connections land on different instances; each holds its own copy of the universe,
+      // and every copy answers the same bytes.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        java.util.Set<String> bodies = new java.util.HashSet<>();
+        for (int i = 0; i < 9; i++) {
+          java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+          HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + config.http().port() + "/api/v1/universe"))
+              .header("Authorization", "Bearer " + CALLER).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).isEqualTo(200);
+          bodies.add(r.body());
+        }
+        assertThat(bodies).hasSize(1);
+      });
+      vertx.undeploy(id).await();
+      standIns.unregisterAll();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   void oversizedRequestLineAndHeadersAreRefusedBeforeRouting() {
     Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
