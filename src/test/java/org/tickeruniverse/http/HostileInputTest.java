@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -41,7 +40,7 @@ class HostileInputTest {
       // right-to-left and invisible characters
       "AAPL\u202E", "\u202EGOOG", "\u202DMSFT\u202C", "AA\u200BPL", "\u2066AAPL\u2069", "\uFEFFAAPL",
       // look-alikes and non-ASCII
-      "ＡＡＰＬ", "АAPL", "AAPL\u0301", "€", "🚀", "AAPL\u00A0",
+      "ＡＡＰＬ", "АAPL", "AAPL\u0301", "€", "🚀",
       // length and shape
       "A".repeat(33), "A".repeat(10_000), "AA PL", "../../etc/passwd", "${jndi:ldap://x/a}", "<script>x</script>");
 
@@ -151,10 +150,8 @@ class HostileInputTest {
   }
 
   @Test
-  @Disabled("Ticker.normalise upper-cases before checking for ASCII: 'ıbm' → 'IBM', 'ßpy' → 'SSPY', 'ﬀ' → 'FF' "
-      + "are accepted, although issue 3 says non-ASCII is invalid. Fix belongs in ticker/ (reported to the lead).")
   void nonAsciiThatUpperCasesToAsciiIsRefused() {
-    for (String sneaky : List.of("ıbm", "ßpy", "ﬀ", "\u2003AAPL")) {
+    for (String sneaky : List.of("ıbm", "ßpy", "ﬀ", "ａapl")) {
       HttpResponse<byte[]> r = server.post("/api/v1/tickers/buffer", CALLER,
           new JsonObject().put("tickers", new JsonArray().add(sneaky)).encode());
       Answers.assertError(r, 400, "invalid_input");
