@@ -69,9 +69,6 @@ public final class Main {
     LOG.info("ticker-universe started in {} ms: verticles {}, HTTP {}:{}{}",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.node().verticles(),
         config.http().host(), config.http().port(), config.cluster().enabled() ? ", clustered" : "");
-    if (config.auth().disabled()) {
-      LOG.warn("authentication is DISABLED (TU_AUTH_DISABLED=true): listening on 127.0.0.1 only");
-    }
   }
 
   private static void registerShutdownHook(Node node, ServiceConfig config) {
