@@ -71,9 +71,6 @@ public final class Main {
         config.node().runs("http") ? ", HTTP " + config.http().host() + ":" + config.http().port() : "",
         config.cluster().enabled()
             ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "");
-    if (config.auth().disabled()) {
-      LOG.warn("authentication is DISABLED (TU_AUTH_DISABLED=true): listening on 127.0.0.1 only");
-    }
   }
 
   private static void registerShutdownHook(Node node, ServiceConfig config) {

@@ -68,8 +68,11 @@ public final class HttpVerticle extends VerticleBase {
 
     Future<Buffer> document = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<OpenAPIContract> contract = OpenAPIContract.from(vertx, OPENAPI_RESOURCE);
-    return Future.all(document, contract, universe.start())
-        .compose(all -> listen(contract.result(), document.result()))
+    // The universe is subscribed to before listening, but its first load is not awaited: the
+    // UniverseVerticle may not be deployed yet (or lives on another node); until then 503.
+    return Future.all(document, contract)
+        .compose(all -> universe.start())
+        .compose(v -> listen(contract.result(), document.result()))
         .onSuccess(s -> LOG.info("HTTP listening on {}:{}", config.http().host(), s.actualPort()));
   }
 

@@ -51,7 +51,8 @@ class UniverseEndpointTest {
       assertThat(r.headers().firstValue("cache-control")).hasValue("no-cache");
       assertThat(r.headers().firstValue("vary")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
       assertThat(r.headers().firstValue("content-encoding")).isEmpty();
-      assertThat(new JsonObject(new String(r.body())).getJsonArray("tickers").getList()).isEqualTo(TICKERS);
+      assertThat(new JsonObject(new String(r.body())).getJsonArray("tickers").stream().map(String::valueOf).toList())
+          .isEqualTo(TICKERS);
     }
   }
 
