@@ -1,6 +1,7 @@
 package org.tickeruniverse.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -54,7 +55,9 @@ public final class BucketStore {
    * keys already moved are seen by a later run; their TTL (hours) outlasts that by far.
    */
   public Future<List<Long>> bucketStarts() {
-    return scanFrom("0", new TreeSet<>()).map(ArrayList::new);
+    Promise<List<Long>> done = Promise.promise();
+    scanFrom("0", new TreeSet<>(), done);
+    return done.future();
   }
 
   /** One SCAN page, run on the node that owns the slot of KEYS[1]. */
@@ -65,15 +68,29 @@ public final class BucketStore {
     return buckets.keyPrefix() + ":scan";
   }
 
-  private Future<TreeSet<Long>> scanFrom(String cursor, TreeSet<Long> found) {
+  /** Each page is sent from the previous one's callback (no nesting of futures: see FlushJob). */
+  private void scanFrom(String cursor, TreeSet<Long> found, Promise<List<Long>> done) {
     Request scan = Request.cmd(Command.EVAL).arg(SCAN_PAGE).arg(1).arg(slotKey())
         .arg(cursor).arg(buckets.scanPattern()).arg(SCAN_COUNT);
-    return redis.send(scan).compose(reply -> {
-      String next = reply.get(0).toString();
-      for (Response key : reply.get(1)) {
-        buckets.parseKey(key.toString()).ifPresent(found::add);
+    redis.send(scan).onComplete(ar -> {
+      try {
+        Response reply = ar.result();
+        if (ar.failed()) {
+          done.fail(ar.cause());
+          return;
+        }
+        String next = reply.get(0).toString();
+        for (Response key : reply.get(1)) {
+          buckets.parseKey(key.toString()).ifPresent(found::add);
+        }
+        if ("0".equals(next)) {
+          done.complete(new ArrayList<>(found));
+        } else {
+          scanFrom(next, found, done);
+        }
+      } catch (RuntimeException unexpected) {
+        done.tryFail(unexpected);
       }
-      return "0".equals(next) ? Future.succeededFuture(found) : scanFrom(next, found);
     });
   }
 
