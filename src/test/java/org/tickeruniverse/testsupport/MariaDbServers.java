@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -399,90 +398,55 @@ final class MariaDbServers {
 
   /** A {@code mariadbd} process of our own. */
   static final class Local extends Base {
-    private static final String HOST = "127.0.0.1";
-
     private final Path binary;
-    private final Path root;
+    private final LocalProcess process;
     private final Path dataDir;
     private final Path socket;
-    private final Path log;
-    private int port;
-    private Process process;
-    private boolean closed;
 
     Local(String database) {
       super(database);
       binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "mariadbd", "mysqld");
-      root = ServerSupport.createTempDir("tu-mariadb-");
+      process = new LocalProcess("mariadbd", "tu-mariadb-", "mariadbd.log", this::commandLine, this::ping);
+      Path root = process.root();
       dataDir = root.resolve("data");
-      log = root.resolve("mariadbd.log");
       Path sock = dataDir.resolve("s.sock");
       // a unix socket path must fit in 108 bytes; java.io.tmpdir may be deep
       socket = sock.toString().length() < 100 ? sock : Paths.get("/tmp", "tu-" + root.getFileName() + ".sock");
-      ServerSupport.register(this);
+      process.deleteOnClose(socket);
       try {
         ServerSupport.copyRecursively(template(), dataDir);
-        for (int attempt = 1; ; attempt++) {
-          port = ServerSupport.freePort();
-          try {
-            launch();
-            return;
-          } catch (ServerStartException e) {
-            // another process took the port between our probe and the server's bind: take another
-            String tail = ServerSupport.tail(log, 20);
-            boolean portTaken = tail.contains("Address already in use") || tail.contains("Do you already have");
-            if (!portTaken || attempt >= 5) {
-              throw e;
-            }
-          }
-        }
+        process.startOnFreePort("Address already in use", "Do you already have");
       } catch (RuntimeException | Error e) {
-        close();
+        process.close();
         throw e;
       }
     }
 
-    private void launch() {
+    private List<String> commandLine(int port) {
       List<String> cmd = new ArrayList<>(List.of(binary.toString(),
           "--no-defaults",
           "--datadir=" + dataDir,
           "--socket=" + socket,
-          "--pid-file=" + root.resolve("mariadbd.pid"),
+          "--pid-file=" + process.root().resolve("mariadbd.pid"),
           "--port=" + port,
-          "--bind-address=" + HOST,
+          "--bind-address=" + LocalProcess.HOST,
           "--skip-name-resolve"));
       if (ServerSupport.runningAsRoot()) {
         cmd.add("--user=root");
       }
       cmd.addAll(INNODB_SIZES);
       cmd.addAll(COMMON_SERVER_OPTIONS);
-      try {
-        process = new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(Redirect.appendTo(log.toFile()))
-            .redirectInput(Redirect.from(new File("/dev/null")))
-            .start();
-      } catch (IOException e) {
-        throw new ServerStartException("cannot run " + cmd, e);
-      }
-      ServerSupport.recordServer(root, process);
-      try {
-        ServerSupport.awaitReady("mariadbd on " + HOST + ":" + port, process, log, READY_DEADLINE, this::ping);
-      } catch (RuntimeException e) {
-        ServerSupport.terminate(process, Duration.ofSeconds(5));
-        process = null;
-        throw e;
-      }
+      return cmd;
     }
 
     @Override
     public String host() {
-      return HOST;
+      return LocalProcess.HOST;
     }
 
     @Override
     public int port() {
-      return port;
+      return process.port();
     }
 
     @Override
@@ -501,46 +465,23 @@ final class MariaDbServers {
     }
 
     @Override
-    public synchronized void stop() {
-      if (process != null) {
-        ServerSupport.terminate(process, STOP_GRACE);
-        process = null;
-      }
+    public void stop() {
+      process.stop();
     }
 
     @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (process != null && process.isAlive()) {
-        return;
-      }
-      launch();
+    public void start() {
+      process.start();
     }
 
     @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        stop();
-      } finally {
-        ServerSupport.deleteRecursively(root);
-        try {
-          Files.deleteIfExists(socket);
-        } catch (IOException ignored) {
-          // best effort
-        }
-        ServerSupport.unregister(this);
-      }
+    public void close() {
+      process.close();
     }
 
     @Override
     public String toString() {
-      return "mariadbd " + HOST + ":" + port + " (" + root + ")";
+      return process.toString();
     }
   }
 }

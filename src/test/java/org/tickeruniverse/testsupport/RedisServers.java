@@ -8,12 +8,12 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.containers.GenericContainer;
@@ -223,97 +223,65 @@ final class RedisServers {
 
   /** A {@code redis-server} process of our own. */
   static final class Local implements RedisServer {
-    private static final String HOST = "127.0.0.1";
-
     private final Path binary;
-    private final Path root;
-    private final Path dataDir;
-    private final Path log;
     private final List<String> extraArgs;
     private final String password;
-    private int port;
-    private Resp resp;
-    private Process process;
-    private boolean closed;
+    private final LocalProcess process;
+    private final Path dataDir;
 
     Local(List<String> extraArgs) {
       this.binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "redis-server");
       this.extraArgs = List.copyOf(extraArgs);
       int i = this.extraArgs.indexOf("--requirepass");
       this.password = i >= 0 && i + 1 < this.extraArgs.size() ? this.extraArgs.get(i + 1) : null;
-      this.root = ServerSupport.createTempDir("tu-redis-");
-      this.dataDir = root.resolve("data");
-      this.log = root.resolve("redis.log");
-      ServerSupport.register(this);
+      this.process = new LocalProcess("redis-server", "tu-redis-", "redis.log", this::commandLine,
+          () -> resp().ping());
+      this.dataDir = process.root().resolve("data");
       try {
-        java.nio.file.Files.createDirectories(dataDir);
-        for (int attempt = 1; ; attempt++) {
-          port = ServerSupport.freePort();
-          resp = new Resp(HOST, port, null, password, RESP_TIMEOUT_MS);
-          try {
-            launch();
-            return;
-          } catch (ServerStartException e) {
-            // another process took the port between our probe and the server's bind: take another
-            boolean portTaken = ServerSupport.tail(log, 20).contains("Address already in use");
-            if (!portTaken || attempt >= 5) {
-              throw e;
-            }
-          }
-        }
+        Files.createDirectories(dataDir);
+        process.startOnFreePort("Address already in use");
       } catch (IOException e) {
-        close();
+        process.close();
         throw new UncheckedIOException(e);
       } catch (RuntimeException | Error e) {
-        close();
+        process.close();
         throw e;
       }
     }
 
-    private void launch() {
+    private List<String> commandLine(int port) {
       List<String> cmd = new ArrayList<>(List.of(binary.toString(),
           "--port", String.valueOf(port),
-          "--bind", HOST,
+          "--bind", LocalProcess.HOST,
           "--save", "",
           "--appendonly", "no",
           "--dir", dataDir.toString(),
           "--daemonize", "no"));
       cmd.addAll(extraArgs);
-      try {
-        process = new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(Redirect.appendTo(log.toFile()))
-            .redirectInput(Redirect.from(new java.io.File("/dev/null")))
-            .start();
-        ServerSupport.recordServer(root, process);
-      } catch (IOException e) {
-        throw new ServerStartException("cannot run " + cmd, e);
-      }
-      try {
-        ServerSupport.awaitReady("redis-server on " + HOST + ":" + port, process, log, READY_DEADLINE,
-            resp::ping);
-      } catch (RuntimeException e) {
-        ServerSupport.terminate(process, Duration.ofSeconds(5));
-        process = null;
-        throw e;
-      }
+      return cmd;
+    }
+
+    // made per call because the port is only known once the process has one
+    private Resp resp() {
+      return new Resp(LocalProcess.HOST, process.port(), null, password, RESP_TIMEOUT_MS);
     }
 
     @Override
     public String url() {
+      String hostPort = LocalProcess.HOST + ":" + process.port();
       return password == null
-          ? "redis://" + HOST + ":" + port
-          : "redis://:" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + HOST + ":" + port;
+          ? "redis://" + hostPort
+          : "redis://:" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + hostPort;
     }
 
     @Override
     public String host() {
-      return HOST;
+      return LocalProcess.HOST;
     }
 
     @Override
     public int port() {
-      return port;
+      return process.port();
     }
 
     @Override
@@ -322,46 +290,28 @@ final class RedisServers {
     }
 
     @Override
-    public synchronized void stop() {
-      if (process != null) {
-        ServerSupport.terminate(process, STOP_GRACE);
-        process = null;
-      }
+    public void stop() {
+      process.stop();
     }
 
     @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (process != null && process.isAlive()) {
-        return;
-      }
-      launch();
+    public void start() {
+      process.start();
     }
 
     @Override
     public Object command(String... args) {
-      return resp.command(args);
+      return resp().command(args);
     }
 
     @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        stop();
-      } finally {
-        ServerSupport.deleteRecursively(root);
-        ServerSupport.unregister(this);
-      }
+    public void close() {
+      process.close();
     }
 
     @Override
     public String toString() {
-      return "redis-server " + HOST + ":" + port + " (" + root + ")";
+      return process.toString();
     }
   }
 }
