@@ -1,11 +1,5 @@
 package org.tickeruniverse.testsupport;
 
-import static org.tickeruniverse.testsupport.ServerSupport.READY_DEADLINE;
-import static org.tickeruniverse.testsupport.ServerSupport.STOP_GRACE;
-
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -222,48 +216,26 @@ final class MariaDbServers {
 
   /** A {@code mariadb:10.11} container with a fixed host port, so that a restart keeps the port. */
   static final class Container extends Base {
-    private final int hostPort;
-    private final MariaDBContainer container;
-    private boolean running;
-    private boolean closed;
+    private final ContainerHandle container;
 
     Container(String database) {
       super(database);
-      hostPort = ServerSupport.freePort();
-      container = new MariaDBContainer("mariadb:10.11")
+      MariaDBContainer mariadb = new MariaDBContainer("mariadb:10.11")
           .withUsername("root")
           .withPassword("");
-      container.withCommand(COMMON_SERVER_OPTIONS.toArray(new String[0]));
-      container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-          new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(3306))));
-      container.start();
-      running = true;
-      ServerSupport.register(this);
-      try {
-        ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, this::ping);
-      } catch (RuntimeException e) {
-        close();
-        throw e;
-      }
-    }
-
-    private String logs() {
-      try {
-        return "Last lines of the container log:" + System.lineSeparator()
-            + ServerSupport.lastLines(container.getLogs(), 40);
-      } catch (RuntimeException e) {
-        return "(no container log: " + e + ")";
-      }
+      mariadb.withCommand(COMMON_SERVER_OPTIONS.toArray(new String[0]));
+      container = new ContainerHandle("MariaDB container", mariadb, 3306, this::ping);
+      container.startFirst();
     }
 
     @Override
     public String host() {
-      return container.getHost();
+      return container.host();
     }
 
     @Override
     public int port() {
-      return hostPort;
+      return container.port();
     }
 
     @Override
@@ -282,44 +254,23 @@ final class MariaDbServers {
     }
 
     @Override
-    public synchronized void stop() {
-      if (closed || !running) {
-        return;
-      }
-      container.getDockerClient().stopContainerCmd(container.getContainerId())
-          .withTimeout((int) STOP_GRACE.toSeconds()).exec();
-      running = false;
+    public void stop() {
+      container.stop();
     }
 
     @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (running) {
-        return;
-      }
-      container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-      running = true;
-      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, this::ping);
+    public void start() {
+      container.start();
     }
 
     @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        container.stop();
-      } finally {
-        ServerSupport.unregister(this);
-      }
+    public void close() {
+      container.close();
     }
 
     @Override
     public String toString() {
-      return "MariaDB container " + container.getHost() + ":" + hostPort;
+      return container.toString();
     }
   }
 

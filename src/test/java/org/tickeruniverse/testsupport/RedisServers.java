@@ -1,11 +1,5 @@
 package org.tickeruniverse.testsupport;
 
-import static org.tickeruniverse.testsupport.ServerSupport.READY_DEADLINE;
-import static org.tickeruniverse.testsupport.ServerSupport.STOP_GRACE;
-
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -118,53 +112,35 @@ final class RedisServers {
 
   /** A {@code redis:7} container with a fixed host port, so that a restart keeps the port. */
   static final class Container implements RedisServer {
-    private final int hostPort;
-    private final GenericContainer<?> container;
-    private final Resp resp;
-    private boolean running;
-    private boolean closed;
+    private final ContainerHandle container;
 
     Container() {
-      hostPort = ServerSupport.freePort();
-      container = new GenericContainer<>(DockerImageName.parse("redis:7"))
-          .withExposedPorts(6379)
-          .withCommand("redis-server", "--save", "", "--appendonly", "no")
-          .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-              new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(6379))));
-      container.start();
-      running = true;
-      resp = new Resp(container.getHost(), hostPort, null, null, RESP_TIMEOUT_MS);
-      ServerSupport.register(this);
-      try {
-        ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
-      } catch (RuntimeException e) {
-        close();
-        throw e;
-      }
+      container = new ContainerHandle("Redis container",
+          new GenericContainer<>(DockerImageName.parse("redis:7"))
+              .withExposedPorts(6379)
+              .withCommand("redis-server", "--save", "", "--appendonly", "no"),
+          6379, () -> resp().ping());
+      container.startFirst();
     }
 
-    private String logs() {
-      try {
-        return "Last lines of the container log:" + System.lineSeparator()
-            + ServerSupport.lastLines(container.getLogs(), 40);
-      } catch (RuntimeException e) {
-        return "(no container log: " + e + ")";
-      }
+    // made per call because the host is only known once the container runs
+    private Resp resp() {
+      return new Resp(container.host(), container.port(), null, null, RESP_TIMEOUT_MS);
     }
 
     @Override
     public String url() {
-      return "redis://" + host() + ":" + hostPort;
+      return "redis://" + host() + ":" + port();
     }
 
     @Override
     public String host() {
-      return container.getHost();
+      return container.host();
     }
 
     @Override
     public int port() {
-      return hostPort;
+      return container.port();
     }
 
     @Override
@@ -173,49 +149,28 @@ final class RedisServers {
     }
 
     @Override
-    public synchronized void stop() {
-      if (closed || !running) {
-        return;
-      }
-      container.getDockerClient().stopContainerCmd(container.getContainerId())
-          .withTimeout((int) STOP_GRACE.toSeconds()).exec();
-      running = false;
+    public void stop() {
+      container.stop();
     }
 
     @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (running) {
-        return;
-      }
-      container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-      running = true;
-      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
+    public void start() {
+      container.start();
     }
 
     @Override
     public Object command(String... args) {
-      return resp.command(args);
+      return resp().command(args);
     }
 
     @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        container.stop();
-      } finally {
-        ServerSupport.unregister(this);
-      }
+    public void close() {
+      container.close();
     }
 
     @Override
     public String toString() {
-      return "Redis container " + container.getHost() + ":" + hostPort;
+      return container.toString();
     }
   }
 
