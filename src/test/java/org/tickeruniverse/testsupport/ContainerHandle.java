@@ -14,7 +14,7 @@ import org.testcontainers.containers.GenericContainer;
  * container, so {@link #stop()} and {@link #start()} go to Docker by container id instead: the
  * container, its data and its host port then survive a stop, as for a {@link LocalProcess}.
  */
-final class ContainerHandle implements AutoCloseable {
+final class ContainerHandle implements ServerLifecycle {
 
   private final String label;
   private final GenericContainer<?> container;
@@ -69,7 +69,13 @@ final class ContainerHandle implements AutoCloseable {
     }
   }
 
-  synchronized void stop() {
+  @Override
+  public boolean controllable() {
+    return true;
+  }
+
+  @Override
+  public synchronized void stop() {
     if (closed || !running) {
       return;
     }
@@ -78,7 +84,8 @@ final class ContainerHandle implements AutoCloseable {
     running = false;
   }
 
-  synchronized void start() {
+  @Override
+  public synchronized void start() {
     if (closed) {
       throw new IllegalStateException(this + " is closed");
     }

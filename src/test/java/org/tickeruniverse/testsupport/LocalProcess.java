@@ -20,7 +20,7 @@ import org.tickeruniverse.testsupport.ServerSupport.ServerStartException;
  * and on a loopback port that both outlast {@link #stop()}, so that {@link #start()} brings back the
  * same server (the readiness tests depend on that), and {@link #close()} removes both for good.
  */
-final class LocalProcess implements AutoCloseable {
+final class LocalProcess implements ServerLifecycle {
 
   static final String HOST = "127.0.0.1";
 
@@ -109,14 +109,21 @@ final class LocalProcess implements AutoCloseable {
     }
   }
 
-  synchronized void stop() {
+  @Override
+  public boolean controllable() {
+    return true;
+  }
+
+  @Override
+  public synchronized void stop() {
     if (process != null) {
       ServerSupport.terminate(process, STOP_GRACE);
       process = null;
     }
   }
 
-  synchronized void start() {
+  @Override
+  public synchronized void start() {
     if (closed) {
       throw new IllegalStateException(this + " is closed");
     }

@@ -37,7 +37,7 @@ final class MariaDbServers {
 
   // ====================================================================== JDBC part shared by all kinds
 
-  abstract static class Base implements MariaDbServer {
+  abstract static class Base extends ServerHandle implements MariaDbServer {
     private final String database;
 
     Base(String database) {
@@ -50,6 +50,17 @@ final class MariaDbServers {
     @Override
     public String database() {
       return database;
+    }
+
+    /** Ours, container or process, are set up so; an external server says otherwise. */
+    @Override
+    public String user() {
+      return "root";
+    }
+
+    @Override
+    public String password() {
+      return "";
     }
 
     @Override
@@ -159,6 +170,7 @@ final class MariaDbServers {
         user = dec(colon < 0 ? info : info.substring(0, colon));
         password = colon < 0 ? "" : dec(info.substring(colon + 1));
       }
+      lifecycle(ServerLifecycle.external("external MariaDB", "TU_TEST_MYSQL_URL", host, port));
       if (!ping()) {
         throw new ServerStartException("TU_TEST_MYSQL_URL=" + url + " does not answer SELECT 1");
       }
@@ -183,33 +195,6 @@ final class MariaDbServers {
     public String password() {
       return password;
     }
-
-    @Override
-    public boolean controllable() {
-      return false;
-    }
-
-    @Override
-    public void stop() {
-      throw new UnsupportedOperationException("external MariaDB (TU_TEST_MYSQL_URL) cannot be stopped; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public void start() {
-      throw new UnsupportedOperationException("external MariaDB (TU_TEST_MYSQL_URL) cannot be started; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public void close() {
-      // not ours
-    }
-
-    @Override
-    public String toString() {
-      return "external MariaDB " + host + ":" + port;
-    }
   }
 
   // ====================================================================== container
@@ -225,6 +210,7 @@ final class MariaDbServers {
           .withPassword("");
       mariadb.withCommand(COMMON_SERVER_OPTIONS.toArray(new String[0]));
       container = new ContainerHandle("MariaDB container", mariadb, 3306, this::ping);
+      lifecycle(container);
       container.startFirst();
     }
 
@@ -236,41 +222,6 @@ final class MariaDbServers {
     @Override
     public int port() {
       return container.port();
-    }
-
-    @Override
-    public String user() {
-      return "root";
-    }
-
-    @Override
-    public String password() {
-      return "";
-    }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public void stop() {
-      container.stop();
-    }
-
-    @Override
-    public void start() {
-      container.start();
-    }
-
-    @Override
-    public void close() {
-      container.close();
-    }
-
-    @Override
-    public String toString() {
-      return container.toString();
     }
   }
 
@@ -358,6 +309,7 @@ final class MariaDbServers {
       super(database);
       binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "mariadbd", "mysqld");
       process = new LocalProcess("mariadbd", "tu-mariadb-", "mariadbd.log", this::commandLine, this::ping);
+      lifecycle(process);
       Path root = process.root();
       dataDir = root.resolve("data");
       Path sock = dataDir.resolve("s.sock");
@@ -398,41 +350,6 @@ final class MariaDbServers {
     @Override
     public int port() {
       return process.port();
-    }
-
-    @Override
-    public String user() {
-      return "root";
-    }
-
-    @Override
-    public String password() {
-      return "";
-    }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public void stop() {
-      process.stop();
-    }
-
-    @Override
-    public void start() {
-      process.start();
-    }
-
-    @Override
-    public void close() {
-      process.close();
-    }
-
-    @Override
-    public String toString() {
-      return process.toString();
     }
   }
 }

@@ -21,10 +21,20 @@ final class RedisServers {
 
   private static final int RESP_TIMEOUT_MS = 2000;
 
+  /** What the three kinds share: commands through {@link Resp}. */
+  abstract static class Base extends ServerHandle implements RedisServer {
+    abstract Resp resp();
+
+    @Override
+    public Object command(String... args) {
+      return resp().command(args);
+    }
+  }
+
   // ====================================================================== external
 
   /** A server named by a URL; not controllable. */
-  static final class External implements RedisServer {
+  static final class External extends Base {
     private final String url;
     private final String host;
     private final int port;
@@ -38,6 +48,7 @@ final class RedisServers {
       this.url = url;
       this.host = uri.getHost();
       this.port = uri.getPort() > 0 ? uri.getPort() : 6379;
+      lifecycle(ServerLifecycle.external("external Redis", "TU_TEST_REDIS_URL", host, port));
       String user = null;
       String password = null;
       String info = uri.getRawUserInfo();
@@ -57,6 +68,11 @@ final class RedisServers {
     }
 
     @Override
+    Resp resp() {
+      return resp;
+    }
+
+    @Override
     public String url() {
       return url;
     }
@@ -70,38 +86,6 @@ final class RedisServers {
     public int port() {
       return port;
     }
-
-    @Override
-    public boolean controllable() {
-      return false;
-    }
-
-    @Override
-    public void stop() {
-      throw new UnsupportedOperationException("external Redis (TU_TEST_REDIS_URL) cannot be stopped; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public void start() {
-      throw new UnsupportedOperationException("external Redis (TU_TEST_REDIS_URL) cannot be started; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public Object command(String... args) {
-      return resp.command(args);
-    }
-
-    @Override
-    public void close() {
-      // not ours
-    }
-
-    @Override
-    public String toString() {
-      return "external Redis " + host + ":" + port;
-    }
   }
 
   private static String decode(String s) {
@@ -111,7 +95,7 @@ final class RedisServers {
   // ====================================================================== container
 
   /** A {@code redis:7} container with a fixed host port, so that a restart keeps the port. */
-  static final class Container implements RedisServer {
+  static final class Container extends Base {
     private final ContainerHandle container;
 
     Container() {
@@ -120,11 +104,13 @@ final class RedisServers {
               .withExposedPorts(6379)
               .withCommand("redis-server", "--save", "", "--appendonly", "no"),
           6379, () -> resp().ping());
+      lifecycle(container);
       container.startFirst();
     }
 
     // made per call because the host is only known once the container runs
-    private Resp resp() {
+    @Override
+    Resp resp() {
       return new Resp(container.host(), container.port(), null, null, RESP_TIMEOUT_MS);
     }
 
@@ -142,42 +128,12 @@ final class RedisServers {
     public int port() {
       return container.port();
     }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public void stop() {
-      container.stop();
-    }
-
-    @Override
-    public void start() {
-      container.start();
-    }
-
-    @Override
-    public Object command(String... args) {
-      return resp().command(args);
-    }
-
-    @Override
-    public void close() {
-      container.close();
-    }
-
-    @Override
-    public String toString() {
-      return container.toString();
-    }
   }
 
   // ====================================================================== local process
 
   /** A {@code redis-server} process of our own. */
-  static final class Local implements RedisServer {
+  static final class Local extends Base {
     private final Path binary;
     private final List<String> extraArgs;
     private final String password;
@@ -191,6 +147,7 @@ final class RedisServers {
       this.password = i >= 0 && i + 1 < this.extraArgs.size() ? this.extraArgs.get(i + 1) : null;
       this.process = new LocalProcess("redis-server", "tu-redis-", "redis.log", this::commandLine,
           () -> resp().ping());
+      lifecycle(process);
       this.dataDir = process.root().resolve("data");
       try {
         Files.createDirectories(dataDir);
@@ -217,7 +174,8 @@ final class RedisServers {
     }
 
     // made per call because the port is only known once the process has one
-    private Resp resp() {
+    @Override
+    Resp resp() {
       return new Resp(LocalProcess.HOST, process.port(), null, password, RESP_TIMEOUT_MS);
     }
 
@@ -237,36 +195,6 @@ final class RedisServers {
     @Override
     public int port() {
       return process.port();
-    }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public void stop() {
-      process.stop();
-    }
-
-    @Override
-    public void start() {
-      process.start();
-    }
-
-    @Override
-    public Object command(String... args) {
-      return resp().command(args);
-    }
-
-    @Override
-    public void close() {
-      process.close();
-    }
-
-    @Override
-    public String toString() {
-      return process.toString();
     }
   }
 }
