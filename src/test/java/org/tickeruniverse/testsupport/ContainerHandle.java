@@ -14,14 +14,13 @@ import org.testcontainers.containers.GenericContainer;
  * container, so {@link #stop()} and {@link #start()} go to Docker by container id instead: the
  * container, its data and its host port then survive a stop, as for a {@link LocalProcess}.
  */
-final class ContainerHandle implements ServerLifecycle {
+final class ContainerHandle extends OwnLifecycle {
 
   private final String label;
   private final GenericContainer<?> container;
   private final int hostPort;
   private final BooleanSupplier ready;
   private boolean running;
-  private boolean closed;
 
   /**
    * Binds {@code containerPort} to a host port chosen now rather than a random one per start, so
@@ -36,11 +35,13 @@ final class ContainerHandle implements ServerLifecycle {
         new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(containerPort))));
   }
 
-  String host() {
+  @Override
+  public String host() {
     return container.getHost();
   }
 
-  int port() {
+  @Override
+  public int port() {
     return hostPort;
   }
 
@@ -70,13 +71,20 @@ final class ContainerHandle implements ServerLifecycle {
   }
 
   @Override
-  public boolean controllable() {
-    return true;
+  boolean up() {
+    return running;
   }
 
   @Override
-  public synchronized void stop() {
-    if (closed || !running) {
+  void bringUp() {
+    container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+    running = true;
+    awaitReady();
+  }
+
+  @Override
+  void bringDown() {
+    if (!running) {
       return;
     }
     container.getDockerClient().stopContainerCmd(container.getContainerId())
@@ -85,29 +93,8 @@ final class ContainerHandle implements ServerLifecycle {
   }
 
   @Override
-  public synchronized void start() {
-    if (closed) {
-      throw new IllegalStateException(this + " is closed");
-    }
-    if (running) {
-      return;
-    }
-    container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-    running = true;
-    awaitReady();
-  }
-
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      container.stop();
-    } finally {
-      ServerSupport.unregister(this);
-    }
+  void release() {
+    container.stop();
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.tickeruniverse.testsupport.ServerSupport.ServerStartException;
  * and on a loopback port that both outlast {@link #stop()}, so that {@link #start()} brings back the
  * same server (the readiness tests depend on that), and {@link #close()} removes both for good.
  */
-final class LocalProcess implements ServerLifecycle {
+final class LocalProcess extends OwnLifecycle {
 
   static final String HOST = "127.0.0.1";
 
@@ -35,7 +35,6 @@ final class LocalProcess implements ServerLifecycle {
   private final List<Path> alsoDelete = new ArrayList<>();
   private int port;
   private Process process;
-  private boolean closed;
 
   /**
    * Creates the directory only; {@link #startOnFreePort} starts the process. {@code command} maps a
@@ -48,7 +47,7 @@ final class LocalProcess implements ServerLifecycle {
     this.ready = ready;
     this.root = ServerSupport.createTempDir(dirPrefix);
     this.log = root.resolve(logName);
-    // registered before anything can fail, so that a failed start still leaves nothing behind
+    // at once: a JVM that ends in the middle of a start must still kill the process and remove the directory
     ServerSupport.register(this);
   }
 
@@ -56,7 +55,13 @@ final class LocalProcess implements ServerLifecycle {
     return root;
   }
 
-  int port() {
+  @Override
+  public String host() {
+    return HOST;
+  }
+
+  @Override
+  public int port() {
     return port;
   }
 
@@ -110,12 +115,17 @@ final class LocalProcess implements ServerLifecycle {
   }
 
   @Override
-  public boolean controllable() {
-    return true;
+  boolean up() {
+    return process != null && process.isAlive();
   }
 
   @Override
-  public synchronized void stop() {
+  void bringUp() {
+    launch();
+  }
+
+  @Override
+  void bringDown() {
     if (process != null) {
       ServerSupport.terminate(process, STOP_GRACE);
       process = null;
@@ -123,24 +133,9 @@ final class LocalProcess implements ServerLifecycle {
   }
 
   @Override
-  public synchronized void start() {
-    if (closed) {
-      throw new IllegalStateException(this + " is closed");
-    }
-    if (process != null && process.isAlive()) {
-      return;
-    }
-    launch();
-  }
-
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  void release() {
     try {
-      stop();
+      bringDown();
     } finally {
       ServerSupport.deleteRecursively(root);
       for (Path p : alsoDelete) {
@@ -150,7 +145,6 @@ final class LocalProcess implements ServerLifecycle {
           // best effort
         }
       }
-      ServerSupport.unregister(this);
     }
   }
 

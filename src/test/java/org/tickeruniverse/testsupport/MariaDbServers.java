@@ -148,8 +148,6 @@ final class MariaDbServers {
 
   /** A server named by {@code TU_TEST_MYSQL_URL}; its path (database) is ignored, ours is used. */
   static final class External extends Base {
-    private final String host;
-    private final int port;
     private final String user;
     private final String password;
 
@@ -159,8 +157,8 @@ final class MariaDbServers {
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("TU_TEST_MYSQL_URL has no host: " + url);
       }
-      host = uri.getHost();
-      port = uri.getPort() > 0 ? uri.getPort() : 3306;
+      String host = uri.getHost();
+      int port = uri.getPort() > 0 ? uri.getPort() : 3306;
       String info = uri.getRawUserInfo();
       if (info == null || info.isEmpty()) {
         user = "root";
@@ -174,16 +172,6 @@ final class MariaDbServers {
       if (!ping()) {
         throw new ServerStartException("TU_TEST_MYSQL_URL=" + url + " does not answer SELECT 1");
       }
-    }
-
-    @Override
-    public String host() {
-      return host;
-    }
-
-    @Override
-    public int port() {
-      return port;
     }
 
     @Override
@@ -201,27 +189,15 @@ final class MariaDbServers {
 
   /** A {@code mariadb:10.11} container with a fixed host port, so that a restart keeps the port. */
   static final class Container extends Base {
-    private final ContainerHandle container;
-
     Container(String database) {
       super(database);
       MariaDBContainer mariadb = new MariaDBContainer("mariadb:10.11")
           .withUsername("root")
           .withPassword("");
       mariadb.withCommand(COMMON_SERVER_OPTIONS.toArray(new String[0]));
-      container = new ContainerHandle("MariaDB container", mariadb, 3306, this::ping);
+      ContainerHandle container = new ContainerHandle("MariaDB container", mariadb, 3306, this::ping);
       lifecycle(container);
       container.startFirst();
-    }
-
-    @Override
-    public String host() {
-      return container.host();
-    }
-
-    @Override
-    public int port() {
-      return container.port();
     }
   }
 
@@ -340,16 +316,6 @@ final class MariaDbServers {
       cmd.addAll(INNODB_SIZES);
       cmd.addAll(COMMON_SERVER_OPTIONS);
       return cmd;
-    }
-
-    @Override
-    public String host() {
-      return LocalProcess.HOST;
-    }
-
-    @Override
-    public int port() {
-      return process.port();
     }
   }
 }

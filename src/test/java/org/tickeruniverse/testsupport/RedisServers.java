@@ -36,8 +36,6 @@ final class RedisServers {
   /** A server named by a URL; not controllable. */
   static final class External extends Base {
     private final String url;
-    private final String host;
-    private final int port;
     private final Resp resp;
 
     External(String url) {
@@ -46,8 +44,8 @@ final class RedisServers {
         throw new IllegalArgumentException("TU_TEST_REDIS_URL has no host: " + url);
       }
       this.url = url;
-      this.host = uri.getHost();
-      this.port = uri.getPort() > 0 ? uri.getPort() : 6379;
+      String host = uri.getHost();
+      int port = uri.getPort() > 0 ? uri.getPort() : 6379;
       lifecycle(ServerLifecycle.external("external Redis", "TU_TEST_REDIS_URL", host, port));
       String user = null;
       String password = null;
@@ -76,16 +74,6 @@ final class RedisServers {
     public String url() {
       return url;
     }
-
-    @Override
-    public String host() {
-      return host;
-    }
-
-    @Override
-    public int port() {
-      return port;
-    }
   }
 
   private static String decode(String s) {
@@ -96,10 +84,8 @@ final class RedisServers {
 
   /** A {@code redis:7} container with a fixed host port, so that a restart keeps the port. */
   static final class Container extends Base {
-    private final ContainerHandle container;
-
     Container() {
-      container = new ContainerHandle("Redis container",
+      ContainerHandle container = new ContainerHandle("Redis container",
           new GenericContainer<>(DockerImageName.parse("redis:7"))
               .withExposedPorts(6379)
               .withCommand("redis-server", "--save", "", "--appendonly", "no"),
@@ -111,22 +97,12 @@ final class RedisServers {
     // made per call because the host is only known once the container runs
     @Override
     Resp resp() {
-      return new Resp(container.host(), container.port(), null, null, RESP_TIMEOUT_MS);
+      return new Resp(host(), port(), null, null, RESP_TIMEOUT_MS);
     }
 
     @Override
     public String url() {
       return "redis://" + host() + ":" + port();
-    }
-
-    @Override
-    public String host() {
-      return container.host();
-    }
-
-    @Override
-    public int port() {
-      return container.port();
     }
   }
 
@@ -137,7 +113,6 @@ final class RedisServers {
     private final Path binary;
     private final List<String> extraArgs;
     private final String password;
-    private final LocalProcess process;
     private final Path dataDir;
 
     Local(List<String> extraArgs) {
@@ -145,7 +120,7 @@ final class RedisServers {
       this.extraArgs = List.copyOf(extraArgs);
       int i = this.extraArgs.indexOf("--requirepass");
       this.password = i >= 0 && i + 1 < this.extraArgs.size() ? this.extraArgs.get(i + 1) : null;
-      this.process = new LocalProcess("redis-server", "tu-redis-", "redis.log", this::commandLine,
+      LocalProcess process = new LocalProcess("redis-server", "tu-redis-", "redis.log", this::commandLine,
           () -> resp().ping());
       lifecycle(process);
       this.dataDir = process.root().resolve("data");
@@ -176,25 +151,15 @@ final class RedisServers {
     // made per call because the port is only known once the process has one
     @Override
     Resp resp() {
-      return new Resp(LocalProcess.HOST, process.port(), null, password, RESP_TIMEOUT_MS);
+      return new Resp(host(), port(), null, password, RESP_TIMEOUT_MS);
     }
 
     @Override
     public String url() {
-      String hostPort = LocalProcess.HOST + ":" + process.port();
+      String hostPort = host() + ":" + port();
       return password == null
           ? "redis://" + hostPort
           : "redis://:" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + hostPort;
-    }
-
-    @Override
-    public String host() {
-      return LocalProcess.HOST;
-    }
-
-    @Override
-    public int port() {
-      return process.port();
     }
   }
 }

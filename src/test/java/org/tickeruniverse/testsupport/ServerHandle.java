@@ -1,8 +1,8 @@
 package org.tickeruniverse.testsupport;
 
 /**
- * The part of every server handle, Redis or MariaDB, external or ours, that only passes its life on
- * to its {@link ServerLifecycle}. Implements the methods of {@link RedisServer} and
+ * The part of every server handle, Redis or MariaDB, external or ours, that only passes its address
+ * and its life on to its {@link ServerLifecycle}. Implements the methods of {@link RedisServer} and
  * {@link MariaDbServer} that have the same signature in both.
  */
 abstract class ServerHandle {
@@ -15,6 +15,14 @@ abstract class ServerHandle {
    */
   final void lifecycle(ServerLifecycle lifecycle) {
     this.lifecycle = lifecycle;
+  }
+
+  public String host() {
+    return lifecycle.host();
+  }
+
+  public int port() {
+    return lifecycle.port();
   }
 
   public boolean controllable() {

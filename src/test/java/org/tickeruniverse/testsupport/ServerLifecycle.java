@@ -1,11 +1,15 @@
 package org.tickeruniverse.testsupport;
 
 /**
- * Stop, start and close as one kind of server handle does them, so that the Redis and the MariaDB
+ * Address, stop, start and close as one kind of server handle does them, so that the Redis and the MariaDB
  * handles of that kind share one implementation ({@link ContainerHandle}, {@link LocalProcess},
  * {@link #external}) instead of each writing its own.
  */
 interface ServerLifecycle extends AutoCloseable {
+
+  String host();
+
+  int port();
 
   boolean controllable();
 
@@ -22,6 +26,16 @@ interface ServerLifecycle extends AutoCloseable {
    */
   static ServerLifecycle external(String what, String envVar, String host, int port) {
     return new ServerLifecycle() {
+      @Override
+      public String host() {
+        return host;
+      }
+
+      @Override
+      public int port() {
+        return port;
+      }
+
       @Override
       public boolean controllable() {
         return false;
