@@ -56,6 +56,9 @@ public final class Main {
       }
       vertx = buildVertx(config).await(2, TimeUnit.MINUTES);
       node = new Node(vertx, config);
+      // Registered before deploying: a SIGTERM that arrives while verticles start must still
+      // undeploy whatever did start, in order.
+      registerShutdownHook(node, config);
       node.deploy().await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("ticker-universe: could not start: " + oneLine(e));
@@ -63,12 +66,14 @@ public final class Main {
       System.exit(EXIT_START_FAILED);
       return;
     }
-    LOG.info("ticker-universe started in {} ms: verticles {}, HTTP {}:{}{}",
+    LOG.info("ticker-universe started in {} ms: verticles {}{}{}",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.node().verticles(),
-        config.http().host(), config.http().port(), config.cluster().enabled() ? ", clustered" : "");
-    if (config.auth().disabled()) {
-      LOG.warn("authentication is DISABLED (TU_AUTH_DISABLED=true): listening on 127.0.0.1 only");
-    }
+        config.node().runs("http") ? ", HTTP " + config.http().host() + ":" + config.http().port() : "",
+        config.cluster().enabled()
+            ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "");
+  }
+
+  private static void registerShutdownHook(Node node, ServiceConfig config) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: draining HTTP, then closing verticles and stores");
       try {
@@ -82,13 +87,17 @@ public final class Main {
     }, "ticker-universe-shutdown"));
   }
 
-  static Future<Vertx> buildVertx(ServiceConfig config) {
+  public static Future<Vertx> buildVertx(ServiceConfig config) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    if (config.cluster().enabled()) {
+      options.setEventBusOptions(HazelcastClusterConfig.eventBus(config.cluster()));
+    }
     VertxBuilder builder = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
+        .with(options)
         .withMetrics(new MicrometerMetricsFactory());
     if (config.cluster().enabled()) {
       return builder.withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster())).buildClustered();

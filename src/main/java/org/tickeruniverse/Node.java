@@ -48,7 +48,7 @@ public final class Node {
     chain = step(chain, "buffer", () -> new BufferVerticle(clock), 1);
     chain = step(chain, "flush", () -> new FlushVerticle(clock), 1);
     chain = step(chain, "evict", () -> new EvictVerticle(clock), 1);
-    chain = step(chain, "http", () -> new HttpVerticle(clock), config.http().instances());
+    chain = step(chain, "http", () -> new HttpVerticle(), config.http().instances());
     return chain;
   }
 

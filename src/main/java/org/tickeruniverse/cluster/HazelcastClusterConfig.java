@@ -3,6 +3,7 @@ package org.tickeruniverse.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.tickeruniverse.config.ServiceConfig;
@@ -17,6 +18,14 @@ import org.tickeruniverse.config.ServiceConfig;
 public final class HazelcastClusterConfig {
 
   private HazelcastClusterConfig() {
+  }
+
+  /**
+   * The clustered event bus listens on the interface Hazelcast binds, on {@code cluster.busPort}
+   * (0: any free port). Other nodes learn the address through the cluster manager.
+   */
+  public static EventBusOptions eventBus(ServiceConfig.Cluster cluster) {
+    return new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
   }
 
   public static HazelcastClusterManager clusterManager(ServiceConfig.Cluster cluster) {

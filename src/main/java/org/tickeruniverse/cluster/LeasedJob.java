@@ -20,6 +20,15 @@ public final class LeasedJob<T> {
     this.work = work;
   }
 
+  /**
+   * True while a run is under way on this node: a {@link #run()} now joins it. Callers that
+   * report a run (log, metrics, events) do so only when they started it, so that a run joined by
+   * several requests is reported once.
+   */
+  public boolean running() {
+    return running != null;
+  }
+
   /** The run's result, or empty when another node holds the lease and does the work. */
   public Future<Optional<T>> run() {
     if (running != null) {

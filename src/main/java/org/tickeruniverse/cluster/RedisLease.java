@@ -62,6 +62,18 @@ public final class RedisLease implements Lease {
     return redis.send(Request.cmd(Command.EVAL).arg(script).arg(1).arg(key).arg(token).arg(arg));
   }
 
+  /**
+   * Milliseconds until the lease, whoever holds it, expires unless renewed; 0 when nobody holds
+   * it. What a node that was refused waits before trying again.
+   */
+  public Future<Long> millisLeft() {
+    return redis.send(Request.cmd(Command.PTTL).arg(key)).map(r -> r == null ? 0L : Math.max(0L, r.toLong()));
+  }
+
+  public long ttlMillis() {
+    return ttlMillis;
+  }
+
   public String key() {
     return key;
   }

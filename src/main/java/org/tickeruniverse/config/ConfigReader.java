@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,12 +65,23 @@ final class ConfigReader {
     }
     var buffer = new ServiceConfig.Buffer(
         keyPrefix(Setting.KEY_PREFIX), bucketSeconds, ttlSeconds, intIn(Setting.MAX_TICKERS, 1, 100_000));
+    if (Urls.scheme(redis.url()).equals("redis-cluster") && hashTag(buffer.keyPrefix()).isEmpty()) {
+      throw fail(Setting.KEY_PREFIX, buffer.keyPrefix(), "must contain a Redis Cluster hash tag such as {"
+          + buffer.keyPrefix().replaceAll("[{}]", "") + "} when " + Setting.REDIS_URL.env()
+          + " is redis-cluster://: every key the service touches (buckets, lease) must share one hash slot");
+    }
     int grace = intIn(Setting.FLUSH_GRACE, 0, 3600);
     if (grace >= bucketSeconds) {
       throw fail(Setting.FLUSH_GRACE, grace, "must be shorter than the bucket (" + bucketSeconds + " s)");
     }
     var flush = new ServiceConfig.Flush(
         grace, intIn(Setting.FLUSH_CHUNK, 1, 10_000), intIn(Setting.FLUSH_LEASE, 1, 3600));
+    if (flush.leaseSeconds() >= bucketSeconds) {
+      // A node that dies holding the lease delays the flush by at most one lease; shorter than a
+      // bucket, that delay never makes a flush skip a whole boundary.
+      throw fail(Setting.FLUSH_LEASE, flush.leaseSeconds(),
+          "must be shorter than the bucket (" + bucketSeconds + " s)");
+    }
     var evict = new ServiceConfig.Evict(
         intIn(Setting.EVICT_TTL_DAYS, 1, 36_500),
         intIn(Setting.EVICT_BATCH, 1, 100_000),
@@ -79,9 +91,10 @@ final class ConfigReader {
     var cluster = new ServiceConfig.Cluster(
         bool(Setting.CLUSTER_ENABLED),
         string(Setting.CLUSTER_NAME),
-        string(Setting.CLUSTER_HOST),
+        ipAddress(Setting.CLUSTER_HOST),
         intIn(Setting.CLUSTER_PORT, 1, 65535),
-        list(Setting.CLUSTER_MEMBERS));
+        list(Setting.CLUSTER_MEMBERS),
+        intIn(Setting.CLUSTER_BUS_PORT, 0, 65535));
     if (node.runs("http") && !auth.disabled() && auth.apiTokens().isEmpty() && auth.adminTokens().isEmpty()) {
       throw new ConfigException(Setting.API_TOKENS.label()
           + " is empty: set caller and admin bearer tokens, or set " + Setting.AUTH_DISABLED.env()
@@ -129,6 +142,7 @@ final class ConfigReader {
     put(out, Setting.CLUSTER_HOST, c.cluster().host());
     put(out, Setting.CLUSTER_PORT, c.cluster().port());
     put(out, Setting.CLUSTER_MEMBERS, String.join(",", c.cluster().members()));
+    put(out, Setting.CLUSTER_BUS_PORT, c.cluster().busPort());
     return out;
   }
 
@@ -220,6 +234,32 @@ final class ConfigReader {
     String v = string(s);
     if (v.length() > 64 || !v.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
       throw fail(s, v, "must be 1-64 printable ASCII characters without spaces");
+    }
+    return v;
+  }
+
+  /**
+   * The hash tag of a key as Redis Cluster computes it: the text between the first {@code '{'}
+   * and the first {@code '}'} after it, when that text is not empty. A prefix with a tag gives
+   * every key that starts with it the same hash slot.
+   */
+  static Optional<String> hashTag(String key) {
+    int open = key.indexOf('{');
+    if (open < 0) {
+      return Optional.empty();
+    }
+    int close = key.indexOf('}', open + 1);
+    return close <= open + 1 ? Optional.empty() : Optional.of(key.substring(open + 1, close));
+  }
+
+  /**
+   * An IPv4 address: Hazelcast binds to the interface that has it (and the event bus to the
+   * same), and interface matching works on addresses, not host names.
+   */
+  private String ipAddress(Setting s) {
+    String v = string(s);
+    if (!v.matches("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)")) {
+      throw fail(s, v, "must be the IPv4 address of this node's cluster interface, such as 127.0.0.1 or 10.0.0.7");
     }
     return v;
   }

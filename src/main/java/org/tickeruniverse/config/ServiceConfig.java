@@ -67,7 +67,12 @@ public record ServiceConfig(
     }
   }
 
-  public record Cluster(boolean enabled, String name, String host, int port, List<String> members) {
+  /**
+   * Clustered mode: Hazelcast binds {@code host} from {@code port} up and joins {@code members}
+   * over TCP-IP; the event bus listens on {@code host:busPort} (0: any free port — fine on one
+   * machine, fix it where a firewall sits between nodes).
+   */
+  public record Cluster(boolean enabled, String name, String host, int port, List<String> members, int busPort) {
   }
 
   /** Serialised form handed to verticles; the inverse of {@link #fromJson}. */

@@ -46,6 +46,7 @@ public record Setting(String path, String env) {
   public static final Setting CLUSTER_HOST = new Setting("cluster.host", "TU_CLUSTER_HOST");
   public static final Setting CLUSTER_PORT = new Setting("cluster.port", "TU_CLUSTER_PORT");
   public static final Setting CLUSTER_MEMBERS = new Setting("cluster.members", "TU_CLUSTER_MEMBERS");
+  public static final Setting CLUSTER_BUS_PORT = new Setting("cluster.busPort", "TU_CLUSTER_BUS_PORT");
 
   public static final List<Setting> ALL = List.of(
       HTTP_HOST, HTTP_PORT, HTTP_INSTANCES, HTTP_BODY_LIMIT, HTTP_MAX_CONCURRENT, HTTP_BUS_TIMEOUT,
@@ -56,7 +57,7 @@ public record Setting(String path, String env) {
       FLUSH_GRACE, FLUSH_CHUNK, FLUSH_LEASE,
       EVICT_TTL_DAYS, EVICT_BATCH, EVICT_PAUSE, EVICT_AT,
       UPSERT_ENABLED, UNIVERSE_REFRESH, NODE_VERTICLES, SHUTDOWN_SECONDS,
-      CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS);
+      CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_BUS_PORT);
 
   /** How an error message names this setting: both ways a user may have set it. */
   public String label() {

@@ -1,6 +1,7 @@
 package org.tickeruniverse.evict;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,17 +35,24 @@ public final class EvictJob {
 
   /** Rows deleted. */
   public Future<Long> run() {
-    return batches(clock.instant().minus(ttl), 0);
+    Promise<Long> done = Promise.promise();
+    batches(clock.instant().minus(ttl), 0, done);
+    return done.future();
   }
 
-  private Future<Long> batches(Instant cutoff, long deletedSoFar) {
-    return repository.evictBatch(cutoff, batchSize).compose(deleted -> {
+  /** Each batch starts from the previous one's callback: no future nests per batch (see FlushJob). */
+  private void batches(Instant cutoff, long deletedSoFar, Promise<Long> done) {
+    repository.evictBatch(cutoff, batchSize).compose(deleted -> {
       long total = deletedSoFar + deleted;
       if (deleted < batchSize) {
-        return Future.succeededFuture(total);
+        done.complete(total);
+        return Future.succeededFuture();
       }
-      return pause().compose(v -> batches(cutoff, total));
-    });
+      return pause().map(v -> {
+        batches(cutoff, total, done);
+        return null;
+      });
+    }).onFailure(done::tryFail);
   }
 
   private Future<Void> pause() {

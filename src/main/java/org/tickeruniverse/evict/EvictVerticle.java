@@ -3,7 +3,8 @@ package org.tickeruniverse.evict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.redis.client.Redis;
+import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.cluster.LeasedJob;
-import org.tickeruniverse.cluster.RedisLease;
+import org.tickeruniverse.cluster.MysqlLease;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.store.Stores;
@@ -22,15 +23,22 @@ import org.tickeruniverse.store.UniverseRepository;
 /**
  * Evicts stale rows daily at the configured UTC time and on request at {@link Addresses#EVICT};
  * publishes {@link Addresses#EVENT_EVICTED} with the count after every run that deleted rows.
+ *
+ * <p>Every node that runs it arms the daily timer; a MySQL named lock ({@link MysqlLease}) lets
+ * one of them work at a time. The lease lives in MySQL, the store the job works on, so a node
+ * that runs nothing but eviction needs no Redis; eviction is idempotent anyway (a second run
+ * finds nothing older than the cut-off).
  */
 public final class EvictVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EvictVerticle.class);
 
   private final Clock clock;
-  private Redis redis;
   private Pool pool;
   private LeasedJob<Long> job;
+  private MysqlLease lease;
+  private boolean retryPending;
+  private long retryTimer = -1;
   private DailySchedule schedule;
   private MessageConsumer<Object> consumer;
   private long timerId = -1;
@@ -47,13 +55,18 @@ public final class EvictVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
-    redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
     EvictJob evict = new EvictJob(vertx, new UniverseRepository(pool), clock,
         Duration.ofDays(config.evict().ttlDays()), config.evict().batchSize(), config.evict().pauseMillis());
-    // The lease outlives any plausible eviction; renewal is not needed for a daily job.
-    job = new LeasedJob<>(new RedisLease(redis, config.buffer().keyPrefix() + ":lease:evict",
-        Duration.ofMinutes(30).toMillis()), evict::run);
+    var connectOptions = Stores.mysqlConnectOptions(config.mysql());
+    // Named locks are server-wide: the database in the name keeps two services on one server
+    // apart. At most 64 characters (database names are [A-Za-z0-9_], so cutting is safe).
+    String lockName = "ticker_universe.evict." + connectOptions.getDatabase();
+    lockName = lockName.substring(0, Math.min(lockName.length(), 64));
+    // The same lease time as the flush: a holder that vanishes delays eviction by at most that.
+    lease = new MysqlLease(vertx, () -> MySQLConnection.connect(vertx, connectOptions)
+        .map(conn -> (SqlConnection) conn), lockName, Math.max(3, config.flush().leaseSeconds()));
+    job = new LeasedJob<>(lease, evict::run);
     schedule = new DailySchedule(config.evict().dailyAtUtc());
     consumer = vertx.eventBus().consumer(Addresses.EVICT, msg ->
         Replies.reply(msg, runOnce("request").map(n -> Messages.count(Messages.DELETED, n)), LOG));
@@ -70,10 +83,14 @@ public final class EvictVerticle extends VerticleBase {
     });
   }
 
+  /** As in the FlushVerticle: a call during a run joins it, and only the starter reports it. */
   Future<Long> runOnce(String trigger) {
+    if (job.running()) {
+      return job.run().map(result -> result.orElse(0L));
+    }
     long started = System.nanoTime();
     return job.run()
-        .onSuccess(result -> result.ifPresent(deleted -> {
+        .onSuccess(result -> result.ifPresentOrElse(deleted -> {
           Duration took = Duration.ofNanos(System.nanoTime() - started);
           ServiceMetrics.get().evicted(deleted, took, "ok");
           LOG.info("evict ({}): {} row(s) deleted in {} ms", trigger, deleted, took.toMillis());
@@ -81,7 +98,7 @@ public final class EvictVerticle extends VerticleBase {
             vertx.eventBus().publish(Addresses.EVENT_EVICTED, Messages.count(Messages.DELETED, deleted)
                 .put(Messages.DURATION_MILLIS, took.toMillis()));
           }
-        }))
+        }, this::retryAfterOneLease))
         .onFailure(e -> {
           ServiceMetrics.get().evicted(0, Duration.ofNanos(System.nanoTime() - started), "failed");
           LOG.warn("evict ({}) failed: {}", trigger, Replies.describe(e));
@@ -89,12 +106,28 @@ public final class EvictVerticle extends VerticleBase {
         .map(result -> result.orElse(0L));
   }
 
+  /**
+   * Refused because another node holds the lock: try again one lease later, and so on while it
+   * is held. A holder that finished leaves nothing to delete; one that vanished has lost the lock
+   * by then (its connection ended), and the retry does its work.
+   */
+  private void retryAfterOneLease() {
+    if (stopping || retryPending) {
+      return;
+    }
+    retryPending = true;
+    retryTimer = vertx.setTimer(lease.ttlSeconds() * 1000L, id -> {
+      retryPending = false;
+      runOnce("lease-retry");
+    });
+  }
+
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timerId);
+    vertx.cancelTimer(retryTimer);
     return consumer.unregister()
-        .eventually(() -> redis.close())
         .eventually(() -> pool.close());
   }
 }

@@ -33,14 +33,19 @@ public final class FlushVerticle extends VerticleBase {
 
   /** A fixed test clock can sit just before a boundary forever; never spin faster than this. */
   private static final long MIN_TIMER_MILLIS = 1000;
+  /** Added to the remaining lease before a refused node tries again (clock and network slack). */
+  static final long LEASE_RETRY_SLACK_MILLIS = 100;
 
   private final Clock clock;
   private Redis redis;
   private Pool pool;
   private Buckets buckets;
   private LeasedJob<FlushCounts> job;
+  private RedisLease lease;
   private MessageConsumer<Object> consumer;
   private long timerId = -1;
+  private boolean retryPending;
+  private long retryTimer = -1;
   private boolean stopping;
 
   public FlushVerticle() {
@@ -58,7 +63,7 @@ public final class FlushVerticle extends VerticleBase {
     pool = Stores.mysql(vertx, config.mysql());
     buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
         config.flush().graceSeconds(), clock);
-    RedisLease lease = new RedisLease(redis, config.buffer().keyPrefix() + ":lease:flush",
+    lease = new RedisLease(redis, config.buffer().keyPrefix() + ":lease:flush",
         config.flush().leaseSeconds() * 1000L);
     FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
         config.flush().chunkSize(), lease::renew);
@@ -82,8 +87,16 @@ public final class FlushVerticle extends VerticleBase {
     });
   }
 
-  /** One run; its counts, or zeros when another node holds the lease and flushes instead. */
+  /**
+   * One run; its counts, or zeros when another node holds the lease and flushes instead. A call
+   * while a run is under way joins it and gets its counts; only the call that started a run
+   * reports it (log, metrics, {@link Addresses#EVENT_FLUSHED}), so each run is published once
+   * however many requests and timers joined it.
+   */
   Future<FlushCounts> runOnce(String trigger) {
+    if (job.running()) {
+      return job.run().map(result -> result.orElse(FlushCounts.NONE));
+    }
     long started = System.nanoTime();
     return job.run()
         .onSuccess(result -> {
@@ -97,7 +110,10 @@ public final class FlushVerticle extends VerticleBase {
                   counts.rejected(), counts.durationMillis());
               vertx.eventBus().publish(Addresses.EVENT_FLUSHED, counts.toJson());
             }
-          }, () -> ServiceMetrics.get().flushRun("skipped", 0, 0, 0, 0, took));
+          }, () -> {
+            ServiceMetrics.get().flushRun("skipped", 0, 0, 0, 0, took);
+            retryWhenTheLeaseExpires();
+          });
         })
         .onFailure(e -> {
           ServiceMetrics.get().flushRun("failed", 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - started));
@@ -106,10 +122,34 @@ public final class FlushVerticle extends VerticleBase {
         .map(result -> result.orElse(FlushCounts.NONE));
   }
 
+  /**
+   * Refused because another node holds the lease: try again when that lease would expire. If the
+   * holder finished meanwhile, the retry finds nothing to flush; if it died in the middle of a
+   * run, the retry completes its work. So a dead holder delays a flush by at most one lease, not
+   * until the next bucket boundary. One retry is pending at a time.
+   */
+  private void retryWhenTheLeaseExpires() {
+    if (stopping || retryPending) {
+      return;
+    }
+    retryPending = true;
+    lease.millisLeft().onComplete(ar -> {
+      if (stopping) {
+        return;
+      }
+      long left = ar.succeeded() ? ar.result() : lease.ttlMillis();
+      retryTimer = vertx.setTimer(left + LEASE_RETRY_SLACK_MILLIS, id -> {
+        retryPending = false;
+        runOnce("lease-retry");
+      });
+    });
+  }
+
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timerId);
+    vertx.cancelTimer(retryTimer);
     return consumer.unregister()
         .eventually(() -> redis.close())
         .eventually(() -> pool.close());

@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.ticker.TickerBatch;
 
@@ -16,6 +18,8 @@ import org.tickeruniverse.ticker.TickerBatch;
  * the request (time-out, no handler, a consumer's 4xx/503) go to the failure handler as they are.
  */
 final class BusEndpoints {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BusEndpoints.class);
 
   private final EventBus bus;
   private final DeliveryOptions delivery;
@@ -39,6 +43,7 @@ final class BusEndpoints {
           .onSuccess(reply -> {
             Object count = reply.body() == null ? null : reply.body().getValue(field);
             if (!(count instanceof Number n)) {
+              LOG.warn("reply from {} lacks the number '{}'", address, field);
               ctx.fail(ApiError.internal());
               return;
             }

@@ -8,6 +8,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -52,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
   private Pool pool;
   private UniverseCache universe;
   private HttpServer server;
+  private Router router;
 
   @Override
   public Future<?> start() {
@@ -66,15 +68,18 @@ public final class HttpVerticle extends VerticleBase {
 
     Future<Buffer> document = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<OpenAPIContract> contract = OpenAPIContract.from(vertx, OPENAPI_RESOURCE);
-    return Future.all(document, contract, universe.start())
-        .compose(all -> listen(contract.result(), document.result()))
+    // The universe is subscribed to before listening, but its first load is not awaited: the
+    // UniverseVerticle may not be deployed yet (or lives on another node); until then 503.
+    return Future.all(document, contract)
+        .compose(all -> universe.start())
+        .compose(v -> listen(contract.result(), document.result()))
         .onSuccess(s -> LOG.info("HTTP listening on {}:{}", config.http().host(), s.actualPort()));
   }
 
   private Future<HttpServer> listen(OpenAPIContract contract, Buffer document) {
     ServiceConfig.Auth auth = config.auth();
     BearerTokens tokens = auth.disabled() ? null : new BearerTokens(auth.apiTokens(), auth.adminTokens());
-    var router = ApiRouter.build(vertx, contract, handlers(document), tokens,
+    router = ApiRouter.build(vertx, contract, handlers(document), tokens,
         config.http().bodyLimitBytes(), config.http().maxConcurrentRequestsPerConnection());
     server = vertx.createHttpServer(serverOptions(config.http()));
     return server.requestHandler(router).listen();
@@ -122,6 +127,11 @@ public final class HttpVerticle extends VerticleBase {
         .setInitialSettings(new Http2Settings()
             .setMaxConcurrentStreams(http.maxConcurrentRequestsPerConnection())
             .setMaxHeaderListSize(8192));
+  }
+
+  /** The router serving requests; for tests comparing its routes with the document. */
+  Router router() {
+    return router;
   }
 
   /** The port actually bound (useful with port 0), or -1 before start. */

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -139,8 +140,9 @@ final class UniverseCache {
   private void onFailed(Throwable cause) {
     if (!failing) {
       // Once per streak; the cause names the failure type (no handler, time-out), never data.
-      LOG.warn("cannot load the universe yet ({}); serving {} and retrying",
-          cause.getClass().getSimpleName(), current == null ? "503" : "the previous copy");
+      String why = cause instanceof ReplyException re ? re.failureType().name() : cause.getClass().getSimpleName();
+      LOG.warn("cannot load the universe ({}); serving {} and retrying",
+          why, current == null ? "503" : "the previous copy");
       failing = true;
     }
     if (stopped) {

@@ -66,9 +66,12 @@ public final class Stores {
     Optional<String> userInfo = Urls.userInfo(url);
     switch (scheme) {
       case "redis-sentinel" -> {
+        // autoFailover: the client follows the sentinels' +switch-master and reconnects to the
+        // promoted master, instead of writing to a demoted one (READONLY) until restarted.
         options.setType(RedisClientType.SENTINEL)
             .setMasterName(Urls.sentinelMaster(url).orElseThrow())
-            .setRole(RedisRole.MASTER);
+            .setRole(RedisRole.MASTER)
+            .setAutoFailover(true);
         Urls.redisEndpoints(url).forEach(hp -> options.addConnectionString("redis://" + hp));
         userInfo.ifPresent(ui -> applyCredentials(options, ui));
       }

@@ -1,12 +1,11 @@
 package org.tickeruniverse.ticker;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The one definition of a valid ticker (SPEC §4): a Yahoo Finance symbol, normalised by
- * stripping surrounding whitespace and upper-casing, then 1–32 characters of
+ * stripping surrounding whitespace and upper-casing ASCII letters, then 1–32 characters of
  * {@code A-Z 0-9 . - = ^ &}.
  *
  * <p>Pure: no Vert.x, no I/O. Both the HTTP edge and the event-bus consumers use it.
@@ -23,16 +22,51 @@ public final class Ticker {
   /**
    * Normalises a raw entry. Returns empty for a blank entry (which callers skip), otherwise the
    * stripped, upper-cased text — which may still be invalid; check with {@link #isValid}.
-   * {@link String#strip()} (not trim) so that only Unicode whitespace counts as blank; control
-   * characters survive and make the ticker invalid rather than silently disappearing.
    */
   public static Optional<String> normalise(String raw) {
-    String stripped = raw.strip();
+    String stripped = stripSpace(raw);
     if (stripped.isEmpty()) {
       return Optional.empty();
     }
-    // Locale.ROOT: in a Turkish locale "i".toUpperCase() is a dotted capital I, not ASCII.
-    return Optional.of(stripped.toUpperCase(Locale.ROOT));
+    return Optional.of(asciiUpperCase(stripped));
+  }
+
+  /**
+   * Strips what Python's {@code str.strip()} strips — Unicode white space including no-break
+   * spaces, which Java's {@link String#strip()} keeps — so that the same upload gives the same
+   * ticker here as in the original service. Control characters are not space: they stay and make
+   * the ticker invalid rather than silently disappearing.
+   */
+  private static String stripSpace(String raw) {
+    int start = 0;
+    int end = raw.length();
+    while (start < end && isSpace(raw.charAt(start))) {
+      start++;
+    }
+    while (end > start && isSpace(raw.charAt(end - 1))) {
+      end--;
+    }
+    return raw.substring(start, end);
+  }
+
+  private static boolean isSpace(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c);
+  }
+
+  /**
+   * Upper-cases a-z only. {@link String#toUpperCase} would turn non-ASCII letters into ASCII
+   * ("ıbm" → "IBM", "ß" → "SS", "ﬀ" → "FF") and so let them pass the grammar; left alone they
+   * stay non-ASCII and are refused. Locale-independent too (no Turkish dotted I).
+   */
+  private static String asciiUpperCase(String text) {
+    char[] chars = text.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      char c = chars[i];
+      if (c >= 'a' && c <= 'z') {
+        chars[i] = (char) (c - ('a' - 'A'));
+      }
+    }
+    return new String(chars);
   }
 
   /** True when an already-normalised ticker matches the grammar. */

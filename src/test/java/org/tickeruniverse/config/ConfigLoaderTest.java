@@ -127,7 +127,9 @@ class ConfigLoaderTest {
   void redisUrlFormsAreAccepted() {
     for (String url : List.of("redis://127.0.0.1:6379", "rediss://user:pw@host:6380/2",
         "redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/mymaster", "redis-cluster://127.0.0.1:7000,127.0.0.1:7001")) {
-      assertThat(ConfigLoader.load(List.of(), env("TU_REDIS_URL", url)).redis().url()).isEqualTo(url);
+      // a hash-tagged prefix: valid for every form, required by redis-cluster:// (ClusterConfigTest)
+      assertThat(ConfigLoader.load(List.of(), env("TU_REDIS_URL", url, "TU_KEY_PREFIX", "{ticker_universe}"))
+          .redis().url()).isEqualTo(url);
     }
     assertThatThrownBy(() -> ConfigLoader.load(List.of(), env("TU_REDIS_URL", "redis-sentinel://127.0.0.1:26379")))
         .hasMessageContaining("must name the master");

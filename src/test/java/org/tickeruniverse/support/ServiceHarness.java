@@ -8,6 +8,7 @@ import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.tickeruniverse.Main;
 import org.tickeruniverse.Node;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.store.Migrations;
@@ -37,8 +38,16 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public static ServiceHarness start(ServiceConfig config, MutableClock clock) {
+    return start(config, clock, Vertx.vertx());
+  }
+
+  /** Built exactly as {@code Main} builds it, metrics included. */
+  public static ServiceHarness startLikeMain(ServiceConfig config, MutableClock clock) {
+    return start(config, clock, Main.buildVertx(config).await());
+  }
+
+  private static ServiceHarness start(ServiceConfig config, MutableClock clock, Vertx vertx) {
     Migrations.migrate(config.mysql());
-    Vertx vertx = Vertx.vertx();
     Node node = new Node(vertx, config, clock);
     node.deploy().timeout(60, TimeUnit.SECONDS).await();
     return new ServiceHarness(vertx, node, config, clock);
@@ -50,6 +59,11 @@ public final class ServiceHarness implements AutoCloseable {
 
   public ServiceConfig config() {
     return config;
+  }
+
+  /** Base URL of the HTTP edge, e.g. http://127.0.0.1:PORT */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + config.http().port();
   }
 
   public MutableClock clock() {

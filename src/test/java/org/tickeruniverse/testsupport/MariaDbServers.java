@@ -1,11 +1,5 @@
 package org.tickeruniverse.testsupport;
 
-import static org.tickeruniverse.testsupport.ServerSupport.READY_DEADLINE;
-import static org.tickeruniverse.testsupport.ServerSupport.STOP_GRACE;
-
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -13,7 +7,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -44,7 +37,7 @@ final class MariaDbServers {
 
   // ====================================================================== JDBC part shared by all kinds
 
-  abstract static class Base implements MariaDbServer {
+  abstract static class Base extends ServerHandle implements MariaDbServer {
     private final String database;
 
     Base(String database) {
@@ -57,6 +50,17 @@ final class MariaDbServers {
     @Override
     public String database() {
       return database;
+    }
+
+    /** Ours, container or process, are set up so; an external server says otherwise. */
+    @Override
+    public String user() {
+      return "root";
+    }
+
+    @Override
+    public String password() {
+      return "";
     }
 
     @Override
@@ -144,8 +148,6 @@ final class MariaDbServers {
 
   /** A server named by {@code TU_TEST_MYSQL_URL}; its path (database) is ignored, ours is used. */
   static final class External extends Base {
-    private final String host;
-    private final int port;
     private final String user;
     private final String password;
 
@@ -155,8 +157,8 @@ final class MariaDbServers {
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("TU_TEST_MYSQL_URL has no host: " + url);
       }
-      host = uri.getHost();
-      port = uri.getPort() > 0 ? uri.getPort() : 3306;
+      String host = uri.getHost();
+      int port = uri.getPort() > 0 ? uri.getPort() : 3306;
       String info = uri.getRawUserInfo();
       if (info == null || info.isEmpty()) {
         user = "root";
@@ -166,19 +168,10 @@ final class MariaDbServers {
         user = dec(colon < 0 ? info : info.substring(0, colon));
         password = colon < 0 ? "" : dec(info.substring(colon + 1));
       }
+      lifecycle(ServerLifecycle.external("external MariaDB", "TU_TEST_MYSQL_URL", host, port));
       if (!ping()) {
         throw new ServerStartException("TU_TEST_MYSQL_URL=" + url + " does not answer SELECT 1");
       }
-    }
-
-    @Override
-    public String host() {
-      return host;
-    }
-
-    @Override
-    public int port() {
-      return port;
     }
 
     @Override
@@ -190,137 +183,21 @@ final class MariaDbServers {
     public String password() {
       return password;
     }
-
-    @Override
-    public boolean controllable() {
-      return false;
-    }
-
-    @Override
-    public void stop() {
-      throw new UnsupportedOperationException("external MariaDB (TU_TEST_MYSQL_URL) cannot be stopped; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public void start() {
-      throw new UnsupportedOperationException("external MariaDB (TU_TEST_MYSQL_URL) cannot be started; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public void close() {
-      // not ours
-    }
-
-    @Override
-    public String toString() {
-      return "external MariaDB " + host + ":" + port;
-    }
   }
 
   // ====================================================================== container
 
   /** A {@code mariadb:10.11} container with a fixed host port, so that a restart keeps the port. */
   static final class Container extends Base {
-    private final int hostPort;
-    private final MariaDBContainer container;
-    private boolean running;
-    private boolean closed;
-
     Container(String database) {
       super(database);
-      hostPort = ServerSupport.freePort();
-      container = new MariaDBContainer("mariadb:10.11")
+      MariaDBContainer mariadb = new MariaDBContainer("mariadb:10.11")
           .withUsername("root")
           .withPassword("");
-      container.withCommand(COMMON_SERVER_OPTIONS.toArray(new String[0]));
-      container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-          new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(3306))));
-      container.start();
-      running = true;
-      ServerSupport.register(this);
-      try {
-        ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, this::ping);
-      } catch (RuntimeException e) {
-        close();
-        throw e;
-      }
-    }
-
-    private String logs() {
-      try {
-        return "Last lines of the container log:" + System.lineSeparator()
-            + ServerSupport.lastLines(container.getLogs(), 40);
-      } catch (RuntimeException e) {
-        return "(no container log: " + e + ")";
-      }
-    }
-
-    @Override
-    public String host() {
-      return container.getHost();
-    }
-
-    @Override
-    public int port() {
-      return hostPort;
-    }
-
-    @Override
-    public String user() {
-      return "root";
-    }
-
-    @Override
-    public String password() {
-      return "";
-    }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public synchronized void stop() {
-      if (closed || !running) {
-        return;
-      }
-      container.getDockerClient().stopContainerCmd(container.getContainerId())
-          .withTimeout((int) STOP_GRACE.toSeconds()).exec();
-      running = false;
-    }
-
-    @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (running) {
-        return;
-      }
-      container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-      running = true;
-      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, this::ping);
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        container.stop();
-      } finally {
-        ServerSupport.unregister(this);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "MariaDB container " + container.getHost() + ":" + hostPort;
+      mariadb.withCommand(COMMON_SERVER_OPTIONS.toArray(new String[0]));
+      ContainerHandle container = new ContainerHandle("MariaDB container", mariadb, 3306, this::ping);
+      lifecycle(container);
+      container.startFirst();
     }
   }
 
@@ -399,148 +276,46 @@ final class MariaDbServers {
 
   /** A {@code mariadbd} process of our own. */
   static final class Local extends Base {
-    private static final String HOST = "127.0.0.1";
-
     private final Path binary;
-    private final Path root;
+    private final LocalProcess process;
     private final Path dataDir;
     private final Path socket;
-    private final Path log;
-    private int port;
-    private Process process;
-    private boolean closed;
 
     Local(String database) {
       super(database);
       binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "mariadbd", "mysqld");
-      root = ServerSupport.createTempDir("tu-mariadb-");
+      process = new LocalProcess("mariadbd", "tu-mariadb-", "mariadbd.log", this::commandLine, this::ping);
+      lifecycle(process);
+      Path root = process.root();
       dataDir = root.resolve("data");
-      log = root.resolve("mariadbd.log");
       Path sock = dataDir.resolve("s.sock");
       // a unix socket path must fit in 108 bytes; java.io.tmpdir may be deep
       socket = sock.toString().length() < 100 ? sock : Paths.get("/tmp", "tu-" + root.getFileName() + ".sock");
-      ServerSupport.register(this);
+      process.deleteOnClose(socket);
       try {
         ServerSupport.copyRecursively(template(), dataDir);
-        for (int attempt = 1; ; attempt++) {
-          port = ServerSupport.freePort();
-          try {
-            launch();
-            return;
-          } catch (ServerStartException e) {
-            // another process took the port between our probe and the server's bind: take another
-            String tail = ServerSupport.tail(log, 20);
-            boolean portTaken = tail.contains("Address already in use") || tail.contains("Do you already have");
-            if (!portTaken || attempt >= 5) {
-              throw e;
-            }
-          }
-        }
+        process.startOnFreePort("Address already in use", "Do you already have");
       } catch (RuntimeException | Error e) {
-        close();
+        process.close();
         throw e;
       }
     }
 
-    private void launch() {
+    private List<String> commandLine(int port) {
       List<String> cmd = new ArrayList<>(List.of(binary.toString(),
           "--no-defaults",
           "--datadir=" + dataDir,
           "--socket=" + socket,
-          "--pid-file=" + root.resolve("mariadbd.pid"),
+          "--pid-file=" + process.root().resolve("mariadbd.pid"),
           "--port=" + port,
-          "--bind-address=" + HOST,
+          "--bind-address=" + LocalProcess.HOST,
           "--skip-name-resolve"));
       if (ServerSupport.runningAsRoot()) {
         cmd.add("--user=root");
       }
       cmd.addAll(INNODB_SIZES);
       cmd.addAll(COMMON_SERVER_OPTIONS);
-      try {
-        process = new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(Redirect.appendTo(log.toFile()))
-            .redirectInput(Redirect.from(new File("/dev/null")))
-            .start();
-      } catch (IOException e) {
-        throw new ServerStartException("cannot run " + cmd, e);
-      }
-      ServerSupport.recordServer(root, process);
-      try {
-        ServerSupport.awaitReady("mariadbd on " + HOST + ":" + port, process, log, READY_DEADLINE, this::ping);
-      } catch (RuntimeException e) {
-        ServerSupport.terminate(process, Duration.ofSeconds(5));
-        process = null;
-        throw e;
-      }
-    }
-
-    @Override
-    public String host() {
-      return HOST;
-    }
-
-    @Override
-    public int port() {
-      return port;
-    }
-
-    @Override
-    public String user() {
-      return "root";
-    }
-
-    @Override
-    public String password() {
-      return "";
-    }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public synchronized void stop() {
-      if (process != null) {
-        ServerSupport.terminate(process, STOP_GRACE);
-        process = null;
-      }
-    }
-
-    @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (process != null && process.isAlive()) {
-        return;
-      }
-      launch();
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        stop();
-      } finally {
-        ServerSupport.deleteRecursively(root);
-        try {
-          Files.deleteIfExists(socket);
-        } catch (IOException ignored) {
-          // best effort
-        }
-        ServerSupport.unregister(this);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "mariadbd " + HOST + ":" + port + " (" + root + ")";
+      return cmd;
     }
   }
 }

@@ -1,19 +1,13 @@
 package org.tickeruniverse.testsupport;
 
-import static org.tickeruniverse.testsupport.ServerSupport.READY_DEADLINE;
-import static org.tickeruniverse.testsupport.ServerSupport.STOP_GRACE;
-
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.containers.GenericContainer;
@@ -27,13 +21,21 @@ final class RedisServers {
 
   private static final int RESP_TIMEOUT_MS = 2000;
 
+  /** What the three kinds share: commands through {@link Resp}. */
+  abstract static class Base extends ServerHandle implements RedisServer {
+    abstract Resp resp();
+
+    @Override
+    public Object command(String... args) {
+      return resp().command(args);
+    }
+  }
+
   // ====================================================================== external
 
   /** A server named by a URL; not controllable. */
-  static final class External implements RedisServer {
+  static final class External extends Base {
     private final String url;
-    private final String host;
-    private final int port;
     private final Resp resp;
 
     External(String url) {
@@ -42,8 +44,9 @@ final class RedisServers {
         throw new IllegalArgumentException("TU_TEST_REDIS_URL has no host: " + url);
       }
       this.url = url;
-      this.host = uri.getHost();
-      this.port = uri.getPort() > 0 ? uri.getPort() : 6379;
+      String host = uri.getHost();
+      int port = uri.getPort() > 0 ? uri.getPort() : 6379;
+      lifecycle(ServerLifecycle.external("external Redis", "TU_TEST_REDIS_URL", host, port));
       String user = null;
       String password = null;
       String info = uri.getRawUserInfo();
@@ -63,50 +66,13 @@ final class RedisServers {
     }
 
     @Override
+    Resp resp() {
+      return resp;
+    }
+
+    @Override
     public String url() {
       return url;
-    }
-
-    @Override
-    public String host() {
-      return host;
-    }
-
-    @Override
-    public int port() {
-      return port;
-    }
-
-    @Override
-    public boolean controllable() {
-      return false;
-    }
-
-    @Override
-    public void stop() {
-      throw new UnsupportedOperationException("external Redis (TU_TEST_REDIS_URL) cannot be stopped; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public void start() {
-      throw new UnsupportedOperationException("external Redis (TU_TEST_REDIS_URL) cannot be started; "
-          + "check controllable() first");
-    }
-
-    @Override
-    public Object command(String... args) {
-      return resp.command(args);
-    }
-
-    @Override
-    public void close() {
-      // not ours
-    }
-
-    @Override
-    public String toString() {
-      return "external Redis " + host + ":" + port;
     }
   }
 
@@ -117,251 +83,83 @@ final class RedisServers {
   // ====================================================================== container
 
   /** A {@code redis:7} container with a fixed host port, so that a restart keeps the port. */
-  static final class Container implements RedisServer {
-    private final int hostPort;
-    private final GenericContainer<?> container;
-    private final Resp resp;
-    private boolean running;
-    private boolean closed;
-
+  static final class Container extends Base {
     Container() {
-      hostPort = ServerSupport.freePort();
-      container = new GenericContainer<>(DockerImageName.parse("redis:7"))
-          .withExposedPorts(6379)
-          .withCommand("redis-server", "--save", "", "--appendonly", "no")
-          .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-              new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(6379))));
-      container.start();
-      running = true;
-      resp = new Resp(container.getHost(), hostPort, null, null, RESP_TIMEOUT_MS);
-      ServerSupport.register(this);
-      try {
-        ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
-      } catch (RuntimeException e) {
-        close();
-        throw e;
-      }
+      ContainerHandle container = new ContainerHandle("Redis container",
+          new GenericContainer<>(DockerImageName.parse("redis:7"))
+              .withExposedPorts(6379)
+              .withCommand("redis-server", "--save", "", "--appendonly", "no"),
+          6379, () -> resp().ping());
+      lifecycle(container);
+      container.startFirst();
     }
 
-    private String logs() {
-      try {
-        return "Last lines of the container log:" + System.lineSeparator()
-            + ServerSupport.lastLines(container.getLogs(), 40);
-      } catch (RuntimeException e) {
-        return "(no container log: " + e + ")";
-      }
+    // made per call because the host is only known once the container runs
+    @Override
+    Resp resp() {
+      return new Resp(host(), port(), null, null, RESP_TIMEOUT_MS);
     }
 
     @Override
     public String url() {
-      return "redis://" + host() + ":" + hostPort;
-    }
-
-    @Override
-    public String host() {
-      return container.getHost();
-    }
-
-    @Override
-    public int port() {
-      return hostPort;
-    }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public synchronized void stop() {
-      if (closed || !running) {
-        return;
-      }
-      container.getDockerClient().stopContainerCmd(container.getContainerId())
-          .withTimeout((int) STOP_GRACE.toSeconds()).exec();
-      running = false;
-    }
-
-    @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (running) {
-        return;
-      }
-      container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-      running = true;
-      ServerSupport.awaitReady(toString(), null, this::logs, READY_DEADLINE, resp::ping);
-    }
-
-    @Override
-    public Object command(String... args) {
-      return resp.command(args);
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        container.stop();
-      } finally {
-        ServerSupport.unregister(this);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "Redis container " + container.getHost() + ":" + hostPort;
+      return "redis://" + host() + ":" + port();
     }
   }
 
   // ====================================================================== local process
 
   /** A {@code redis-server} process of our own. */
-  static final class Local implements RedisServer {
-    private static final String HOST = "127.0.0.1";
-
+  static final class Local extends Base {
     private final Path binary;
-    private final Path root;
-    private final Path dataDir;
-    private final Path log;
     private final List<String> extraArgs;
     private final String password;
-    private int port;
-    private Resp resp;
-    private Process process;
-    private boolean closed;
+    private final Path dataDir;
 
     Local(List<String> extraArgs) {
       this.binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "redis-server");
       this.extraArgs = List.copyOf(extraArgs);
       int i = this.extraArgs.indexOf("--requirepass");
       this.password = i >= 0 && i + 1 < this.extraArgs.size() ? this.extraArgs.get(i + 1) : null;
-      this.root = ServerSupport.createTempDir("tu-redis-");
-      this.dataDir = root.resolve("data");
-      this.log = root.resolve("redis.log");
-      ServerSupport.register(this);
+      LocalProcess process = new LocalProcess("redis-server", "tu-redis-", "redis.log", this::commandLine,
+          () -> resp().ping());
+      lifecycle(process);
+      this.dataDir = process.root().resolve("data");
       try {
-        java.nio.file.Files.createDirectories(dataDir);
-        for (int attempt = 1; ; attempt++) {
-          port = ServerSupport.freePort();
-          resp = new Resp(HOST, port, null, password, RESP_TIMEOUT_MS);
-          try {
-            launch();
-            return;
-          } catch (ServerStartException e) {
-            // another process took the port between our probe and the server's bind: take another
-            boolean portTaken = ServerSupport.tail(log, 20).contains("Address already in use");
-            if (!portTaken || attempt >= 5) {
-              throw e;
-            }
-          }
-        }
+        Files.createDirectories(dataDir);
+        process.startOnFreePort("Address already in use");
       } catch (IOException e) {
-        close();
+        process.close();
         throw new UncheckedIOException(e);
       } catch (RuntimeException | Error e) {
-        close();
+        process.close();
         throw e;
       }
     }
 
-    private void launch() {
+    private List<String> commandLine(int port) {
       List<String> cmd = new ArrayList<>(List.of(binary.toString(),
           "--port", String.valueOf(port),
-          "--bind", HOST,
+          "--bind", LocalProcess.HOST,
           "--save", "",
           "--appendonly", "no",
           "--dir", dataDir.toString(),
           "--daemonize", "no"));
       cmd.addAll(extraArgs);
-      try {
-        process = new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(Redirect.appendTo(log.toFile()))
-            .redirectInput(Redirect.from(new java.io.File("/dev/null")))
-            .start();
-        ServerSupport.recordServer(root, process);
-      } catch (IOException e) {
-        throw new ServerStartException("cannot run " + cmd, e);
-      }
-      try {
-        ServerSupport.awaitReady("redis-server on " + HOST + ":" + port, process, log, READY_DEADLINE,
-            resp::ping);
-      } catch (RuntimeException e) {
-        ServerSupport.terminate(process, Duration.ofSeconds(5));
-        process = null;
-        throw e;
-      }
+      return cmd;
+    }
+
+    // made per call because the port is only known once the process has one
+    @Override
+    Resp resp() {
+      return new Resp(host(), port(), null, password, RESP_TIMEOUT_MS);
     }
 
     @Override
     public String url() {
+      String hostPort = host() + ":" + port();
       return password == null
-          ? "redis://" + HOST + ":" + port
-          : "redis://:" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + HOST + ":" + port;
-    }
-
-    @Override
-    public String host() {
-      return HOST;
-    }
-
-    @Override
-    public int port() {
-      return port;
-    }
-
-    @Override
-    public boolean controllable() {
-      return true;
-    }
-
-    @Override
-    public synchronized void stop() {
-      if (process != null) {
-        ServerSupport.terminate(process, STOP_GRACE);
-        process = null;
-      }
-    }
-
-    @Override
-    public synchronized void start() {
-      if (closed) {
-        throw new IllegalStateException(this + " is closed");
-      }
-      if (process != null && process.isAlive()) {
-        return;
-      }
-      launch();
-    }
-
-    @Override
-    public Object command(String... args) {
-      return resp.command(args);
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        stop();
-      } finally {
-        ServerSupport.deleteRecursively(root);
-        ServerSupport.unregister(this);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "redis-server " + HOST + ":" + port + " (" + root + ")";
+          ? "redis://" + hostPort
+          : "redis://:" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + hostPort;
     }
   }
 }

@@ -46,6 +46,18 @@ class TickerBatchTest {
             e -> assertThat(e.offenders()).containsExactly(ticker));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"ıbm", "ßpy", "ﬀ", "ａapl", "é"})
+  void nonAsciiThatUpperCasesToAsciiIsStillRefused(String sneaky) {
+    assertThatThrownBy(() -> TickerBatch.parse(List.of(sneaky), 10)).isInstanceOf(InvalidTickersException.class);
+  }
+
+  @Test
+  void unicodeWhitespaceAroundATickerIsStrippedAsInTheOriginal() {
+    // Python's str.strip() removes Unicode white space too; the same input gives the same ticker.
+    assertThat(TickerBatch.parse(List.of("\u2003aapl\u00a0"), 10).tickers()).containsExactly("AAPL");
+  }
+
   @Test
   void rejectsNonStringEntriesAndNamesThem() {
     List<Object> entries = new ArrayList<>(Arrays.asList("AAPL", 42, null, true));

@@ -1,0 +1,247 @@
+package org.tickeruniverse.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.tickeruniverse.http.TestServer.CALLER;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.tickeruniverse.bus.Addresses;
+
+/** Per-connection concurrency, header limits, graceful drain on undeploy, metrics. */
+class LimitsAndShutdownTest {
+
+  static final String BODY = "{\"tickers\":[\"AAPL\"]}";
+
+  @Test
+  void http2StreamsPerConnectionAreBoundedByTheAdvertisedLimit() {
+    Vertx vertx = Vertx.vertx();
+    try (TestServer server = TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "4"))) {
+      Promise<Void> gate = Promise.promise();
+      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
+          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      HttpClient h2 = vertx.createHttpClient(new HttpClientOptions()
+          .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        answers.add(post(h2, server.port()));
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.standIns.count(Addresses.BUFFER) == 4);
+      // The other 8 wait on the client side; the server never has more than 4 in flight.
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+          .until(() -> server.standIns.count(Addresses.BUFFER) == 4);
+      gate.complete();
+      assertThat(Future.all(answers).await().<Integer>list()).containsOnly(202);
+      assertThat(server.standIns.maxInFlight()).isEqualTo(4);
+      h2.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void connectionLimiterRefusesStreamsBeyondItsLimit() {
+    // The backstop for a client that ignores SETTINGS_MAX_CONCURRENT_STREAMS: the server here
+    // advertises 10 streams but the limiter allows 2.
+    Vertx vertx = Vertx.vertx();
+    try {
+      Promise<Void> gate = Promise.promise();
+      Router router = Router.router(vertx);
+      ConnectionLimiter limiter = new ConnectionLimiter(2);
+      router.route().handler(limiter);
+      router.route().handler(ctx -> gate.future().onComplete(v -> ctx.response().setStatusCode(202).end()));
+      ErrorResponder errors = new ErrorResponder(Map.of());
+      router.route().failureHandler(errors);
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
+              .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(10)))
+          .requestHandler(router).listen().await();
+      HttpClient h2 = vertx.createHttpClient(new HttpClientOptions()
+          .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        answers.add(h2.request(new RequestOptions().setMethod(HttpMethod.GET).setPort(server.actualPort())
+                .setHost("127.0.0.1").setURI("/x"))
+            .compose(req -> req.send()).map(HttpClientResponse::statusCode));
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> answers.stream().filter(Future::isComplete).count() == 3);
+      gate.complete();
+      List<Integer> statuses = Future.all(answers).await().list();
+      assertThat(statuses).filteredOn(s -> s == 202).hasSize(2);
+      assertThat(statuses).filteredOn(s -> s == 503).hasSize(3);
+      await().atMost(Duration.ofSeconds(2)).until(() -> limiter.trackedConnections() == 0);
+      h2.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void http11PipelinedRequestsAreServedOneAtATime() {
+    Vertx vertx = Vertx.vertx();
+    try (TestServer server = TestServer.start(vertx, Map.of())) {
+      Promise<Void> gate = Promise.promise();
+      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
+          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      NetClient net = vertx.createNetClient();
+      NetSocket socket = net.connect(server.port(), "127.0.0.1").await();
+      Buffer received = Buffer.buffer();
+      socket.handler(received::appendBuffer);
+      String one = "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + CALLER
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY;
+      socket.write(one.repeat(5)).await();
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.standIns.count(Addresses.BUFFER) == 1);
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+          .until(() -> server.standIns.count(Addresses.BUFFER) == 1);
+      gate.complete();
+      await().atMost(Duration.ofSeconds(5)).until(() ->
+          received.toString(StandardCharsets.ISO_8859_1).split("HTTP/1.1 202", -1).length - 1 == 5);
+      assertThat(server.standIns.maxInFlight()).isEqualTo(1);
+      socket.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void unreadBodyOnABodylessOperationDoesNotStallTheConnection() {
+    Vertx vertx = Vertx.vertx();
+    try (TestServer server = TestServer.start(vertx, Map.of())) {
+      NetClient net = vertx.createNetClient();
+      NetSocket socket = net.connect(server.port(), "127.0.0.1").await();
+      Buffer received = Buffer.buffer();
+      socket.handler(received::appendBuffer);
+      String body = "x".repeat(200_000);
+      socket.write("POST /api/v1/admin/flush HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.ADMIN
+          + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+          + "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").await();
+      await().atMost(Duration.ofSeconds(5)).until(() -> {
+        String text = received.toString(StandardCharsets.ISO_8859_1);
+        return text.contains("\"inserted\"") && text.contains("{\"status\":\"UP\"}");
+      });
+      socket.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void severalInstancesShareThePort() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      StandIns standIns = new StandIns(vertx).registerAll();
+      var config = org.tickeruniverse.config.ConfigLoader.load(List.of(),
+          TestServer.env(Map.of("TU_HTTP_PORT", String.valueOf(TestServer.closedPort()), "TU_HTTP_INSTANCES", "3")));
+      String id = vertx.deployVerticle(HttpVerticle::new, new io.vertx.core.DeploymentOptions()
+          .setConfig(config.toJson()).setInstances(config.http().instances())).await();
+      // Fresh connections land on different instances; each holds its own copy of the universe,
+      // and every copy answers the same bytes.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        java.util.Set<String> bodies = new java.util.HashSet<>();
+        for (int i = 0; i < 9; i++) {
+          java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+          HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + config.http().port() + "/api/v1/universe"))
+              .header("Authorization", "Bearer " + CALLER).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).isEqualTo(200);
+          bodies.add(r.body());
+        }
+        assertThat(bodies).hasSize(1);
+      });
+      vertx.undeploy(id).await();
+      standIns.unregisterAll();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void oversizedRequestLineAndHeadersAreRefusedBeforeRouting() {
+    Vertx vertx = Vertx.vertx();
+    try (TestServer server = TestServer.start(vertx, Map.of())) {
+      HttpResponse<byte[]> longLine = server.get("/api/v1/universe?" + "q".repeat(5000), CALLER);
+      assertThat(longLine.statusCode()).isEqualTo(414);
+      HttpResponse<byte[]> bigHeader = server.get("/api/v1/universe", CALLER, "X-Filler", "f".repeat(9000));
+      assertThat(bigHeader.statusCode()).isEqualTo(431);
+      assertThat(server.get("/health/live", null).statusCode()).isEqualTo(200);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void undeployLetsInFlightRequestsFinish() {
+    Vertx vertx = Vertx.vertx();
+    TestServer server = TestServer.start(vertx, Map.of("TU_SHUTDOWN_SECONDS", "10"));
+    try {
+      Promise<Void> gate = Promise.promise();
+      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
+          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      CompletableFuture<HttpResponse<byte[]>> inFlight = server.client.sendAsync(
+          server.request("/api/v1/tickers/buffer", CALLER).header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(BODY)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.standIns.count(Addresses.BUFFER) == 1);
+
+      Future<Void> undeployed = vertx.undeploy(server.deploymentId);
+      // Draining: the undeploy waits for the request.
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !undeployed.isComplete());
+      gate.complete();
+      HttpResponse<byte[]> response = inFlight.join();
+      assertThat(response.statusCode()).isEqualTo(202);
+      undeployed.await();
+      server.standIns.unregisterAll();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void metricsAreServedWhenVertxHasPrometheus() {
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+    try (TestServer server = TestServer.start(vertx, Map.of())) {
+      server.post("/api/v1/tickers/buffer", CALLER, BODY);
+      HttpResponse<byte[]> r = server.get("/metrics", null);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+      String text = Answers.text(r);
+      assertThat(text).contains("# TYPE").contains("vertx_http_server");
+      // Privacy: no ticker or token in any metric name or label.
+      assertThat(text).doesNotContain("AAPL").doesNotContain(CALLER);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static Future<Integer> post(HttpClient client, int port) {
+    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+            .setURI("/api/v1/tickers/buffer").addHeader("Authorization", "Bearer " + CALLER)
+            .addHeader("Content-Type", "application/json"))
+        .compose(req -> req.send(BODY))
+        .map(HttpClientResponse::statusCode);
+  }
+}

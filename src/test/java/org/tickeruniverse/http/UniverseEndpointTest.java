@@ -1,0 +1,193 @@
+package org.tickeruniverse.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.tickeruniverse.http.TestServer.ADMIN;
+import static org.tickeruniverse.http.TestServer.CALLER;
+import static org.tickeruniverse.http.TestServer.CALLER_2;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tickeruniverse.bus.Addresses;
+import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.universe.UniverseDocument;
+
+/** GET /api/v1/universe: cached bytes, ETag/304, gzip, same bytes for everyone, refresh rules. */
+class UniverseEndpointTest {
+
+  static final String PATH = "/api/v1/universe";
+  static final List<String> TICKERS = List.of("AAPL", "BRK-B", "MSFT", "VOD.L");
+
+  static Vertx vertx;
+
+  @BeforeAll
+  static void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void servesTheDocumentBytesWithCacheHeaders() {
+    try (TestServer server = started(TICKERS)) {
+      UniverseDocument expected = UniverseDocument.of(TICKERS);
+      HttpResponse<byte[]> r = server.get(PATH, CALLER);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(expected.json().getBytes());
+      assertThat(r.headers().firstValue("etag")).hasValue("\"" + expected.etag() + "\"");
+      assertThat(r.headers().firstValue("cache-control")).hasValue("no-cache");
+      assertThat(r.headers().firstValue("vary")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
+      assertThat(r.headers().firstValue("content-encoding")).isEmpty();
+      assertThat(new JsonObject(new String(r.body())).getJsonArray("tickers").stream().map(String::valueOf).toList())
+          .isEqualTo(TICKERS);
+    }
+  }
+
+  @Test
+  void sameBytesAndEtagForEveryCaller() {
+    try (TestServer server = started(TICKERS)) {
+      HttpResponse<byte[]> a = server.get(PATH, CALLER);
+      HttpResponse<byte[]> b = server.get(PATH, CALLER_2);
+      HttpResponse<byte[]> c = server.get(PATH, ADMIN);
+      assertThat(a.body()).isEqualTo(b.body()).isEqualTo(c.body());
+      assertThat(a.headers().map()).isEqualTo(b.headers().map()).isEqualTo(c.headers().map());
+      HttpResponse<byte[]> ga = server.get(PATH, CALLER, "Accept-Encoding", "gzip");
+      HttpResponse<byte[]> gb = server.get(PATH, CALLER_2, "Accept-Encoding", "gzip");
+      assertThat(ga.body()).isEqualTo(gb.body());
+    }
+  }
+
+  @Test
+  void notModifiedOnMatchingIfNoneMatch() {
+    try (TestServer server = started(TICKERS)) {
+      String etag = server.get(PATH, CALLER).headers().firstValue("etag").orElseThrow();
+      for (String header : List.of(etag, "W/" + etag, "\"other\", " + etag, "*")) {
+        HttpResponse<byte[]> r = server.get(PATH, CALLER_2, "If-None-Match", header);
+        assertThat(r.statusCode()).as(header).isEqualTo(304);
+        assertThat(r.body()).isEmpty();
+        assertThat(r.headers().firstValue("etag")).hasValue(etag);
+      }
+      assertThat(server.get(PATH, CALLER, "If-None-Match", "\"stale\"").statusCode()).isEqualTo(200);
+      // Authentication comes first: a matching ETag does not let an anonymous caller probe.
+      Answers.assertError(server.get(PATH, null, "If-None-Match", etag), 401, "unauthorized");
+    }
+  }
+
+  @Test
+  void gzipWhenAskedWithThePrebuiltBytes() throws IOException {
+    try (TestServer server = started(TICKERS)) {
+      UniverseDocument expected = UniverseDocument.of(TICKERS);
+      for (String accept : List.of("gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.5", "*")) {
+        HttpResponse<byte[]> r = server.get(PATH, CALLER, "Accept-Encoding", accept);
+        assertThat(r.headers().firstValue("content-encoding")).as(accept).hasValue("gzip");
+        assertThat(r.body()).isEqualTo(expected.gzip().getBytes());
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
+          assertThat(in.readAllBytes()).isEqualTo(expected.json().getBytes());
+        }
+      }
+      for (String accept : List.of("identity", "br", "gzip;q=0", "*;q=0", "deflate", "gzip;q=0, *")) {
+        HttpResponse<byte[]> r = server.get(PATH, CALLER, "Accept-Encoding", accept);
+        assertThat(r.headers().firstValue("content-encoding")).as(accept).isEmpty();
+        assertThat(r.body()).isEqualTo(expected.json().getBytes());
+      }
+    }
+  }
+
+  @Test
+  void unavailableUntilTheListCanBeFetchedThenServed() {
+    // No LIST consumer yet (the UniverseVerticle deploys later or elsewhere): start still works.
+    try (TestServer server = TestServer.start(vertx, Map.of(), false)) {
+      HttpResponse<byte[]> r = server.get(PATH, CALLER);
+      Answers.assertError(r, 503, "universe_unavailable");
+      server.standIns.universe(TICKERS);
+      server.standIns.register(Addresses.LIST);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(server.get(PATH, CALLER).statusCode()).isEqualTo(200));
+      assertThat(server.get(PATH, CALLER).body()).isEqualTo(UniverseDocument.of(TICKERS).json().getBytes());
+    }
+  }
+
+  @Test
+  void refetchesOnlyWhenTheAnnouncedEtagDiffers() {
+    try (TestServer server = started(TICKERS)) {
+      int before = server.standIns.count(Addresses.LIST);
+      // Same ETag as held: nothing to do.
+      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED,
+          new JsonObject().put(Messages.COUNT, TICKERS.size()).put(Messages.ETAG, UniverseDocument.of(TICKERS).etag()));
+      // A new version: fetched once.
+      List<String> next = List.of("AAPL", "GOOG", "MSFT");
+      server.standIns.universe(next);
+      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED,
+          new JsonObject().put(Messages.COUNT, next.size()).put(Messages.ETAG, UniverseDocument.of(next).etag()));
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThat(server.get(PATH, CALLER).body()).isEqualTo(UniverseDocument.of(next).json().getBytes()));
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+          assertThat(server.standIns.count(Addresses.LIST)).isEqualTo(before + 1));
+    }
+  }
+
+  @Test
+  void periodicSafetyRefreshPicksUpAMissedChange() {
+    try (TestServer server = started(TICKERS, Map.of("TU_UNIVERSE_REFRESH_SECONDS", "1"))) {
+      List<String> next = List.of("NEW.L");
+      server.standIns.universe(next); // no event published: as if it was lost
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThat(server.get(PATH, CALLER).body()).isEqualTo(UniverseDocument.of(next).json().getBytes()));
+    }
+  }
+
+  @Test
+  void keepsServingThePreviousCopyWhenTheListFails() {
+    try (TestServer server = started(TICKERS, Map.of("TU_UNIVERSE_REFRESH_SECONDS", "1"))) {
+      byte[] first = server.get(PATH, CALLER).body();
+      server.standIns.unregister(Addresses.LIST);
+      int before = server.standIns.count(Addresses.LIST);
+      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED, new JsonObject().put(Messages.ETAG, "x"));
+      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+        HttpResponse<byte[]> r = server.get(PATH, CALLER);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(first);
+      });
+      assertThat(server.standIns.count(Addresses.LIST)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void largeUniverseIsServedFromMemory() {
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      many.add(String.format("T%06d", i));
+    }
+    try (TestServer server = started(many)) {
+      int lists = server.standIns.count(Addresses.LIST);
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<byte[]> r = server.get(PATH, i % 2 == 0 ? CALLER : CALLER_2, "Accept-Encoding", "gzip");
+        assertThat(r.statusCode()).isEqualTo(200);
+      }
+      assertThat(server.standIns.count(Addresses.LIST)).isEqualTo(lists); // never one query per request
+    }
+  }
+
+  private static TestServer started(List<String> tickers) {
+    return started(tickers, Map.of());
+  }
+
+  private static TestServer started(List<String> tickers, Map<String, String> env) {
+    TestServer server = TestServer.start(vertx, env, tickers);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.get(PATH, CALLER).statusCode() == 200);
+    return server;
+  }
+}

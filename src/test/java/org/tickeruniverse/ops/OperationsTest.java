@@ -1,0 +1,103 @@
+package org.tickeruniverse.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tickeruniverse.support.MutableClock;
+import org.tickeruniverse.support.ServiceHarness;
+import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.RealServers;
+import org.tickeruniverse.testsupport.RedisServer;
+
+/** Health and metrics of a node built as Main builds it, against real servers that come and go. */
+@RealServers
+class OperationsTest {
+
+  static ServiceHarness service;
+  static RedisServer redis;
+  static MariaDbServer mysql;
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** One sample line of the Prometheus text format: name, optional labels, value. */
+  static final Pattern SAMPLE = Pattern.compile(
+      "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
+          + "(-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[+-]Inf)( -?[0-9]+)?$");
+
+  @BeforeAll
+  static void start(RedisServer redisServer, MariaDbServer mariadb) {
+    redis = redisServer;
+    mysql = mariadb;
+    service = ServiceHarness.startLikeMain(TestConfigs.forServers(redis, mysql),
+        MutableClock.at("2026-11-24T10:01:00Z"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void readinessFollowsRedisAndMysqlDownAndBackUp() throws Exception {
+    Assumptions.assumeTrue(redis.controllable() && mysql.controllable(), "needs servers the test can stop");
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 200);
+
+    redis.stop();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 503);
+      assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    } finally {
+      redis.start();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("/health/ready").statusCode() == 200);
+
+    mysql.stop();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 503);
+    } finally {
+      mysql.start();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("/health/ready").statusCode() == 200);
+  }
+
+  @Test
+  void metricsAreValidPrometheusTextWithJvmHttpPoolAndServiceMeters() throws Exception {
+    // some traffic first, so that HTTP and service meters exist
+    HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/tickers/buffer"))
+        .header("Authorization", "Bearer " + TestConfigs.CALLER_TOKEN)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"tickers\":[\"AAPL\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> metrics = get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    List<String> samples = metrics.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    assertThat(samples).isNotEmpty().allSatisfy(line -> assertThat(line).matches(SAMPLE));
+    assertThat(metrics.body().lines().filter(l -> l.startsWith("# TYPE ")))
+        .allSatisfy(l -> assertThat(l).matches("# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)"));
+    assertThat(metrics.body())
+        .contains("jvm_memory_used_bytes")
+        .contains("vertx_http_server_requests_total")
+        .contains("vertx_pool_")
+        .contains("tu_buffer_requests_total")
+        .doesNotContain("AAPL")
+        .doesNotContain(TestConfigs.CALLER_TOKEN);
+  }
+}

@@ -1,0 +1,102 @@
+package org.tickeruniverse.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service as a process of its own: {@code java -cp <the test class path>
+ * org.tickeruniverse.Main <args>} with the given environment, output to a log file. For tests
+ * that must kill a node the way a machine dies ({@link #kill()} is SIGKILL: no shutdown hook, no
+ * lease release, no goodbye to the cluster). Always {@link #close() closed} by the test — and by
+ * a JVM shutdown hook should the test JVM end first — so no process outlives the test.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path log;
+  private final Thread hook;
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+    this.hook = new Thread(process::destroyForcibly, "node-process-reaper-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  public static NodeProcess start(Map<String, String> env, String... args) throws IOException {
+    Path log = Files.createTempFile("tu-node-", ".log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    // Under surefire this is the booter jar whose manifest names every class path entry.
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("org.tickeruniverse.Main");
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(Redirect.to(log.toFile()))
+        .redirectInput(Redirect.from(new File("/dev/null")));
+    pb.environment().keySet().removeIf(k -> k.startsWith("TU_"));
+    pb.environment().putAll(env);
+    return new NodeProcess(pb.start(), log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("process " + process.pid() + " survived SIGKILL for 30 s");
+    }
+  }
+
+  /** The last lines of the process's output, for failure messages. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (process.isAlive()) {
+        kill();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+      try {
+        Files.deleteIfExists(log);
+      } catch (IOException ignored) {
+        // a temp file
+      }
+    }
+  }
+}
