@@ -22,7 +22,7 @@
 # Everything is bounded (fixed wrk durations, fixed counts, deadlines on every wait) and sent to
 # 127.0.0.1 only. On exit the script stops exactly the processes it started, by pid.
 # Missing tools are installed with apt-get when run as root (otherwise the command is printed);
-# the jar is built when missing.
+# the jar is (re)built when missing or older than src/, conf/ or pom.xml.
 #
 # Knobs (environment): BENCH_DURATION (wrk seconds, 20), BENCH_WARMUP (wrk warm-up seconds, 5),
 # BENCH_CONNECTIONS (64), BENCH_W2_TICKERS (100000), BENCH_W4_ROWS (1000000),
@@ -114,8 +114,10 @@ MARIADB="$(find_bin mariadb mysql)"
 MARIADB_ADMIN="$(find_bin mariadb-admin mysqladmin)"
 MARIADB_INSTALL_DB="$(find_bin mariadb-install-db mysql_install_db)"
 
-if [ ! -f "$JAR" ]; then
-  command -v mvn >/dev/null || die "$JAR is missing and mvn is not installed"
+build_inputs=()
+for f in src conf pom.xml; do [ -e "$f" ] && build_inputs+=("$f"); done
+if [ ! -f "$JAR" ] || [ -n "$(find "${build_inputs[@]}" -newer "$JAR" -print -quit 2>/dev/null)" ]; then
+  command -v mvn >/dev/null || die "$JAR is missing or stale and mvn is not installed"
   log "building $JAR"
   mvn -B -q -DskipTests package
   [ -f "$JAR" ] || die "the build did not produce $JAR"
