@@ -23,11 +23,17 @@ final class BusEndpoints {
 
   private final EventBus bus;
   private final DeliveryOptions delivery;
+  private final DeliveryOptions adminDelivery;
   private final int maxTickers;
 
-  BusEndpoints(EventBus bus, long timeoutMillis, int maxTickers) {
+  /**
+   * @param adminTimeoutMillis for flush and evict, which may run for minutes (catching up many
+   *     buckets, evicting half a table): a 503 while the job still runs would be a false alarm
+   */
+  BusEndpoints(EventBus bus, long timeoutMillis, long adminTimeoutMillis, int maxTickers) {
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    this.adminDelivery = new DeliveryOptions().setSendTimeout(adminTimeoutMillis);
     this.maxTickers = maxTickers;
   }
 
@@ -37,7 +43,8 @@ final class BusEndpoints {
    */
   Handler<RoutingContext> tickers(String address, int status, String field) {
     return ctx -> {
-      JsonObject body = ContractValidation.validated(ctx).getBody().getJsonObject();
+      // Validated against the contract by now (ContractValidation), so an object.
+      JsonObject body = ctx.body().asJsonObject();
       TickerBatch batch = TickerBatch.parse(Messages.rawTickers(body), maxTickers);
       bus.<JsonObject>request(address, Messages.tickersRequest(batch.tickers()), delivery)
           .onSuccess(reply -> {
@@ -53,9 +60,9 @@ final class BusEndpoints {
     };
   }
 
-  /** POST (no body) → {@code address} with {@code {}} → 200 with the reply as it is. */
+  /** Admin POST (no body) → {@code address} with {@code {}} → 200 with the reply as it is. */
   Handler<RoutingContext> command(String address) {
-    return ctx -> bus.<JsonObject>request(address, new JsonObject(), delivery)
+    return ctx -> bus.<JsonObject>request(address, new JsonObject(), adminDelivery)
         .onSuccess(reply -> json(ctx, 200, reply.body() == null ? new JsonObject() : reply.body()))
         .onFailure(ctx::fail);
   }
