@@ -43,7 +43,8 @@ final class ConfigReader {
         intIn(Setting.HTTP_INSTANCES, 1, 64),
         intIn(Setting.HTTP_BODY_LIMIT, 1024, 16 * 1024 * 1024),
         intIn(Setting.HTTP_MAX_CONCURRENT, 1, 1024),
-        intIn(Setting.HTTP_BUS_TIMEOUT, 100, 600_000));
+        intIn(Setting.HTTP_BUS_TIMEOUT, 100, 600_000),
+        intIn(Setting.HTTP_ADMIN_TIMEOUT, 100, 3_600_000));
     var redis = new ServiceConfig.Redis(
         redisUrl(Setting.REDIS_URL),
         intIn(Setting.REDIS_POOL, 1, 1024),
@@ -112,6 +113,7 @@ final class ConfigReader {
     put(out, Setting.HTTP_BODY_LIMIT, c.http().bodyLimitBytes());
     put(out, Setting.HTTP_MAX_CONCURRENT, c.http().maxConcurrentRequestsPerConnection());
     put(out, Setting.HTTP_BUS_TIMEOUT, c.http().busTimeoutMillis());
+    put(out, Setting.HTTP_ADMIN_TIMEOUT, c.http().adminTimeoutMillis());
     put(out, Setting.API_TOKENS, String.join(",", c.auth().apiTokens()));
     put(out, Setting.ADMIN_TOKENS, String.join(",", c.auth().adminTokens()));
     put(out, Setting.AUTH_DISABLED, c.auth().disabled());

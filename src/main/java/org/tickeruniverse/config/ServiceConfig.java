@@ -25,7 +25,8 @@ public record ServiceConfig(
     Cluster cluster) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes,
-                     int maxConcurrentRequestsPerConnection, long busTimeoutMillis) {
+                     int maxConcurrentRequestsPerConnection, long busTimeoutMillis,
+                     long adminTimeoutMillis) {
   }
 
   /** Bearer tokens; {@code disabled} only ever with a loopback host (checked at load). */

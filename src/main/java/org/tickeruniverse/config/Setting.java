@@ -16,6 +16,7 @@ public record Setting(String path, String env) {
   public static final Setting HTTP_MAX_CONCURRENT =
       new Setting("http.maxConcurrentRequestsPerConnection", "TU_HTTP_MAX_CONCURRENT_PER_CONNECTION");
   public static final Setting HTTP_BUS_TIMEOUT = new Setting("http.busTimeoutMillis", "TU_BUS_TIMEOUT_MILLIS");
+  public static final Setting HTTP_ADMIN_TIMEOUT = new Setting("http.adminTimeoutMillis", "TU_ADMIN_TIMEOUT_MILLIS");
   public static final Setting API_TOKENS = new Setting("auth.apiTokens", "TU_API_TOKENS");
   public static final Setting ADMIN_TOKENS = new Setting("auth.adminTokens", "TU_ADMIN_TOKENS");
   public static final Setting AUTH_DISABLED = new Setting("auth.disabled", "TU_AUTH_DISABLED");
@@ -49,7 +50,7 @@ public record Setting(String path, String env) {
   public static final Setting CLUSTER_BUS_PORT = new Setting("cluster.busPort", "TU_CLUSTER_BUS_PORT");
 
   public static final List<Setting> ALL = List.of(
-      HTTP_HOST, HTTP_PORT, HTTP_INSTANCES, HTTP_BODY_LIMIT, HTTP_MAX_CONCURRENT, HTTP_BUS_TIMEOUT,
+      HTTP_HOST, HTTP_PORT, HTTP_INSTANCES, HTTP_BODY_LIMIT, HTTP_MAX_CONCURRENT, HTTP_BUS_TIMEOUT, HTTP_ADMIN_TIMEOUT,
       API_TOKENS, ADMIN_TOKENS, AUTH_DISABLED,
       REDIS_URL, REDIS_POOL, REDIS_POOL_WAITING,
       MYSQL_URL, MYSQL_PASSWORD, MYSQL_POOL, MYSQL_WAIT_QUEUE,

@@ -88,6 +88,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Handlers by OpenAPI operationId. */
   private Map<String, Handler<RoutingContext>> handlers(Buffer document) {
     BusEndpoints bus = new BusEndpoints(vertx.eventBus(), config.http().busTimeoutMillis(),
+        config.http().adminTimeoutMillis(),
         config.buffer().maxTickers());
     Map<String, Handler<RoutingContext>> h = new HashMap<>();
     h.put("bufferTickers", bus.tickers(Addresses.BUFFER, 202, Messages.BUFFERED));

@@ -55,7 +55,7 @@ class LogPrivacyTest {
     int requests = 0;
     try (TestServer server = TestServer.start(vertx, Map.of(
         "TU_API_TOKENS", String.join(",", callerTokens), "TU_ADMIN_TOKENS", adminToken,
-        "TU_BUS_TIMEOUT_MILLIS", "200"), universe)) {
+        "TU_BUS_TIMEOUT_MILLIS", "200", "TU_ADMIN_TIMEOUT_MILLIS", "200"), universe)) {
       // Failure paths log too: make some consumers fail, time out, or answer garbage.
       server.standIns.override(Addresses.REFRESH, StandIns.failWith(Failure.STORE_UNAVAILABLE, "redis down"));
       server.standIns.override(Addresses.UPSERT, msg -> Future.succeededFuture(new JsonObject()));
