@@ -82,6 +82,10 @@ public final class Main {
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", oneLine(e));
       }
+      // Flush what the asynchronous access log still queues before halting.
+      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+        logback.stop();
+      }
       // A signal-initiated exit would report 143; an orderly stop is a success.
       Runtime.getRuntime().halt(0);
     }, "ticker-universe-shutdown"));
