@@ -3,7 +3,9 @@ package org.tickeruniverse.flush;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
@@ -66,58 +68,93 @@ public final class FlushJob {
     }).map(counts -> counts.withDuration(buckets.clock().millis() - started));
   }
 
-  /**
-   * Pages are chained through one promise, each started from the previous one's callback, never
-   * by returning the next page's future from the previous one's {@code compose}: such nesting
-   * completes thousands of futures inside each other at the end of a large bucket and overflows
-   * the event loop's stack (seen with 4,000 pages).
-   */
   private Future<FlushCounts> flushBucket(long start) {
-    Promise<FlushCounts> done = Promise.promise();
-    page(buckets.key(start), buckets.stampOf(start), "0", new FlushCounts(1, 0, 0, 0, 0, 0), 1, done);
-    return done.future();
+    return new BucketFlush(buckets.key(start), buckets.stampOf(start)).run();
   }
 
-  private void page(String key, Instant stamp, String cursor, FlushCounts sum, int pass,
-                    Promise<FlushCounts> done) {
-    store.members(key, cursor, chunkSize)
-        .compose(page -> writeThenRemove(key, page.members(), stamp)
-            .compose(counts -> heartbeat.get().otherwiseEmpty().map(x -> counts))
-            .map(counts -> new PageDone(page, sum.plus(counts))))
-        .compose(step -> {
-          if (!step.page().last()) {
-            page(key, stamp, step.page().cursor(), step.total(), pass, done);
-          } else if (pass >= MAX_PASSES) {
-            done.complete(step.total());
-          } else {
-            return store.size(key).map(left -> {
-              if (left == 0) {
-                done.complete(step.total());
-              } else {
-                page(key, stamp, "0", step.total(), pass + 1, done);
-              }
-              return null;
-            });
-          }
-          return Future.succeededFuture();
-        })
-        .onFailure(done::tryFail);
-  }
+  /**
+   * One bucket's flush. Two things keep it close to a bare client's speed:
+   * <ul>
+   *   <li>members are written in chunks of exactly {@code chunkSize} whatever the page sizes
+   *       SSCAN returns (it treats COUNT as a hint): a page's remainder waits for the next page,
+   *       so almost every statement has the same, prepared, shape;
+   *   <li>the next page is read from Redis while the current chunks are written to MySQL.
+   * </ul>
+   * Members still leave Redis only after their rows are written. Pages are chained through one
+   * promise, each started from the previous one's callback — never by returning the next page's
+   * future from a {@code compose}, whose nesting overflowed the event loop's stack at the end of
+   * a bucket of thousands of pages.
+   */
+  private final class BucketFlush {
 
-  private record PageDone(BucketStore.Page page, FlushCounts total) {
-  }
+    private final String key;
+    private final Instant stamp;
+    private final Promise<FlushCounts> done = Promise.promise();
+    /** Members read but not yet written and removed: fewer than a chunk between pages. */
+    private List<String> held = new ArrayList<>();
+    private FlushCounts total = new FlushCounts(1, 0, 0, 0, 0, 0);
+    private int pass = 1;
 
-  private Future<FlushCounts> writeThenRemove(String key, List<String> members, Instant stamp) {
-    if (members.isEmpty()) {
-      return Future.succeededFuture(FlushCounts.NONE);
+    BucketFlush(String key, Instant stamp) {
+      this.key = key;
+      this.stamp = stamp;
     }
-    Chunks.Sorted sorted = Chunks.sort(members, chunkSize);
-    Future<UpsertCounts> written = Future.succeededFuture(UpsertCounts.NONE);
-    for (List<String> chunk : sorted.chunks()) {
-      written = written.compose(sum -> repository.upsert(chunk, stamp).map(sum::plus));
+
+    Future<FlushCounts> run() {
+      step(store.members(key, "0", chunkSize));
+      return done.future();
     }
-    return written.compose(upserted -> store.remove(key, members).map(removed ->
-        new FlushCounts(0, members.size(), upserted.inserted(), upserted.bumped(), sorted.rejected().size(), 0)));
+
+    private void step(Future<BucketStore.Page> reading) {
+      reading
+          .compose(page -> {
+            held.addAll(page.members());
+            total = total.plus(new FlushCounts(0, page.members().size(), 0, 0, 0, 0));
+            Future<BucketStore.Page> next = page.last() ? null : store.members(key, page.cursor(), chunkSize);
+            return writeHeld(page.last())
+                .compose(v -> heartbeat.get().otherwiseEmpty())
+                .map(v -> Optional.ofNullable(next));
+          })
+          .onSuccess(next -> next.ifPresentOrElse(this::step, this::endOfPass))
+          .onFailure(done::tryFail);
+    }
+
+    /** Rows written so far in this pass; at the end of a pass the remainder too. */
+    private Future<Void> writeHeld(boolean endOfPass) {
+      Chunks.Sorted sorted = Chunks.sort(held, chunkSize);
+      List<List<String>> chunks = sorted.chunks();
+      List<String> keep = List.of();
+      if (!endOfPass && !chunks.isEmpty() && chunks.get(chunks.size() - 1).size() < chunkSize) {
+        keep = chunks.get(chunks.size() - 1);
+        chunks = chunks.subList(0, chunks.size() - 1);
+      }
+      List<String> written = new ArrayList<>(sorted.rejected());
+      chunks.forEach(written::addAll);
+      held = new ArrayList<>(keep);
+      Future<UpsertCounts> upserted = Future.succeededFuture(UpsertCounts.NONE);
+      for (List<String> chunk : chunks) {
+        upserted = upserted.compose(sum -> repository.upsert(chunk, stamp).map(sum::plus));
+      }
+      return upserted.compose(counts -> {
+        total = total.plus(new FlushCounts(0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0));
+        return store.remove(key, written);
+      }).mapEmpty();
+    }
+
+    private void endOfPass() {
+      if (pass >= MAX_PASSES) {
+        done.complete(total);
+        return;
+      }
+      store.size(key).onSuccess(left -> {
+        if (left == 0) {
+          done.complete(total);
+        } else {
+          pass++;
+          step(store.members(key, "0", chunkSize));
+        }
+      }).onFailure(done::tryFail);
+    }
   }
 
   private void reportOldest(List<Long> starts) {
