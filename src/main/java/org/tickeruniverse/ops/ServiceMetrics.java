@@ -1,6 +1,7 @@
 package org.tickeruniverse.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,9 +21,19 @@ public final class ServiceMetrics {
   private final MeterRegistry registry;
   private final AtomicLong oldestUnflushedAgeSeconds = new AtomicLong();
   private final AtomicLong universeSize = new AtomicLong();
+  private final Counter bufferRequests;
+  private final Counter bufferTickers;
+  private final Counter bufferWrites;
+  private final DistributionSummary bufferWriteMembers;
 
   private ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // Registered once: looking a meter up by name on every request cost ~8% of a buffer
+    // request's CPU (registry lookup plus Micrometer's double-registration check).
+    bufferRequests = registry.counter("tu_buffer_requests_total");
+    bufferTickers = registry.counter("tu_buffer_tickers_total");
+    bufferWrites = registry.counter("tu_buffer_redis_writes_total");
+    bufferWriteMembers = registry.summary("tu_buffer_redis_write_members");
     registry.gauge("tu_flush_oldest_unflushed_bucket_age_seconds", oldestUnflushedAgeSeconds);
     registry.gauge("tu_universe_tickers", universeSize);
   }
@@ -56,13 +67,13 @@ public final class ServiceMetrics {
   }
 
   public void buffered(int tickers) {
-    registry.counter("tu_buffer_requests_total").increment();
-    registry.counter("tu_buffer_tickers_total").increment(tickers);
+    bufferRequests.increment();
+    bufferTickers.increment(tickers);
   }
 
   public void bufferWrite(int members) {
-    registry.counter("tu_buffer_redis_writes_total").increment();
-    registry.summary("tu_buffer_redis_write_members").record(members);
+    bufferWrites.increment();
+    bufferWriteMembers.record(members);
   }
 
   public void flushRun(String outcome, long buckets, long read, long inserted, long bumped, Duration took) {
