@@ -56,7 +56,6 @@ EVICT_PAUSE_MS="${BENCH_EVICT_PAUSE_MILLIS:-20}"
 CHUNK=1000
 # The HTTP verticle's event-bus time-out (default 5 s) also bounds POST /admin/flush and
 # /admin/evict; W4's eviction takes longer than that, so the bench raises it.
-BUS_TIMEOUT_MS=600000
 
 for v in DURATION WARMUP CONNECTIONS W2_N W4_ROWS READ_RATE READ_THREADS BUCKET EVICT_BATCH; do
   if ! [[ ${!v} =~ ^[0-9]+$ ]] || ((${!v} == 0)); then
@@ -243,7 +242,7 @@ env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" \
   TU_API_TOKENS="$API_TOKEN" TU_ADMIN_TOKENS="$ADMIN_TOKEN" \
-  TU_BUCKET_SECONDS="$BUCKET" TU_KEY_PREFIX="$PREFIX" TU_BUS_TIMEOUT_MILLIS="$BUS_TIMEOUT_MS" \
+  TU_BUCKET_SECONDS="$BUCKET" TU_KEY_PREFIX="$PREFIX" \
   TU_EVICT_BATCH_SIZE="$EVICT_BATCH" TU_EVICT_PAUSE_MILLIS="$EVICT_PAUSE_MS" TU_FLUSH_CHUNK_SIZE="$CHUNK" \
   setsid java "${java_opts[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 JAVA_PID=$!
@@ -603,7 +602,7 @@ mkdir -p "$ROOT/bench/results"
   echo "Everything on one machine over loopback: wrk, the service, Redis, MariaDB (default settings:" \
     "innodb_buffer_pool_size $(sqlc -e 'SELECT @@innodb_buffer_pool_size DIV 1048576')M," \
     "innodb_flush_log_at_trx_commit $(sqlc -e 'SELECT @@innodb_flush_log_at_trx_commit'))." \
-    "Service: defaults except TU_BUCKET_SECONDS=$BUCKET and TU_BUS_TIMEOUT_MILLIS=$BUS_TIMEOUT_MS (admin calls outlast the 5 s default); flush chunk $CHUNK; evict batch $EVICT_BATCH, pause $EVICT_PAUSE_MS ms." \
+    "Service: defaults except TU_BUCKET_SECONDS=$BUCKET${TU_HTTP_INSTANCES:+ and TU_HTTP_INSTANCES=$TU_HTTP_INSTANCES}; flush chunk $CHUNK; evict batch $EVICT_BATCH, pause $EVICT_PAUSE_MS ms." \
     "wrk runs follow an unreported ${WARMUP} s warm-up run.${W4_LOAD:+ W4 table loaded by INSERT ... SELECT from seq_1_to_$W4_ROWS in ${W4_LOAD} s.}" \
     "Load average (1/5/15 min) at start $LOAD_START, at end $(cut -d" " -f1-3 /proc/loadavg): anything above ~0 at the start is another program sharing the cores."
   echo
