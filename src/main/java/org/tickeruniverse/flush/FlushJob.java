@@ -78,7 +78,8 @@ public final class FlushJob {
    *   <li>members are written in chunks of exactly {@code chunkSize} whatever the page sizes
    *       SSCAN returns (it treats COUNT as a hint): a page's remainder waits for the next page,
    *       so almost every statement has the same, prepared, shape;
-   *   <li>the next page is read from Redis while the current chunks are written to MySQL.
+   *   <li>the next page is read from Redis, and the members just written are removed from it,
+   *       while the current chunks are written to MySQL.
    * </ul>
    * Members still leave Redis only after their rows are written. Pages are chained through one
    * promise, each started from the previous one's callback — never by returning the next page's
@@ -94,6 +95,8 @@ public final class FlushJob {
     private List<String> held = new ArrayList<>();
     private FlushCounts total = new FlushCounts(1, 0, 0, 0, 0, 0);
     private int pass = 1;
+    /** SREMs under way; each starts only after its members' rows are written. */
+    private List<Future<Long>> removals = new ArrayList<>();
 
     BucketFlush(String key, Instant stamp) {
       this.key = key;
@@ -111,9 +114,9 @@ public final class FlushJob {
             held.addAll(page.members());
             total = total.plus(new FlushCounts(0, page.members().size(), 0, 0, 0, 0));
             Future<BucketStore.Page> next = page.last() ? null : store.members(key, page.cursor(), chunkSize);
-            return writeHeld(page.last())
-                .compose(v -> heartbeat.get().otherwiseEmpty())
-                .map(v -> Optional.ofNullable(next));
+            // The lease renewal is not waited for: its outcome changes nothing here (see heartbeat).
+            heartbeat.get();
+            return writeHeld(page.last()).map(v -> Optional.ofNullable(next));
           })
           .onSuccess(next -> next.ifPresentOrElse(this::step, this::endOfPass))
           .onFailure(done::tryFail);
@@ -135,17 +138,27 @@ public final class FlushJob {
       for (List<String> chunk : chunks) {
         upserted = upserted.compose(sum -> repository.upsert(chunk, stamp).map(sum::plus));
       }
-      return upserted.compose(counts -> {
+      return upserted.map(counts -> {
         total = total.plus(new FlushCounts(0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0));
-        return store.remove(key, written);
-      }).mapEmpty();
+        // Removal runs while the next chunks are written; the pass waits for all of them.
+        removals.add(store.remove(key, written));
+        return null;
+      });
     }
 
     private void endOfPass() {
-      if (pass >= MAX_PASSES) {
-        done.complete(total);
-        return;
-      }
+      Future<?> removed = Future.all(removals);
+      removals = new ArrayList<>();
+      removed.onFailure(done::tryFail).onSuccess(v -> {
+        if (pass >= MAX_PASSES) {
+          done.complete(total);
+        } else {
+          nextPassIfMembersLeft();
+        }
+      });
+    }
+
+    private void nextPassIfMembersLeft() {
       store.size(key).onSuccess(left -> {
         if (left == 0) {
           done.complete(total);

@@ -48,15 +48,16 @@ public final class UniverseRepository {
       keys.addString(t);
       rows.addString(t).addLocalDateTime(at).addLocalDateTime(at);
     }
-    return pool.withConnection(conn -> conn.preparedQuery(Sql.countExisting(n)).execute(keys)
-        .compose(existing -> {
-          long present = existing.iterator().next().getLong(0);
-          return conn.preparedQuery(Sql.upsert(n)).execute(rows).map(result -> {
-            long inserted = n - present;
-            long bumped = Math.max(0, result.rowCount() - n);
-            return new UpsertCounts(inserted, bumped);
-          });
-        }));
+    // Both statements leave at once on one connection (pipelined, see Stores): the server runs
+    // them in order, so the count still sees the table before the upsert, without a round trip
+    // in between.
+    return pool.withConnection(conn -> {
+      Future<Long> present = conn.preparedQuery(Sql.countExisting(n)).execute(keys)
+          .map(existing -> existing.iterator().next().getLong(0));
+      Future<Integer> affected = conn.preparedQuery(Sql.upsert(n)).execute(rows).map(r -> r.rowCount());
+      return Future.all(present, affected).map(both -> new UpsertCounts(
+          n - present.result(), Math.max(0, affected.result() - n)));
+    });
   }
 
   /** Moves {@code last_referenced_at} forward for tickers already present; returns rows matched. */
