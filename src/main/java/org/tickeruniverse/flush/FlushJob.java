@@ -3,6 +3,7 @@ package org.tickeruniverse.flush;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,9 @@ public final class FlushJob {
 
   /** Full passes over one bucket per run before leftover late writes wait for the next run. */
   static final int MAX_PASSES = 3;
+
+  /** Pages written concurrently (each takes a connection of the shared pool). */
+  static final int WRITES_IN_FLIGHT = 3;
 
   private final BucketStore store;
   private final UniverseRepository repository;
@@ -95,6 +99,8 @@ public final class FlushJob {
     private List<String> held = new ArrayList<>();
     private FlushCounts total = new FlushCounts(1, 0, 0, 0, 0, 0);
     private int pass = 1;
+    /** Page writes under way, oldest first. */
+    private final ArrayDeque<Future<Void>> writing = new ArrayDeque<>();
     /** SREMs under way; each starts only after its members' rows are written. */
     private List<Future<Long>> removals = new ArrayList<>();
 
@@ -116,7 +122,15 @@ public final class FlushJob {
             Future<BucketStore.Page> next = page.last() ? null : store.members(key, page.cursor(), chunkSize);
             // The lease renewal is not waited for: its outcome changes nothing here (see heartbeat).
             heartbeat.get();
-            return writeHeld(page.last()).map(v -> Optional.ofNullable(next));
+            Future<Void> write = writeHeld(page.last());
+            write.onFailure(done::tryFail);
+            writing.add(write);
+            // Up to WRITES_IN_FLIGHT pages are written at once, each on its own connection, so
+            // MySQL works on several chunks at once instead of idling while the client encodes the
+            // next. Every statement takes its row locks in sorted key order, so concurrent writes
+            // may wait on each other (a member SSCAN returned twice) but cannot deadlock.
+            Future<?> room = writing.size() >= WRITES_IN_FLIGHT ? writing.poll() : Future.succeededFuture();
+            return room.map(v -> Optional.ofNullable(next));
           })
           .onSuccess(next -> next.ifPresentOrElse(this::step, this::endOfPass))
           .onFailure(done::tryFail);
@@ -147,9 +161,14 @@ public final class FlushJob {
     }
 
     private void endOfPass() {
-      Future<?> removed = Future.all(removals);
-      removals = new ArrayList<>();
-      removed.onFailure(done::tryFail).onSuccess(v -> {
+      List<Future<Void>> writes = new ArrayList<>(writing);
+      writing.clear();
+      Future.all(writes).compose(v -> {
+        // every write has queued its removal by now
+        Future<?> removed = Future.all(removals);
+        removals = new ArrayList<>();
+        return removed;
+      }).onFailure(done::tryFail).onSuccess(v -> {
         if (pass >= MAX_PASSES) {
           done.complete(total);
         } else {
