@@ -17,4 +17,10 @@ public interface Lease {
 
   /** Gives the lease up if this holder owns it; never releases another holder's lease. */
   Future<Void> release();
+
+  /**
+   * How long a node that was refused waits before it tries again: until the current holder's
+   * lease would have run out, so that a holder that died delays the work by at most one lease.
+   */
+  Future<Long> millisUntilRetry();
 }

@@ -114,6 +114,15 @@ public final class MysqlLease implements Lease {
     return name;
   }
 
+  /**
+   * One whole lease: a named lock does not tell how long its holder has left, and a vanished
+   * holder's connection (and so the lock) ends within that time.
+   */
+  @Override
+  public Future<Long> millisUntilRetry() {
+    return Future.succeededFuture(ttlSeconds * 1000L);
+  }
+
   public int ttlSeconds() {
     return ttlSeconds;
   }

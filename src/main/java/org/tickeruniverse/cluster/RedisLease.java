@@ -29,6 +29,9 @@ public final class RedisLease implements Lease {
       return 0
       """;
 
+  /** Added to the remaining lease before a refused node tries again (clock and network slack). */
+  static final long RETRY_SLACK_MILLIS = 100;
+
   private final Redis redis;
   private final String key;
   private final long ttlMillis;
@@ -68,6 +71,14 @@ public final class RedisLease implements Lease {
    */
   public Future<Long> millisLeft() {
     return redis.send(Request.cmd(Command.PTTL).arg(key)).map(r -> r == null ? 0L : Math.max(0L, r.toLong()));
+  }
+
+  /** The holder's remaining time (PTTL) plus a little slack for clocks and the network. */
+  @Override
+  public Future<Long> millisUntilRetry() {
+    return millisLeft()
+        .otherwise(ttlMillis)
+        .map(left -> left + RETRY_SLACK_MILLIS);
   }
 
   public long ttlMillis() {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
-import org.tickeruniverse.cluster.LeasedJob;
+import org.tickeruniverse.cluster.ScheduledJob;
 import org.tickeruniverse.cluster.MysqlLease;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
@@ -29,20 +29,14 @@ import org.tickeruniverse.store.UniverseRepository;
  * that runs nothing but eviction needs no Redis; eviction is idempotent anyway (a second run
  * finds nothing older than the cut-off).
  */
-public final class EvictVerticle extends VerticleBase {
+public final class EvictVerticle extends VerticleBase implements ScheduledJob.Reporter<Long> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EvictVerticle.class);
 
   private final Clock clock;
   private Pool pool;
-  private LeasedJob<Long> job;
-  private MysqlLease lease;
-  private boolean retryPending;
-  private long retryTimer = -1;
-  private DailySchedule schedule;
+  private ScheduledJob<Long> job;
   private MessageConsumer<Object> consumer;
-  private long timerId = -1;
-  private boolean stopping;
 
   public EvictVerticle() {
     this(Clock.systemUTC());
@@ -64,69 +58,39 @@ public final class EvictVerticle extends VerticleBase {
     String lockName = "ticker_universe.evict." + connectOptions.getDatabase();
     lockName = lockName.substring(0, Math.min(lockName.length(), 64));
     // The same lease time as the flush: a holder that vanishes delays eviction by at most that.
-    lease = new MysqlLease(vertx, () -> MySQLConnection.connect(vertx, connectOptions)
+    MysqlLease lease = new MysqlLease(vertx, () -> MySQLConnection.connect(vertx, connectOptions)
         .map(conn -> (SqlConnection) conn), lockName, Math.max(3, config.flush().leaseSeconds()));
-    job = new LeasedJob<>(lease, evict::run);
-    schedule = new DailySchedule(config.evict().dailyAtUtc());
+    DailySchedule schedule = new DailySchedule(config.evict().dailyAtUtc());
+    job = new ScheduledJob<>(vertx, lease, evict::run, () -> schedule.millisUntilNext(clock), 0L, this);
     consumer = vertx.eventBus().consumer(Addresses.EVICT, msg ->
-        Replies.reply(msg, runOnce("request").map(n -> Messages.count(Messages.DELETED, n)), LOG));
-    return consumer.completion().onSuccess(v -> arm());
+        Replies.reply(msg, job.run("request").map(n -> Messages.count(Messages.DELETED, n)), LOG));
+    return consumer.completion().onSuccess(v -> job.start());
   }
 
-  private void arm() {
-    if (stopping) {
-      return;
+  @Override
+  public void done(String trigger, Long deleted, Duration took) {
+    ServiceMetrics.get().evicted(deleted, took, "ok");
+    LOG.info("evict ({}): {} row(s) deleted in {} ms", trigger, deleted, took.toMillis());
+    if (deleted > 0) {
+      vertx.eventBus().publish(Addresses.EVENT_EVICTED, Messages.count(Messages.DELETED, deleted)
+          .put(Messages.DURATION_MILLIS, took.toMillis()));
     }
-    timerId = vertx.setTimer(Math.max(1000, schedule.millisUntilNext(clock)), id -> {
-      runOnce("daily");
-      arm();
-    });
   }
 
-  /** As in the FlushVerticle: a call during a run joins it, and only the starter reports it. */
-  Future<Long> runOnce(String trigger) {
-    if (job.running()) {
-      return job.run().map(result -> result.orElse(0L));
-    }
-    long started = System.nanoTime();
-    return job.run()
-        .onSuccess(result -> result.ifPresentOrElse(deleted -> {
-          Duration took = Duration.ofNanos(System.nanoTime() - started);
-          ServiceMetrics.get().evicted(deleted, took, "ok");
-          LOG.info("evict ({}): {} row(s) deleted in {} ms", trigger, deleted, took.toMillis());
-          if (deleted > 0) {
-            vertx.eventBus().publish(Addresses.EVENT_EVICTED, Messages.count(Messages.DELETED, deleted)
-                .put(Messages.DURATION_MILLIS, took.toMillis()));
-          }
-        }, this::retryAfterOneLease))
-        .onFailure(e -> {
-          ServiceMetrics.get().evicted(0, Duration.ofNanos(System.nanoTime() - started), "failed");
-          LOG.warn("evict ({}) failed: {}", trigger, Replies.describe(e));
-        })
-        .map(result -> result.orElse(0L));
+  @Override
+  public void skipped(String trigger, Duration took) {
+    // another node evicts; nothing to report here
   }
 
-  /**
-   * Refused because another node holds the lock: try again one lease later, and so on while it
-   * is held. A holder that finished leaves nothing to delete; one that vanished has lost the lock
-   * by then (its connection ended), and the retry does its work.
-   */
-  private void retryAfterOneLease() {
-    if (stopping || retryPending) {
-      return;
-    }
-    retryPending = true;
-    retryTimer = vertx.setTimer(lease.ttlSeconds() * 1000L, id -> {
-      retryPending = false;
-      runOnce("lease-retry");
-    });
+  @Override
+  public void failed(String trigger, Throwable error, Duration took) {
+    ServiceMetrics.get().evicted(0, took, "failed");
+    LOG.warn("evict ({}) failed: {}", trigger, Replies.describe(error));
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    vertx.cancelTimer(timerId);
-    vertx.cancelTimer(retryTimer);
+    job.stop();
     return consumer.unregister()
         .eventually(() -> pool.close());
   }
