@@ -425,7 +425,8 @@ if want W2; then
     FL_WALL="${status#* }"
     FL_DUR="$(json_num durationMillis "$FL_BODY")"
     log "flush: $FL_BODY in ${FL_WALL} s"
-    if [ "$(json_num read "$FL_BODY")" != "$W2_N" ] || [ "$(json_num inserted "$FL_BODY")" != "$2" ] \
+    # "read" may exceed the bucket by a few: SSCAN can return a member twice while the set shrinks.
+    if [ "$(json_num read "$FL_BODY")" -lt "$W2_N" ] || [ "$(json_num inserted "$FL_BODY")" != "$2" ] \
       || [ "$(json_num bumped "$FL_BODY")" != "$3" ]; then
       die "flush counts $FL_BODY, expected read=$W2_N inserted=$2 bumped=$3 (did the service's own timer flush first?)"
     fi

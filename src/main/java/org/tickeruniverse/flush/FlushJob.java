@@ -5,8 +5,10 @@ import io.vertx.core.Promise;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
@@ -99,6 +101,8 @@ public final class FlushJob {
     private List<String> held = new ArrayList<>();
     private FlushCounts total = new FlushCounts(1, 0, 0, 0, 0, 0);
     private int pass = 1;
+    /** Members of the chunks being written now (a few thousand at most). */
+    private final Set<String> inFlight = new HashSet<>();
     /** Page writes under way, oldest first. */
     private final ArrayDeque<Future<Void>> writing = new ArrayDeque<>();
     /** SREMs under way; each starts only after its members' rows are written. */
@@ -138,6 +142,10 @@ public final class FlushJob {
 
     /** Rows written so far in this pass; at the end of a pass the remainder too. */
     private Future<Void> writeHeld(boolean endOfPass) {
+      // SSCAN may return a member twice while the set shrinks under our SREMs. A repeat of a
+      // member whose write is still under way is dropped here: that write's SREM removes it, and
+      // two concurrent upserts of it would both count it as inserted.
+      held.removeIf(inFlight::contains);
       Chunks.Sorted sorted = Chunks.sort(held, chunkSize);
       List<List<String>> chunks = sorted.chunks();
       List<String> keep = List.of();
@@ -148,10 +156,12 @@ public final class FlushJob {
       List<String> written = new ArrayList<>(sorted.rejected());
       chunks.forEach(written::addAll);
       held = new ArrayList<>(keep);
+      inFlight.addAll(written);
       Future<UpsertCounts> upserted = Future.succeededFuture(UpsertCounts.NONE);
       for (List<String> chunk : chunks) {
         upserted = upserted.compose(sum -> repository.upsert(chunk, stamp).map(sum::plus));
       }
+      upserted.onComplete(ar -> written.forEach(inFlight::remove));
       return upserted.map(counts -> {
         total = total.plus(new FlushCounts(0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0));
         // Removal runs while the next chunks are written; the pass waits for all of them.
