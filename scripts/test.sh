@@ -27,14 +27,14 @@ have() { # have NAME: on PATH, or in /usr/sbin or /usr/bin (not always on a non-
 
 if [ -n "${TU_TEST_REDIS_URL:-}" ] && [ -n "${TU_TEST_MYSQL_URL:-}" ]; then
   echo "test.sh: using TU_TEST_REDIS_URL and TU_TEST_MYSQL_URL; not checking for local servers" >&2
-elif ! have redis-server || ! have mariadbd || ! have mariadb-install-db; then
+elif ! have redis-server || ! have redis-cli || ! have mariadbd || ! have mariadb-install-db; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "test.sh: installing ${PACKAGES[*]}" >&2
     apt-get update
     # Debian's post-install may start system daemons on 6379/3306; the tests never use them.
     DEBIAN_FRONTEND=noninteractive apt-get install -y "${PACKAGES[@]}"
   else
-    echo "test.sh: redis-server, mariadbd or mariadb-install-db is missing. Install them with:" >&2
+    echo "test.sh: redis-server, redis-cli, mariadbd or mariadb-install-db is missing. Install them with:" >&2
     echo "  sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${PACKAGES[*]}'" >&2
     exit 1
   fi
