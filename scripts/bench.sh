@@ -26,7 +26,8 @@
 #
 # Knobs (environment): BENCH_DURATION (wrk seconds, 20), BENCH_WARMUP (wrk warm-up seconds, 5),
 # BENCH_CONNECTIONS (64), BENCH_W2_TICKERS (100000), BENCH_W4_ROWS (1000000),
-# BENCH_READ_RATE (point reads/s during W4, 1000), BENCH_READ_THREADS (4),
+# BENCH_READ_RATE (point reads/s during W4, 1000), BENCH_READ_THREADS (4), BENCH_FLUSH_CHUNK (rows per
+# upsert for the service and the raw client alike, 1000),
 # BENCH_BUCKET_SECONDS (3600: a bucket boundary, when the service's own timer flushes, is then
 # unlikely to fall inside the run), BENCH_KEEP=1 (keep the temporary folder and logs),
 # BENCH_EVICT_BATCH / BENCH_EVICT_PAUSE_MILLIS (experiments only; default the service's 5000 / 20),
@@ -53,7 +54,7 @@ PREFIX="ticker_universe"
 # BENCH_EVICT_BATCH / BENCH_EVICT_PAUSE_MILLIS only for experiments.
 EVICT_BATCH="${BENCH_EVICT_BATCH:-5000}"
 EVICT_PAUSE_MS="${BENCH_EVICT_PAUSE_MILLIS:-20}"
-CHUNK=1000
+CHUNK="${BENCH_FLUSH_CHUNK:-1000}"
 # The HTTP verticle's event-bus time-out (default 5 s) also bounds POST /admin/flush and
 # /admin/evict; W4's eviction takes longer than that, so the bench raises it.
 
