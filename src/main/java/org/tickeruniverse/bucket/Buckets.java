@@ -35,10 +35,6 @@ public final class Buckets {
     return clock;
   }
 
-  public long widthSeconds() {
-    return widthSeconds;
-  }
-
   /** Start of the bucket that contains {@code epochSeconds}. */
   public long startOf(long epochSeconds) {
     return Math.floorDiv(epochSeconds, widthSeconds) * widthSeconds;

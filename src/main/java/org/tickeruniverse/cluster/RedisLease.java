@@ -81,10 +81,6 @@ public final class RedisLease implements Lease {
         .map(left -> left + RETRY_SLACK_MILLIS);
   }
 
-  public long ttlMillis() {
-    return ttlMillis;
-  }
-
   public String key() {
     return key;
   }

@@ -62,10 +62,6 @@ public final class ServiceMetrics {
     return m;
   }
 
-  public MeterRegistry registry() {
-    return registry;
-  }
-
   public void buffered(int tickers) {
     bufferRequests.increment();
     bufferTickers.increment(tickers);

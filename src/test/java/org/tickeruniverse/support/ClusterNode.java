@@ -154,7 +154,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** A port free on 127.0.0.1 a moment ago, for a node's HTTP server. */
   public static int freePort() {
-    return freePortBlock(1);
+    return TestConfigs.freePort();
   }
 
   /** Undeploys in order and leaves the cluster. */
