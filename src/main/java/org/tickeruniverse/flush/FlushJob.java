@@ -159,7 +159,7 @@ public final class FlushJob {
       inFlight.addAll(written);
       Future<UpsertCounts> upserted = Future.succeededFuture(UpsertCounts.NONE);
       for (List<String> chunk : chunks) {
-        upserted = upserted.compose(sum -> repository.upsert(chunk, stamp).map(sum::plus));
+        upserted = upserted.compose(sum -> repository.insertOrBump(chunk, stamp).map(sum::plus));
       }
       upserted.onComplete(ar -> written.forEach(inFlight::remove));
       return upserted.map(counts -> {

@@ -16,8 +16,10 @@ final class Sql {
   private Sql() {
   }
 
-  static String countExisting(int n) {
-    return "SELECT COUNT(*) FROM " + TABLE + " WHERE yahoo_ticker IN (" + placeholders(n, "?") + ")";
+  /** The rows that do not exist yet; affected rows = rows created. */
+  static String insertIgnore(int n) {
+    return "INSERT IGNORE INTO " + TABLE + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
+        + placeholders(n, "(?, ?, ?)");
   }
 
   /**

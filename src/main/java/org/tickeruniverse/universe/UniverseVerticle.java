@@ -102,7 +102,7 @@ public final class UniverseVerticle extends VerticleBase {
     if (tickers.isEmpty()) {
       return Future.succeededFuture(Messages.count(Messages.UPSERTED, 0));
     }
-    return repository.upsert(tickers, stamp).map(counts -> {
+    return repository.upsert(tickers, stamp).map(done -> {
       vertx.eventBus().publish(Addresses.EVENT_UPSERTED, Messages.count(Messages.UPSERTED, tickers.size()));
       return Messages.count(Messages.UPSERTED, tickers.size());
     });

@@ -1,0 +1,105 @@
+package org.tickeruniverse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.RealServers;
+import org.tickeruniverse.testsupport.RedisServer;
+
+/** The flush's write of a chunk against a real MariaDB: end state and counts. */
+@RealServers
+class UniverseRepositoryTest {
+
+  static final Instant EARLIER = Instant.parse("2026-11-24T09:00:00Z");
+  static final Instant STAMP = Instant.parse("2026-11-24T10:05:00Z");
+  static final Instant LATER = Instant.parse("2026-11-24T10:10:00Z");
+
+  private Vertx vertx;
+  private UniverseRepository repository;
+  private MariaDbServer mysql;
+
+  @BeforeEach
+  void setUp(RedisServer redis, MariaDbServer mysql) {
+    this.mysql = mysql;
+    ServiceConfig config = TestConfigs.forServers(redis, mysql);
+    Migrations.migrate(config.mysql());
+    mysql.execute("DELETE FROM ticker_universe.ticker_universe");
+    vertx = Vertx.vertx();
+    Pool pool = Stores.mysql(vertx, config.mysql());
+    repository = new UniverseRepository(pool);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void intoAnEmptyTableEveryRowIsCreatedWithBothStampsAtTheBucketEnd() {
+    UpsertCounts counts = write(List.of("AAPL", "MSFT", "VOD.L"), STAMP);
+
+    assertThat(counts).isEqualTo(new UpsertCounts(3, 0));
+    assertThat(rows()).containsExactly(
+        List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
+        List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
+        List.of("VOD.L", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+  }
+
+  @Test
+  void existingRowsAreReferencedAgainNewOnesCreatedAndNoTimeMovesBack() {
+    write(List.of("AAPL"), EARLIER);
+    write(List.of("MSFT"), LATER);
+
+    UpsertCounts counts = write(List.of("AAPL", "MSFT", "VOD.L"), STAMP);
+
+    assertThat(counts).as("VOD.L new; AAPL moved forward; MSFT already referenced later").isEqualTo(new UpsertCounts(1, 2));
+    assertThat(rows()).containsExactly(
+        List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 10:05:00.000000"),
+        List.of("MSFT", "2026-11-24 10:10:00.000000", "2026-11-24 10:10:00.000000"),
+        List.of("VOD.L", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+  }
+
+  @Test
+  void writingTheSameChunkTwiceChangesNothingTheSecondTime() {
+    write(List.of("AAPL", "MSFT"), STAMP);
+    List<List<String>> before = rows();
+
+    assertThat(write(List.of("AAPL", "MSFT"), STAMP)).isEqualTo(new UpsertCounts(0, 2));
+    assertThat(rows()).isEqualTo(before);
+  }
+
+  @Test
+  void theSynchronousUpsertHasTheSameEndState() throws Exception {
+    repository.upsert(List.of("AAPL"), EARLIER).await(10, TimeUnit.SECONDS);
+    repository.upsert(List.of("AAPL", "MSFT"), STAMP).await(10, TimeUnit.SECONDS);
+    repository.upsert(List.of("AAPL"), EARLIER).await(10, TimeUnit.SECONDS);
+
+    assertThat(rows()).containsExactly(
+        List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 10:05:00.000000"),
+        List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+  }
+
+  private UpsertCounts write(List<String> sorted, Instant stamp) {
+    try {
+      return repository.insertOrBump(sorted, stamp).await(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the write did not finish in 10 s", e);
+    }
+  }
+
+  private List<List<String>> rows() {
+    return mysql.query("SELECT yahoo_ticker, first_seen_at, last_referenced_at FROM ticker_universe.ticker_universe"
+        + " ORDER BY yahoo_ticker");
+  }
+}
