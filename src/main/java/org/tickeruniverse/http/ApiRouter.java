@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.tickeruniverse.ops.ServiceMetrics;
 
 /**
  * Builds the router from the OpenAPI document: every operation of the document becomes a route,
@@ -53,8 +54,9 @@ final class ApiRouter {
     Map<String, Handler<RoutingContext>> unbound = new HashMap<>(handlers);
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, contract);
+    AccessLog accessLog = new AccessLog(ServiceMetrics.get());
     RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor)
-        .rootHandler(new AccessLog())
+        .rootHandler(accessLog)
         .rootHandler(new ConnectionLimiter(maxConcurrentPerConnection));
 
     Map<String, Set<HttpMethod>> methodsByPath = new HashMap<>();
@@ -68,7 +70,7 @@ final class ApiRouter {
           (a, b) -> a.name().compareTo(b.name()))).add(operation.getHttpMethod());
 
       OpenAPIRoute route = builder.getRoute(id).setDoSecurity(false).setDoValidation(false);
-      route.addHandler(AccessLog.tag(operation.getOpenAPIPath()));
+      route.addHandler(accessLog.tag(operation.getHttpMethod(), operation.getOpenAPIPath()));
       AccessPolicy policy = AccessPolicy.of(operation, contract.getRawContract());
       if (policy != AccessPolicy.OPEN && tokens != null) {
         route.addHandler(new AuthHandler(tokens, policy));

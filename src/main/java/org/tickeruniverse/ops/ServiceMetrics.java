@@ -62,6 +62,11 @@ public final class ServiceMetrics {
     return m;
   }
 
+  /** The request meter of one route and method (see {@link RouteMeters}). */
+  public RouteMeters route(String method, String route) {
+    return new RouteMeters(registry, method, route);
+  }
+
   public void buffered(int tickers) {
     bufferRequests.increment();
     bufferTickers.increment(tickers);

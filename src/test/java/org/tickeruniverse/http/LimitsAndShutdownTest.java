@@ -229,7 +229,7 @@ class LimitsAndShutdownTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
       String text = Answers.text(r);
-      assertThat(text).contains("# TYPE").contains("vertx_http_server");
+      assertThat(text).contains("# TYPE").contains("tu_http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/tickers/buffer\"");
       // Privacy: no ticker or token in any metric name or label.
       assertThat(text).doesNotContain("AAPL").doesNotContain(CALLER);
     } finally {

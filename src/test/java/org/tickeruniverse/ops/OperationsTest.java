@@ -94,7 +94,8 @@ class OperationsTest {
         .allSatisfy(l -> assertThat(l).matches("# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)"));
     assertThat(metrics.body())
         .contains("jvm_memory_used_bytes")
-        .contains("vertx_http_server_requests_total")
+        .contains("tu_http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/tickers/buffer\",status=\"202\"} 1\n")
+        .doesNotContain("vertx_http_server") // replaced by the per-route meters above (see Main)
         .contains("vertx_pool_")
         .contains("tu_buffer_requests_total")
         .doesNotContain("AAPL")
