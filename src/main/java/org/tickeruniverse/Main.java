@@ -67,11 +67,12 @@ public final class Main {
       System.exit(EXIT_START_FAILED);
       return;
     }
-    LOG.info("ticker-universe started in {} ms: verticles {}{}{}",
+    LOG.info("ticker-universe started in {} ms: verticles {}{}{}, {} transport",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.node().verticles(),
         config.node().runs("http") ? ", HTTP " + config.http().host() + ":" + config.http().port() : "",
         config.cluster().enabled()
-            ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "");
+            ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "",
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
   }
 
   private static void registerShutdownHook(Node node, ServiceConfig config) {
@@ -105,7 +106,8 @@ public final class Main {
         // access log records tu_http_server_requests per route instead, each meter resolved once.
         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
-    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    // epoll where the native library loads (Linux x86-64, see pom.xml); NIO elsewhere.
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
     if (config.cluster().enabled()) {
       options.setEventBusOptions(HazelcastClusterConfig.eventBus(config.cluster()));
     }
