@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,39 @@ class UniverseRepositoryTest {
     assertThat(rows()).containsExactly(
         List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 10:05:00.000000"),
         List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+  }
+
+  /**
+   * The evictor may delete a row between the flush's INSERT IGNORE (which saw it and skipped it)
+   * and its bump UPDATE (which then matches nothing): the row must exist afterwards all the same.
+   * Whether a round hits that window is up to the scheduler; the end state must hold in every one.
+   */
+  @Test
+  void aWriteRacingTheEvictorLosesNoRow() throws Exception {
+    List<String> tickers = IntStream.range(0, 1000).mapToObj(i -> String.format("R%04d", i)).toList();
+    for (int round = 0; round < 10; round++) {
+      mysql.execute("DELETE FROM ticker_universe.ticker_universe");
+      repository.upsert(tickers, EARLIER).await(10, TimeUnit.SECONDS);
+      AtomicBoolean writing = new AtomicBoolean(true);
+      Thread evictor = new Thread(() -> {
+        while (writing.get()) {
+          mysql.execute("DELETE FROM ticker_universe.ticker_universe WHERE last_referenced_at < '2026-11-24 10:00:00'"
+              + " ORDER BY last_referenced_at LIMIT 50");
+        }
+      });
+      evictor.start();
+      UpsertCounts counts;
+      try {
+        counts = write(tickers, STAMP);
+      } finally {
+        writing.set(false);
+        evictor.join();
+      }
+
+      assertThat(counts.inserted() + counts.bumped()).as("round %d: %s", round, counts).isEqualTo(1000);
+      assertThat(mysql.query("SELECT COUNT(*), MIN(last_referenced_at) FROM ticker_universe.ticker_universe"))
+          .as("round %d", round).containsExactly(List.of("1000", "2026-11-24 10:05:00.000000"));
+    }
   }
 
   private UpsertCounts write(List<String> sorted, Instant stamp) {
