@@ -112,8 +112,10 @@ class ClusterLeaseKillTest {
           + "MAX(last_referenced_at) FROM " + TABLE).get(0)).as("one bucket, one stamp").containsOnly(stamp);
       FlushCounts takeover = flushed.get(0);
       assertThat(takeover.inserted()).as("exactly what the victim had not written").isEqualTo(TICKERS - rowsAtKill);
-      assertThat(takeover.bumped()).isZero();
       assertThat(takeover.read()).isEqualTo(leftInRedis);
+      // What the victim wrote but had not yet removed from Redis is read again and found present.
+      assertThat(takeover.bumped()).as("rows the victim wrote but had not removed")
+          .isEqualTo(leftInRedis - (TICKERS - rowsAtKill));
     }
   }
 
