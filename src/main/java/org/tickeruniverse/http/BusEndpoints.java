@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Messages;
@@ -43,9 +44,10 @@ final class BusEndpoints {
    */
   Handler<RoutingContext> tickers(String address, int status, String field) {
     return ctx -> {
-      // Validated against the contract by now (ContractValidation), so an object.
-      JsonObject body = ctx.body().asJsonObject();
-      TickerBatch batch = TickerBatch.parse(Messages.rawTickers(body), maxTickers);
+      // Validated against the contract by now (ContractValidation), so an object; a plain body
+      // was already read into its tickers by JsonBodyGuard.
+      List<?> raw = TickersBody.plainTickers(ctx);
+      TickerBatch batch = TickerBatch.parse(raw != null ? raw : Messages.rawTickers(ctx.body().asJsonObject()), maxTickers);
       bus.<JsonObject>request(address, Messages.tickersRequest(batch.tickers()), delivery)
           .onSuccess(reply -> {
             Object count = reply.body() == null ? null : reply.body().getValue(field);

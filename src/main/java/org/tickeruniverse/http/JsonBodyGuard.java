@@ -1,12 +1,9 @@
 package org.tickeruniverse.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.InputTrustHandler;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -38,8 +35,6 @@ import java.util.stream.Collectors;
  */
 final class JsonBodyGuard implements InputTrustHandler {
 
-  private static final JsonFactory STRICT = new JsonFactory();
-
   private final Set<String> accepted;
 
   JsonBodyGuard(Set<String> accepted) {
@@ -56,19 +51,33 @@ final class JsonBodyGuard implements InputTrustHandler {
       return;
     }
     Buffer body = ctx.body().buffer();
-    if (body != null && !isUtf8(body.getBytes())) {
+    byte[] bytes = body == null ? null : body.getBytes();
+    if (bytes != null && !isUtf8(bytes)) {
       ctx.fail(ApiError.of(400, "malformed_json", "the request body is not valid UTF-8"));
       return;
     }
-    if (body != null && body.length() > 0 && !isStrictJson(body.getBytes())) {
-      ctx.fail(ApiError.malformedJson());
-      return;
+    if (bytes != null && bytes.length > 0) {
+      TickersBody.Reading reading = TickersBody.read(bytes);
+      if (!reading.strict()) {
+        ctx.fail(ApiError.malformedJson());
+        return;
+      }
+      TickersBody.remember(ctx, reading); // this one parse serves validation and the handler too
     }
     // Media types are case-insensitive (RFC 9110 §8.3.1) but the contract validator compares
     // them exactly; hand it the canonical form. The charset parameter goes too: the bytes were
     // just checked to be UTF-8, the only encoding JSON has (RFC 8259 §8.1).
     ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, mediaType);
     ctx.next();
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String mediaType(String header) {
@@ -79,19 +88,13 @@ final class JsonBodyGuard implements InputTrustHandler {
 
   /** One complete JSON value, strictly: no comments, no duplicate keys, nothing after it. */
   static boolean isStrictJson(byte[] bytes) {
-    try (JsonParser parser = STRICT.createParser(bytes)) {
-      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-      if (parser.nextToken() == null) {
-        return false;
-      }
-      parser.skipChildren();
-      return parser.nextToken() == null; // trailing content is an error
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return TickersBody.read(bytes).strict();
   }
 
   static boolean isUtf8(byte[] bytes) {
+    if (isAscii(bytes)) {
+      return true; // the common case, without a decoder and a char buffer per request
+    }
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

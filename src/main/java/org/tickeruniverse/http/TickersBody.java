@@ -1,21 +1,40 @@
 package org.tickeruniverse.http;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RequestBody;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Recognises the common ticker body {@code {"tickers":["…", …]}} without the JSON-schema engine.
- * Only ever a shortcut to "valid": {@code plainlyValid} is true for a subset of what the
- * document's {@code TickersRequest} schema accepts (an object whose only property is an array of
- * strings), proven by {@code TickersBodyTest}; anything else is left to the document.
+ * Reads a request body once: whether it is strict JSON (for {@link JsonBodyGuard}) and, when it
+ * has the plain ticker shape {@code {"tickers":["…", …]}}, the list of strings (for
+ * {@link ContractValidation}'s shortcut and for the handler, so neither parses it again).
+ *
+ * <p>The plain shape is only ever a shortcut to "valid": an object whose only property is
+ * {@code tickers}, an array of strings — a subset of what the document's {@code TickersRequest}
+ * schema accepts, proven by {@code TickersBodyTest}; anything else is left to the document.
  */
 final class TickersBody {
 
+  /** Routing-context key of the plain tickers, when the body has the plain shape. */
+  private static final String PLAIN_TICKERS = "tu.plainTickers";
+  private static final String FIELD = "tickers";
   /** The operations whose request body is {@code TickersRequest}. */
   private static final Set<String> OPERATIONS = Set.of("bufferTickers", "refreshTickers", "upsertTickers");
+  /**
+   * Jackson's streaming parser with its defaults: no comments, no NaN, no trailing commas, no
+   * single quotes, nesting depth at most 1000; duplicate keys are refused per parser below.
+   */
+  private static final JsonFactory STRICT = new JsonFactory();
+
+  /** One reading of a body. */
+  record Reading(boolean strict, List<String> plainTickers) {
+    static final Reading NOT_STRICT = new Reading(false, null);
+  }
 
   private TickersBody() {
   }
@@ -24,26 +43,83 @@ final class TickersBody {
     return OPERATIONS.contains(operationId);
   }
 
-  static boolean plainlyValid(RequestBody body) {
-    if (body == null || body.isEmpty()) {
-      return false;
-    }
-    try {
-      return plainlyValid(body.asJsonObject());
-    } catch (DecodeException | ClassCastException e) {
-      return false;
+  /** Keeps a reading's plain tickers for the later handlers of the request. */
+  static void remember(RoutingContext ctx, Reading reading) {
+    if (reading.plainTickers() != null) {
+      ctx.put(PLAIN_TICKERS, reading.plainTickers());
     }
   }
 
-  static boolean plainlyValid(JsonObject json) {
-    if (json == null || json.size() != 1 || !(json.getValue("tickers") instanceof JsonArray tickers)) {
-      return false;
+  /** The plain tickers {@link #remember}ed for this request, or null. */
+  static List<String> plainTickers(RoutingContext ctx) {
+    return ctx.get(PLAIN_TICKERS);
+  }
+
+  /**
+   * One complete JSON value, strictly (no comments, no duplicate keys, nothing after it), and
+   * the plain tickers if that value is {@code {"tickers":[strings]}}.
+   */
+  static Reading read(byte[] bytes) {
+    try (JsonParser parser = STRICT.createParser(bytes)) {
+      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      JsonToken root = parser.nextToken();
+      if (root == null) {
+        return Reading.NOT_STRICT;
+      }
+      List<String> tickers = root == JsonToken.START_OBJECT ? readObject(parser) : skip(parser);
+      if (parser.nextToken() != null) {
+        return Reading.NOT_STRICT; // trailing content
+      }
+      return new Reading(true, tickers);
+    } catch (IOException | RuntimeException e) {
+      return Reading.NOT_STRICT;
     }
-    for (Object entry : tickers) {
-      if (!(entry instanceof String)) {
-        return false;
+  }
+
+  /** Reads the root object to its end; its tickers if it has exactly the plain shape. */
+  private static List<String> readObject(JsonParser parser) throws IOException {
+    List<String> tickers = null;
+    boolean plain = true;
+    for (JsonToken field = parser.nextToken(); field != JsonToken.END_OBJECT; field = parser.nextToken()) {
+      truncatedIfNull(field);
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (plain && FIELD.equals(name) && value == JsonToken.START_ARRAY) {
+        tickers = readStrings(parser);
+        plain = tickers != null;
+      } else {
+        plain = false;
+        parser.skipChildren();
       }
     }
-    return true;
+    return plain ? tickers : null;
+  }
+
+  /** Reads an array to its end; its elements if all are strings. */
+  private static List<String> readStrings(JsonParser parser) throws IOException {
+    List<String> strings = new ArrayList<>();
+    boolean allStrings = true;
+    for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+      truncatedIfNull(element);
+      if (element == JsonToken.VALUE_STRING) {
+        strings.add(parser.getText());
+      } else {
+        allStrings = false;
+        parser.skipChildren();
+      }
+    }
+    return allStrings ? strings : null;
+  }
+
+  /** Jackson reports a body that ends inside a value itself; this keeps the loops finite regardless. */
+  private static void truncatedIfNull(JsonToken token) throws IOException {
+    if (token == null) {
+      throw new IOException("the body ends inside a value");
+    }
+  }
+
+  private static List<String> skip(JsonParser parser) throws IOException {
+    parser.skipChildren();
+    return null;
   }
 }
