@@ -2,6 +2,7 @@ package org.tickeruniverse.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,6 +29,10 @@ final class ConnectionLimiter implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.next(); // HTTP/1.x: one request at a time per connection already (see above)
+      return;
+    }
     HttpConnection connection = ctx.request().connection();
     int now = inFlight.merge(connection, 1, Integer::sum);
     if (now > max) {
