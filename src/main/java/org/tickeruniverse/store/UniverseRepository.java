@@ -54,11 +54,12 @@ public final class UniverseRepository {
    *       skip here is a duplicate key. Into an empty table this is the whole write;
    *   <li>only when some rows already existed, the {@link #refresh} statement, which moves their
    *       {@code last_referenced_at} forward ({@code GREATEST}) and reports the rows it matched
-   *       (matched − created = rows referenced again);
+   *       — found rows, the client's default, which {@link Stores} keeps — so matched − created
+   *       = rows referenced again;
    *   <li>only when a row vanished between the two (the evictor deleted it), the upsert of the
    *       chunk, so that it exists again: nothing referenced is ever lost to eviction.
    * </ol>
-   * Each statement is sorted and runs on its own, so two concurrent flushes cannot deadlock (an
+   * Chunks are distinct (the flush dedupes them). Each statement is sorted and runs on its own, so two concurrent flushes cannot deadlock (an
    * {@code INSERT IGNORE} holds its shared locks on duplicates only until it ends).
    */
   public Future<UpsertCounts> insertOrBump(List<String> sortedTickers, Instant stamp) {
