@@ -101,7 +101,7 @@ public final class FlushJob {
     private List<String> held = new ArrayList<>();
     private FlushCounts total = new FlushCounts(1, 0, 0, 0, 0, 0);
     private int pass = 1;
-    /** Members of the chunks being written now (a few thousand at most). */
+    /** Members of the chunks being written or removed now (a few pages at most). */
     private final Set<String> inFlight = new HashSet<>();
     /** Page writes under way, oldest first. */
     private final ArrayDeque<Future<Void>> writing = new ArrayDeque<>();
@@ -143,8 +143,8 @@ public final class FlushJob {
     /** Rows written so far in this pass; at the end of a pass the remainder too. */
     private Future<Void> writeHeld(boolean endOfPass) {
       // SSCAN may return a member twice while the set shrinks under our SREMs. A repeat of a
-      // member whose write is still under way is dropped here: that write's SREM removes it, and
-      // two concurrent upserts of it would both count it as inserted.
+      // member whose write or removal is still under way is dropped here: that write's SREM
+      // removes it, and writing it again would count it twice.
       held.removeIf(inFlight::contains);
       Chunks.Sorted sorted = Chunks.sort(held, chunkSize);
       List<List<String>> chunks = sorted.chunks();
@@ -161,11 +161,15 @@ public final class FlushJob {
       for (List<String> chunk : chunks) {
         upserted = upserted.compose(sum -> repository.insertOrBump(chunk, stamp).map(sum::plus));
       }
-      upserted.onComplete(ar -> written.forEach(inFlight::remove));
+      upserted.onFailure(e -> written.forEach(inFlight::remove));
       return upserted.map(counts -> {
         total = total.plus(new FlushCounts(0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0));
-        // Removal runs while the next chunks are written; the pass waits for all of them.
-        removals.add(store.remove(key, written));
+        // Removal runs while the next chunks are written; the pass waits for all of them. The
+        // members stay "in flight" until they are removed: SSCAN may return one again meanwhile,
+        // and writing it twice would count it twice.
+        Future<Long> removal = store.remove(key, written);
+        removal.onComplete(ar -> written.forEach(inFlight::remove));
+        removals.add(removal);
         return null;
       });
     }
