@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  *       with duplicate keys the last one wins silently; a strict pass (Jackson's streaming
  *       parser with its defaults: no comments, no NaN, no trailing commas, nesting depth at
  *       most 1000, plus duplicate detection) refuses both, so no two parsers along the way can
- *       read one body differently.
+ *       read one body differently. That pass ({@link TickersBody#read}) also keeps the tickers
+ *       of a plain body, so the body is parsed only once.
  * </ul>
  *
  * Runs after the body handler (vertx-web orders input-trust handlers after it), so a wrong
@@ -84,11 +85,6 @@ final class JsonBodyGuard implements InputTrustHandler {
     int semicolon = header.indexOf(';');
     String type = semicolon < 0 ? header : header.substring(0, semicolon);
     return type.strip().toLowerCase(Locale.ROOT);
-  }
-
-  /** One complete JSON value, strictly: no comments, no duplicate keys, nothing after it. */
-  static boolean isStrictJson(byte[] bytes) {
-    return TickersBody.read(bytes).strict();
   }
 
   static boolean isUtf8(byte[] bytes) {

@@ -41,11 +41,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class BatchingConsoleAppender<E extends DeferredProcessingAware> extends UnsynchronizedAppenderBase<E> {
 
+  /** Encoded bytes held before a write: a busier interval goes out in several writes. */
+  private static final int BATCH_BYTES = 64 * 1024;
+
   private final Queue<E> queue = new ConcurrentLinkedQueue<>();
   /** Queued events; a separate count because {@code ConcurrentLinkedQueue.size()} walks the queue. */
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
-  private final ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * 1024);
+  private final ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH_BYTES);
   private Encoder<E> encoder;
   private long flushIntervalMillis = 100;
   private int capacity = 65_536;
@@ -134,7 +137,7 @@ public final class BatchingConsoleAppender<E extends DeferredProcessingAware> ex
       } catch (RuntimeException e) {
         addError("could not encode a log event", e);
       }
-      if (batch.size() >= 64 * 1024) {
+      if (batch.size() >= BATCH_BYTES) {
         flushBatch();
       }
     }
