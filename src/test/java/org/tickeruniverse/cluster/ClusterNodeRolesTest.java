@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.support.ClusterNode;
+import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -24,7 +25,7 @@ import org.tickeruniverse.testsupport.RedisServer;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClusterNodeRolesTest {
 
-  static final int NOTHING = ClusterNode.freePort();
+  static final int NOTHING = TestConfigs.freePort();
   static final String NO_REDIS = "redis://127.0.0.1:" + NOTHING;
   static final String NO_MYSQL = "mysql://root@127.0.0.1:" + NOTHING + "/ticker_universe";
 
@@ -57,7 +58,7 @@ class ClusterNodeRolesTest {
   @Test
   void anHttpOnlyNodeStartsWithoutEitherStore() throws Exception {
     try (ClusterNode node = ClusterNode.start(ClusterNode.config(NO_REDIS, NO_MYSQL,
-        "--node.verticles=http", "--http.port=" + ClusterNode.freePort(), "--http.busTimeoutMillis=500"),
+        "--node.verticles=http", "--http.port=" + TestConfigs.freePort(), "--http.busTimeoutMillis=500"),
         Clock.systemUTC())) {
       assertThat(node.http("GET", "/health/live", null).statusCode()).isEqualTo(200);
       // Nobody serves the bus addresses: the edge says so with 503, it does not hang or crash.

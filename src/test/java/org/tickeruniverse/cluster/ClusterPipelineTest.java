@@ -29,6 +29,7 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.support.ClusterNode;
+import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -75,7 +76,7 @@ class ClusterPipelineTest {
 
   static ServiceConfig config(ClusterNode.Cluster cluster, String verticles) {
     List<String> settings = new ArrayList<>(cluster.args());
-    settings.addAll(List.of("--node.verticles=" + verticles, "--http.port=" + ClusterNode.freePort(),
+    settings.addAll(List.of("--node.verticles=" + verticles, "--http.port=" + TestConfigs.freePort(),
         "--buffer.bucketSeconds=" + BUCKET,
         "--flush.graceSeconds=1", "--flush.leaseSeconds=4", "--universe.refreshSeconds=3600"));
     return ClusterNode.config(redis.url(), mysql.url(), settings);

@@ -135,7 +135,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * An HTTP request to this node's HTTP verticle (the node must run {@code http} on a fixed
-   * port, see {@link #freePort()}), with the caller token; {@code jsonBody} null for none.
+   * port, see {@link TestConfigs#freePort()}), with the caller token; {@code jsonBody} null for none.
    */
   public HttpResponse<byte[]> http(String method, String path, String jsonBody, String... headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + config.http().port() + path))
@@ -150,11 +150,6 @@ public final class ClusterNode implements AutoCloseable {
       request.headers(headers);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  /** A port free on 127.0.0.1 a moment ago, for a node's HTTP server. */
-  public static int freePort() {
-    return TestConfigs.freePort();
   }
 
   /** Undeploys in order and leaves the cluster. */
