@@ -270,6 +270,15 @@ run_wrk() { # run_wrk SCRIPT SECONDS: prints wrk's output; the BENCH line carrie
     "$WRK" -t2 -c"$CONNECTIONS" -d"${2}s" --timeout 10s -s "$ROOT/bench/wrk/$1" "$BASE"
 }
 
+measure_wrk() { # measure_wrk SCRIPT OUT: an unreported warm-up, then the measured run, shown and kept in OUT
+  run_wrk "$1" "$WARMUP" >/dev/null
+  run_wrk "$1" "$DURATION" | tee "$2" >&2
+}
+
+non2xx() { # non2xx WRK_OUTPUT_FILE: wrk's count of non-2xx/3xx answers, 0 when it printed none
+  grep -o 'Non-2xx or 3xx responses: [0-9]*' "$1" | grep -o '[0-9]*$' || echo 0
+}
+
 admin_post() { # admin_post PATH: body, then a line "HTTP_CODE SECONDS"
   curl -sS --max-time 600 -X POST -H "Authorization: Bearer $ADMIN_TOKEN" \
     -w '\n%{http_code} %{time_total}\n' "$BASE$1"
@@ -378,21 +387,18 @@ if want W1; then
   RB_P99="$(cut -d, -f7 <<<"$RB" | tr -d '"')"
   rcli del myset >/dev/null
 
-  log "W1: buffer warm-up ${WARMUP} s"
-  run_wrk buffer.lua "$WARMUP" >"$WORK/w1-warmup.txt"
-  log "W1: buffer ${DURATION} s"
-  run_wrk buffer.lua "$DURATION" | tee "$WORK/w1.txt" >&2
+  log "W1: buffer, ${WARMUP} s warm-up + ${DURATION} s"
+  measure_wrk buffer.lua "$WORK/w1.txt"
   W1="$(grep '^BENCH' "$WORK/w1.txt")"
   W1_RPS="$(field rps "$W1")"
   W1_P99="$(field p99_ms "$W1")"
-  W1_NON2XX="$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$WORK/w1.txt" | grep -o '[0-9]*$' || echo 0)"
+  W1_NON2XX="$(non2xx "$WORK/w1.txt")"
   W1_ERRS=$(($(field err_connect "$W1") + $(field err_read "$W1") + $(field err_write "$W1") + $(field err_timeout "$W1")))
   BUFFERED="$(rcli --scan --pattern "$PREFIX:buffer:*" | while read -r k; do rcli scard "$k"; done | awk '{ s += $1 } END { print s + 0 }')"
   ((BUFFERED > 0)) || die "W1 wrote nothing to Redis (non-2xx: $W1_NON2XX); see $WORK/service.log"
   del_buffer_keys   # W1's tickers are not part of the later workloads
   log "W1: HTTP floor, GET /health/live ${DURATION} s"
-  run_wrk live.lua "$WARMUP" >/dev/null
-  run_wrk live.lua "$DURATION" >"$WORK/w1-live.txt"
+  measure_wrk live.lua "$WORK/w1-live.txt"
   LIVE_RPS="$(field rps "$(grep '^BENCH' "$WORK/w1-live.txt")")"
   W1_PCT="$(awk -v a="$W1_RPS" -v b="$RB_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')"
   row "W1 buffer, 10 tickers/request (wrk -t2 -c$CONNECTIONS -d${DURATION}s)" \
@@ -498,14 +504,12 @@ if want W3; then
     -H 'Accept-Encoding: gzip' -H "If-None-Match: $ETAG" "$BASE/api/v1/universe")"
   [ "$NOT_MODIFIED" = 304 ] || die "If-None-Match with the ETag answered $NOT_MODIFIED, not 304"
 
-  log "W3: warm-up ${WARMUP} s"
-  run_wrk universe.lua "$WARMUP" >"$WORK/w3-warmup.txt"
-  log "W3: ${DURATION} s"
-  run_wrk universe.lua "$DURATION" | tee "$WORK/w3.txt" >&2
+  log "W3: ${WARMUP} s warm-up + ${DURATION} s"
+  measure_wrk universe.lua "$WORK/w3.txt"
   W3="$(grep '^BENCH' "$WORK/w3.txt")"
   W3_RPS="$(field rps "$W3")"
   W3_P99="$(field p99_ms "$W3")"
-  W3_NON2XX="$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$WORK/w3.txt" | grep -o '[0-9]*$' || echo 0)"
+  W3_NON2XX="$(non2xx "$WORK/w3.txt")"
   W3_MBS="$(awk -v b="$(field bytes "$W3")" -v s="$(field seconds "$W3")" 'BEGIN { printf "%.0f", b / s / 1048576 }')"
   row "W3 GET /api/v1/universe, $W2_N tickers, gzip (wrk -t2 -c$CONNECTIONS -d${DURATION}s)" \
     "$(printf '%.0f req/s, p99 %.1f ms, %s MiB/s; body %s B gzip (%s B JSON); non-2xx %s; ETag + 304 ok' "$W3_RPS" "$W3_P99" "$W3_MBS" "$GZ_BYTES" "$JSON_BYTES" "$W3_NON2XX")" \
