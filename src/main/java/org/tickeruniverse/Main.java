@@ -16,6 +16,7 @@ import org.tickeruniverse.cluster.HazelcastClusterConfig;
 import org.tickeruniverse.config.ConfigException;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.store.Migrations;
 
 /**
@@ -69,7 +70,7 @@ public final class Main {
     }
     LOG.info("ticker-universe started in {} ms: verticles {}{}{}, {} transport",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.node().verticles(),
-        config.node().runs("http") ? ", HTTP " + config.http().host() + ":" + config.http().port() : "",
+        config.node().runs(VerticleName.HTTP) ? ", HTTP " + config.http().host() + ":" + config.http().port() : "",
         config.cluster().enabled()
             ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "",
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO");

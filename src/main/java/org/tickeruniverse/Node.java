@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import io.vertx.core.Deployable;
 import org.tickeruniverse.buffer.BufferVerticle;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.evict.EvictVerticle;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.http.HttpVerticle;
@@ -39,20 +40,20 @@ public final class Node {
 
   /** Whether this node runs anything that writes or reads MySQL (and so migrates it). */
   public static boolean needsMysql(ServiceConfig config) {
-    return config.node().runs("universe") || config.node().runs("flush") || config.node().runs("evict");
+    return config.node().runs(VerticleName.UNIVERSE) || config.node().runs(VerticleName.FLUSH) || config.node().runs(VerticleName.EVICT);
   }
 
   public Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
-    chain = step(chain, "universe", () -> new UniverseVerticle(clock), 1);
-    chain = step(chain, "buffer", () -> new BufferVerticle(clock), 1);
-    chain = step(chain, "flush", () -> new FlushVerticle(clock), 1);
-    chain = step(chain, "evict", () -> new EvictVerticle(clock), 1);
-    chain = step(chain, "http", () -> new HttpVerticle(), config.http().instances());
+    chain = step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(clock), 1);
+    chain = step(chain, VerticleName.BUFFER, () -> new BufferVerticle(clock), 1);
+    chain = step(chain, VerticleName.FLUSH, () -> new FlushVerticle(clock), 1);
+    chain = step(chain, VerticleName.EVICT, () -> new EvictVerticle(clock), 1);
+    chain = step(chain, VerticleName.HTTP, () -> new HttpVerticle(), config.http().instances());
     return chain;
   }
 
-  private Future<Void> step(Future<Void> chain, String name, Supplier<Deployable> verticle, int instances) {
+  private Future<Void> step(Future<Void> chain, VerticleName name, Supplier<Deployable> verticle, int instances) {
     if (!config.node().runs(name)) {
       return chain;
     }

@@ -62,11 +62,11 @@ public final class ConfigLoader {
     for (String o : overrides) {
       String path = o.substring(2, o.indexOf('='));
       String value = o.substring(o.indexOf('=') + 1);
-      Setting setting = Setting.ALL.stream()
+      Setting<?> setting = Setting.ALL.stream()
           .filter(s -> s.path().equals(path))
           .findFirst()
           .orElseThrow(() -> new ConfigException("unknown setting --" + path
-              + "; known: " + Setting.ALL.stream().map(Setting::path).toList()));
+              + "; known: " + Setting.ALL.stream().map(s -> s.path()).toList()));
       flat.put(setting.env(), value);
     }
     return new ConfigReader(merged, flat).read();

@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The whole configuration, typed and validated once at start-up. Verticles receive it as JSON
- * ({@link #toJson()}, because deployment options carry JSON) and read it back with
- * {@link #fromJson}, which validates again — a sibling that deploys our verticles with its own
- * config gets the same one-line errors.
+ * The whole configuration, typed and validated once at start-up. Each section is a record whose
+ * components are the settings of that section, by name: {@code flush.leaseSeconds} is
+ * {@code flush().leaseSeconds()}. Nothing here is written per setting except the component; the
+ * declarations in {@link Setting} say everything else, and {@link SettingsBinder} builds the
+ * records from them.
+ *
+ * <p>Verticles receive the configuration as JSON ({@link #toJson()}, because deployment options
+ * carry JSON) and read it back with {@link #fromJson}, which validates again: a sibling that
+ * deploys our verticles with its own config gets the same one-line errors.
  */
 public record ServiceConfig(
     Http http,
@@ -18,9 +23,11 @@ public record ServiceConfig(
     Mysql mysql,
     Buffer buffer,
     Flush flush,
+    Privacy privacy,
     Evict evict,
-    boolean upsertEnabled,
-    int universeRefreshSeconds,
+    Upsert upsert,
+    Universe universe,
+    Log log,
     Node node,
     Cluster cluster) {
 
@@ -29,7 +36,7 @@ public record ServiceConfig(
                      long adminTimeoutMillis) {
   }
 
-  /** Bearer tokens; {@code disabled} only ever with a loopback host (checked at load). */
+  /** Bearer tokens; {@code disabled} only ever with a loopback host (enforced by the reader). */
   public record Auth(Set<String> apiTokens, Set<String> adminTokens, boolean disabled) {
     @Override
     public String toString() {
@@ -39,46 +46,81 @@ public record ServiceConfig(
     }
   }
 
-  public record Redis(String url, int maxPoolSize, int maxPoolWaiting) {
+  public record Redis(String url, int maxPoolSize, int maxPoolWaiting, int commandTimeoutMillis) {
     @Override
     public String toString() {
       return "Redis[url=" + Urls.redact(url) + ", maxPoolSize=" + maxPoolSize + "]";
     }
   }
 
-  public record Mysql(String url, String password, int poolSize, int maxWaitQueue) {
+  public record Mysql(String url, String password, int poolSize, int maxWaitQueue, int queryTimeoutMillis) {
     @Override
     public String toString() {
       return "Mysql[url=" + Urls.redact(url) + ", poolSize=" + poolSize + "]";
     }
   }
 
-  public record Buffer(String keyPrefix, int bucketSeconds, int ttlSeconds, int maxTickers) {
+  public record Buffer(String keyPrefix, int bucketSeconds, int ttlSeconds, int maxTickers, int maxQueued) {
   }
 
   public record Flush(int graceSeconds, int chunkSize, int leaseSeconds) {
   }
 
+  /** The publication pool's rule (docs/DESIGN.md#anonymity-the-publication-pool). */
+  public record Privacy(String secret, int minContributors, int minContributorsAfterHold, int maxHoldSeconds) {
+    @Override
+    public String toString() {
+      return "Privacy[secret=" + (secret.isEmpty() ? "random" : "set") + ", minContributors=" + minContributors
+          + ", minContributorsAfterHold=" + minContributorsAfterHold + ", maxHoldSeconds=" + maxHoldSeconds + "]";
+    }
+  }
+
   public record Evict(int ttlDays, int batchSize, int pauseMillis, LocalTime dailyAtUtc) {
   }
 
-  public record Node(List<String> verticles, int shutdownSeconds) {
-    public boolean runs(String verticle) {
+  public record Upsert(boolean enabled) {
+  }
+
+  public record Universe(int refreshSeconds, String seedFile) {
+  }
+
+  public record Log(String format) {
+  }
+
+  public record Node(List<VerticleName> verticles, int shutdownSeconds) {
+    public boolean runs(VerticleName verticle) {
       return verticles.contains(verticle);
     }
   }
 
   /**
    * Clustered mode: Hazelcast binds {@code host} from {@code port} up and joins {@code members}
-   * over TCP-IP; the event bus listens on {@code host:busPort} (0: any free port — fine on one
-   * machine, fix it where a firewall sits between nodes).
+   * over TCP-IP (or finds them through a Kubernetes headless Service); the event bus listens on
+   * {@code host:busPort} (0: any free port — fine on one machine, fix it where a firewall sits
+   * between nodes).
    */
-  public record Cluster(boolean enabled, String name, String host, int port, List<String> members, int busPort) {
+  public record Cluster(boolean enabled, String name, String host, int port, String discovery,
+                        List<String> members, String kubernetesServiceDns, int busPort) {
+  }
+
+  /** The value of one setting. */
+  public <T> T get(Setting<T> setting) {
+    return SettingsBinder.get(this, setting);
   }
 
   /** Serialised form handed to verticles; the inverse of {@link #fromJson}. */
   public JsonObject toJson() {
-    return ConfigReader.toJson(this);
+    JsonObject out = new JsonObject();
+    for (Setting<?> s : Setting.ALL) {
+      String[] parts = s.path().split("\\.");
+      JsonObject section = out.getJsonObject(parts[0]);
+      if (section == null) {
+        section = new JsonObject();
+        out.put(parts[0], section);
+      }
+      section.put(parts[1], s.toJson(get(s)));
+    }
+    return out;
   }
 
   public static ServiceConfig fromJson(JsonObject json) {

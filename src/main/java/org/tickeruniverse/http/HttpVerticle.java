@@ -64,7 +64,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
-    universe = new UniverseCache(vertx, config.http().busTimeoutMillis(), config.universeRefreshSeconds());
+    universe = new UniverseCache(vertx, config.http().busTimeoutMillis(), config.universe().refreshSeconds());
 
     Future<Buffer> document = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<OpenAPIContract> contract = OpenAPIContract.from(vertx, OPENAPI_RESOURCE);

@@ -72,7 +72,7 @@ public final class UniverseVerticle extends VerticleBase {
     for (String event : List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED)) {
       consumers.add(bus.consumer(event, msg -> reload()));
     }
-    periodicId = vertx.setPeriodic(config.universeRefreshSeconds() * 1000L, id -> reload());
+    periodicId = vertx.setPeriodic(config.universe().refreshSeconds() * 1000L, id -> reload());
     // Ready once every consumer is registered (cluster-wide, when clustered). The first load runs
     // in the background: MySQL being down must not stop the node from starting.
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -95,7 +95,7 @@ public final class UniverseVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> upsert(List<String> tickers, Instant stamp) {
-    if (!config.upsertEnabled()) {
+    if (!config.upsert().enabled()) {
       return Future.failedFuture(new FailureException(Failure.FORBIDDEN,
           "synchronous upsert is switched off on this service; use buffer"));
     }

@@ -75,10 +75,10 @@ class ClusterConfigTest {
         "TU_CLUSTER_PORT", "5801",
         "TU_CLUSTER_MEMBERS", "10.0.0.7, 10.0.0.8:5801",
         "TU_CLUSTER_BUS_PORT", "5901"));
-    assertThat(c.cluster()).isEqualTo(new ServiceConfig.Cluster(true, "tu-prod", "10.0.0.7", 5801,
-        List.of("10.0.0.7", "10.0.0.8:5801"), 5901));
+    assertThat(c.cluster()).isEqualTo(new ServiceConfig.Cluster(true, "tu-prod", "10.0.0.7", 5801, "tcp",
+        List.of("10.0.0.7", "10.0.0.8:5801"), "", 5901));
     assertThat(ConfigLoader.load(List.of(), TOKENS).cluster().busPort()).as("any free port by default").isZero();
-    assertThat(c.node().verticles()).containsExactly("flush", "evict");
+    assertThat(c.node().verticles()).containsExactly(VerticleName.FLUSH, VerticleName.EVICT);
     assertThat(c.auth().apiTokens()).as("a node without HTTP needs no tokens").isEmpty();
   }
 }

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
     assertThat(c.buffer().maxTickers()).isEqualTo(1000);
     assertThat(c.evict().dailyAtUtc()).isEqualTo(LocalTime.of(3, 30));
     assertThat(c.auth().apiTokens()).containsExactly(TOKEN);
-    assertThat(c.node().verticles()).containsExactly("http", "buffer", "flush", "evict", "universe");
+    assertThat(c.node().verticles()).containsExactly(VerticleName.values());
   }
 
   @Test

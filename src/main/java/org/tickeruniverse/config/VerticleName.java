@@ -1,0 +1,36 @@
+package org.tickeruniverse.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The verticles a node can run, as {@code node.verticles} names them. The one list of them: the
+ * node deploys by it, the configuration validates against it, readiness decides by it.
+ */
+public enum VerticleName {
+  HTTP("http"),
+  BUFFER("buffer"),
+  FLUSH("flush"),
+  EVICT("evict"),
+  UNIVERSE("universe");
+
+  private final String id;
+
+  VerticleName(String id) {
+    this.id = id;
+  }
+
+  /** The name used in settings and logs. */
+  public String id() {
+    return id;
+  }
+
+  public static Optional<VerticleName> byId(String id) {
+    return Arrays.stream(values()).filter(v -> v.id.equals(id)).findFirst();
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}
