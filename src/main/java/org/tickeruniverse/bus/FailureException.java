@@ -1,16 +1,16 @@
 package org.tickeruniverse.bus;
 
-/** A refusal that maps to a {@link Failure} code, e.g. upsert switched off by configuration. */
+/** A refusal that maps to a {@link ErrorCode} code, e.g. upsert switched off by configuration. */
 public final class FailureException extends RuntimeException {
 
-  private final Failure failure;
+  private final ErrorCode failure;
 
-  public FailureException(Failure failure, String message) {
+  public FailureException(ErrorCode failure, String message) {
     super(message, null, false, false);
     this.failure = failure;
   }
 
-  public Failure failure() {
+  public ErrorCode failure() {
     return failure;
   }
 }

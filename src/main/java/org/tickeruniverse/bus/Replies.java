@@ -8,7 +8,7 @@ import org.tickeruniverse.ticker.InvalidTickersException;
 
 /**
  * Answers an event-bus request with the outcome of a future: the value as the reply, or a
- * {@link Failure} whose code says whose fault it was. Store errors are logged here (never with
+ * {@link ErrorCode} whose code says whose fault it was. Store errors are logged here (never with
  * the request's tickers: the bus carries no caller identity, but logs stay ticker-free anyway)
  * and answered as 503, so that no SQL text or class name reaches a caller.
  */
@@ -25,12 +25,12 @@ public final class Replies {
       }
       Throwable e = ar.cause();
       if (e instanceof InvalidTickersException invalid) {
-        msg.fail(Failure.INVALID_INPUT.code(), Failure.INVALID_INPUT.body(invalid.getMessage(), invalid.offenders()));
+        msg.fail(ErrorCode.INVALID_INPUT.code(), ErrorCode.INVALID_INPUT.body(invalid.getMessage(), invalid.offenders()));
       } else if (e instanceof FailureException known) {
         msg.fail(known.failure().code(), known.failure().body(known.getMessage()));
       } else {
         log.warn("{} failed: {}", msg.address(), describe(e));
-        msg.fail(Failure.STORE_UNAVAILABLE.code(), Failure.STORE_UNAVAILABLE.body("a backing store is unavailable"));
+        msg.fail(ErrorCode.STORE_UNAVAILABLE.code(), ErrorCode.STORE_UNAVAILABLE.body("a backing store is unavailable"));
       }
     });
   }

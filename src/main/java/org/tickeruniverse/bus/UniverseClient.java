@@ -48,8 +48,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Failures are left as the {@link ReplyException} the event bus delivered: {@code
- * failureCode()} is the HTTP-like code of {@link Failure} and {@code getMessage()} its JSON body
- * ({@link Failure#details} parses either). Event subscriptions are cluster-wide: a flush on any
+ * failureCode()} is the HTTP-like code of {@link ErrorCode} and {@code getMessage()} its JSON body
+ * ({@link ErrorCode#details} parses either). Event subscriptions are cluster-wide: a flush on any
  * node reaches every subscriber. Events carry counts, never tickers.
  *
  * <p>The default send time-out is the event bus's (30 s). A flush that catches up many buckets

@@ -1,6 +1,7 @@
 package org.tickeruniverse.http;
 
 import java.util.List;
+import org.tickeruniverse.bus.ErrorCode;
 
 /**
  * A failure with its HTTP answer already decided: status, machine-readable code, a message meant
@@ -25,36 +26,37 @@ final class ApiError extends RuntimeException {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  static ApiError of(int status, String code, String message) {
-    return new ApiError(status, code, message, List.of(), 0);
+  static ApiError of(ErrorCode code, String message) {
+    return new ApiError(code.code(), code.errorCode(), message, List.of(), 0);
   }
 
   static ApiError invalidInput(String message, List<String> offenders) {
-    return new ApiError(400, "invalid_input", message, offenders, 0);
+    return new ApiError(400, ErrorCode.INVALID_INPUT.errorCode(), message, offenders, 0);
   }
 
   static ApiError malformedJson() {
-    return of(400, "malformed_json", "the request body is not well-formed JSON");
+    return of(ErrorCode.MALFORMED_JSON, "the request body is not well-formed JSON");
   }
 
   static ApiError unauthorized(String message) {
-    return of(401, "unauthorized", message);
+    return of(ErrorCode.UNAUTHORIZED, message);
   }
 
   static ApiError forbidden(String message) {
-    return of(403, "forbidden", message);
+    return of(ErrorCode.FORBIDDEN, message);
   }
 
   static ApiError notFound(String message) {
-    return of(404, "not_found", message);
+    return of(ErrorCode.NOT_FOUND, message);
   }
 
-  static ApiError unavailable(String code, String message, int retryAfterSeconds) {
-    return new ApiError(503, code, message, List.of(), retryAfterSeconds);
+  /** A 503 (or other refusal) with {@code Retry-After}. */
+  static ApiError unavailable(ErrorCode code, String message, int retryAfterSeconds) {
+    return new ApiError(code.code(), code.errorCode(), message, List.of(), retryAfterSeconds);
   }
 
   static ApiError internal() {
-    return of(500, "internal_error", "internal error");
+    return of(ErrorCode.INTERNAL, "internal error");
   }
 
   int status() {

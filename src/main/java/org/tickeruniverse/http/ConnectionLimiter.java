@@ -1,5 +1,6 @@
 package org.tickeruniverse.http;
 
+import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
@@ -37,7 +38,7 @@ final class ConnectionLimiter implements Handler<RoutingContext> {
     int now = inFlight.merge(connection, 1, Integer::sum);
     if (now > max) {
       release(connection);
-      ctx.fail(ApiError.unavailable("overloaded",
+      ctx.fail(ApiError.unavailable(ErrorCode.OVERLOADED,
           "too many requests in flight on this connection", 1));
       return;
     }

@@ -1,5 +1,6 @@
 package org.tickeruniverse.http;
 
+import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.ext.web.handler.InputTrustHandler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.OutputUnit;
@@ -70,7 +71,7 @@ final class ContractValidation implements InputTrustHandler {
   static ApiError describe(ValidatorException e) {
     return switch (e.type()) {
       case ILLEGAL_VALUE -> ApiError.malformedJson(); // "The request body can't be decoded"
-      case UNSUPPORTED_VALUE_FORMAT -> ApiError.of(415, "unsupported_media_type",
+      case UNSUPPORTED_VALUE_FORMAT -> ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
           "the request body must be application/json");
       case MISSING_REQUIRED_PARAMETER -> ApiError.invalidInput("a JSON request body is required", List.of());
       default -> ApiError.invalidInput("the request body does not match the API contract" + where(e), List.of());

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tickeruniverse.bus.Failure;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.ticker.InvalidTickersException;
 
 /**
@@ -107,14 +107,14 @@ final class ErrorResponder implements Handler<RoutingContext> {
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {
-      case 400 -> ApiError.of(400, "invalid_input", "bad request");
+      case 400 -> ApiError.of(ErrorCode.INVALID_INPUT, "bad request");
       case 401 -> ApiError.unauthorized("a valid bearer token is required");
       case 403 -> ApiError.forbidden("not allowed");
       case 404 -> ApiError.notFound("no such route");
-      case 405 -> ApiError.of(405, "method_not_allowed", "method not allowed on this route");
-      case 413 -> ApiError.of(413, "payload_too_large", "the request body is too large");
-      case 415 -> ApiError.of(415, "unsupported_media_type", "the request body must be application/json");
-      case 503 -> ApiError.unavailable("store_unavailable", "the service is temporarily unavailable",
+      case 405 -> ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this route");
+      case 413 -> ApiError.of(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
+      case 415 -> ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
+      case 503 -> ApiError.unavailable(ErrorCode.STORE_UNAVAILABLE, "the service is temporarily unavailable",
           STORE_RETRY_AFTER_SECONDS);
       default -> {
         logUnexpected(failure, status);
@@ -123,19 +123,19 @@ final class ErrorResponder implements Handler<RoutingContext> {
     };
   }
 
-  /** Event-bus failures carry our JSON details ({@link Failure}); time-outs and no-handler are 503. */
+  /** Event-bus failures carry our JSON details ({@link ErrorCode}); time-outs and no-handler are 503. */
   static ApiError fromBus(ReplyException reply) {
-    int status = Failure.status(reply);
-    JsonObject details = Failure.details(reply);
-    String code = details.getString("code", Failure.INTERNAL.errorCode());
+    int status = ErrorCode.status(reply);
+    JsonObject details = ErrorCode.details(reply);
+    String code = details.getString("code", ErrorCode.INTERNAL.errorCode());
     return switch (status) {
       case 400 -> {
         JsonArray offenders = details.getJsonArray("offenders", new JsonArray());
         yield new ApiError(400, code, details.getString("message", "invalid input"),
             offenders.stream().map(String::valueOf).toList(), 0);
       }
-      case 403 -> ApiError.of(403, code, details.getString("message", "not allowed"));
-      case 503 -> ApiError.unavailable(code, details.getString("message", "temporarily unavailable"),
+      case 403 -> new ApiError(403, code, details.getString("message", "not allowed"), List.of(), 0);
+      case 503 -> new ApiError(503, code, details.getString("message", "temporarily unavailable"), List.of(),
           STORE_RETRY_AFTER_SECONDS);
       default -> {
         LOG.warn("event-bus request failed with code {} ({})", reply.failureCode(), reply.failureType());

@@ -1,5 +1,6 @@
 package org.tickeruniverse.http;
 
+import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -47,14 +48,14 @@ final class JsonBodyGuard implements InputTrustHandler {
     String header = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     String mediaType = header == null ? null : mediaType(header);
     if (mediaType == null || !accepted.contains(mediaType)) {
-      ctx.fail(ApiError.of(415, "unsupported_media_type",
+      ctx.fail(ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
           "the request body must be sent as " + String.join(" or ", accepted)));
       return;
     }
     Buffer body = ctx.body().buffer();
     byte[] bytes = body == null ? null : body.getBytes();
     if (bytes != null && !isUtf8(bytes)) {
-      ctx.fail(ApiError.of(400, "malformed_json", "the request body is not valid UTF-8"));
+      ctx.fail(ApiError.of(ErrorCode.MALFORMED_JSON, "the request body is not valid UTF-8"));
       return;
     }
     if (bytes != null && bytes.length > 0) {

@@ -1,5 +1,6 @@
 package org.tickeruniverse.http;
 
+import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -28,7 +29,7 @@ final class UniverseHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     UniverseDocument doc = cache.current();
     if (doc == null) {
-      ctx.fail(ApiError.unavailable("universe_unavailable", "the universe is not loaded yet",
+      ctx.fail(ApiError.unavailable(ErrorCode.UNIVERSE_UNAVAILABLE, "the universe is not loaded yet",
           NOT_LOADED_RETRY_AFTER_SECONDS));
       return;
     }

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.Addresses;
-import org.tickeruniverse.bus.Failure;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.FailureException;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
@@ -96,7 +96,7 @@ public final class UniverseVerticle extends VerticleBase {
 
   private Future<JsonObject> upsert(List<String> tickers, Instant stamp) {
     if (!config.upsert().enabled()) {
-      return Future.failedFuture(new FailureException(Failure.FORBIDDEN,
+      return Future.failedFuture(new FailureException(ErrorCode.FORBIDDEN,
           "synchronous upsert is switched off on this service; use buffer"));
     }
     if (tickers.isEmpty()) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tickeruniverse.bus.Addresses;
-import org.tickeruniverse.bus.Failure;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.Messages;
 
 /**
@@ -131,7 +131,7 @@ class ContractConformanceTest {
 
   @Test
   void upsertSwitchedOffIs403() {
-    server.standIns.override(Addresses.UPSERT, StandIns.failWith(Failure.FORBIDDEN, "upsert is switched off"));
+    server.standIns.override(Addresses.UPSERT, StandIns.failWith(ErrorCode.FORBIDDEN, "upsert is switched off"));
     HttpResponse<byte[]> r = server.post(UPSERT, CALLER, "{\"tickers\":[\"msft\"]}");
     JsonObject error = assertError(r, 403, "forbidden");
     assertThat(error.getString("message")).isEqualTo("upsert is switched off");
@@ -241,7 +241,7 @@ class ContractConformanceTest {
 
   @Test
   void storeDownIs503() {
-    server.standIns.override(Addresses.REFRESH, StandIns.failWith(Failure.STORE_UNAVAILABLE,
+    server.standIns.override(Addresses.REFRESH, StandIns.failWith(ErrorCode.STORE_UNAVAILABLE,
         "a backing store is unavailable"));
     HttpResponse<byte[]> r = server.post(REFRESH, CALLER, "{\"tickers\":[\"AAPL\"]}");
     assertError(r, 503, "store_unavailable");
@@ -250,13 +250,13 @@ class ContractConformanceTest {
 
   @Test
   void consumerRefusalIsPassedOnAs400() {
-    server.standIns.override(Addresses.BUFFER, StandIns.failWith(Failure.INVALID_INPUT, "no"));
+    server.standIns.override(Addresses.BUFFER, StandIns.failWith(ErrorCode.INVALID_INPUT, "no"));
     assertError(server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"]}"), 400, "invalid_input");
   }
 
   @Test
   void internalFailuresAre500WithoutDetails() {
-    server.standIns.override(Addresses.BUFFER, StandIns.failWith(Failure.INTERNAL, "NullPointerException at Foo"));
+    server.standIns.override(Addresses.BUFFER, StandIns.failWith(ErrorCode.INTERNAL, "NullPointerException at Foo"));
     JsonObject error = assertError(server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"]}"), 500, "internal_error");
     assertThat(error.getString("message")).isEqualTo("internal error");
 

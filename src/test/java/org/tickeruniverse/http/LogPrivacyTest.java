@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
-import org.tickeruniverse.bus.Failure;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.Messages;
 
 /**
@@ -57,7 +57,7 @@ class LogPrivacyTest {
         "TU_API_TOKENS", String.join(",", callerTokens), "TU_ADMIN_TOKENS", adminToken,
         "TU_BUS_TIMEOUT_MILLIS", "200", "TU_ADMIN_TIMEOUT_MILLIS", "200"), universe)) {
       // Failure paths log too: make some consumers fail, time out, or answer garbage.
-      server.standIns.override(Addresses.REFRESH, StandIns.failWith(Failure.STORE_UNAVAILABLE, "redis down"));
+      server.standIns.override(Addresses.REFRESH, StandIns.failWith(ErrorCode.STORE_UNAVAILABLE, "redis down"));
       server.standIns.override(Addresses.UPSERT, msg -> Future.succeededFuture(new JsonObject()));
       server.standIns.override(Addresses.EVICT, StandIns.hang());
       server.standIns.override(Addresses.FLUSH, StandIns.rawFail(500, "boom"));

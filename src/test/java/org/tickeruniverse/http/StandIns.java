@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.tickeruniverse.bus.Addresses;
-import org.tickeruniverse.bus.Failure;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.universe.UniverseDocument;
@@ -23,7 +23,7 @@ import org.tickeruniverse.universe.UniverseDocument;
 /**
  * Stand-in consumers for the event-bus addresses the HTTP verticle talks to. The event bus is
  * the contract boundary: these answer as the real verticles do (same message shapes, same
- * {@link Failure} codes), record what reached them, and can be told to fail or hang.
+ * {@link ErrorCode} codes), record what reached them, and can be told to fail or hang.
  */
 final class StandIns {
 
@@ -104,7 +104,7 @@ final class StandIns {
     this.universe = List.copyOf(tickers);
   }
 
-  static Behaviour failWith(Failure failure, String message) {
+  static Behaviour failWith(ErrorCode failure, String message) {
     return msg -> Future.failedFuture(new FailedReply(failure, message));
   }
 
@@ -137,7 +137,7 @@ final class StandIns {
       } else if (ar.cause() instanceof FailedReply f) {
         msg.fail(f.failure.code(), f.failure.body(f.getMessage()));
       } else {
-        msg.fail(Failure.INTERNAL.code(), Failure.INTERNAL.body("boom"));
+        msg.fail(ErrorCode.INTERNAL.code(), ErrorCode.INTERNAL.body("boom"));
       }
     });
   }
@@ -175,9 +175,9 @@ final class StandIns {
   }
 
   static final class FailedReply extends RuntimeException {
-    final Failure failure;
+    final ErrorCode failure;
 
-    FailedReply(Failure failure, String message) {
+    FailedReply(ErrorCode failure, String message) {
       super(message, null, false, false);
       this.failure = failure;
     }

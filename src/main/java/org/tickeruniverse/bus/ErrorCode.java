@@ -8,21 +8,31 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Failure codes of the event-bus API: explicit HTTP-like ints, so a reply failure maps to an
- * HTTP status without a table and survives the cluster unchanged. The message of a failure is a
- * small JSON object {@code {"code":"…","message":"…","offenders":[…]}} so that the typed client
- * and the HTTP edge can show the same text.
+ * Every error the service answers, each once: its HTTP status and its machine-readable code.
+ * The HTTP edge renders them as {@code {"error":{"code":"…","message":"…"}}}; the event-bus API
+ * sends the status as the explicit int {@link ReplyException#failureCode()} (so a reply failure
+ * maps to an HTTP status without a table and survives the cluster unchanged) and, as the
+ * failure's message, a small JSON object {@code {"code":"…","message":"…","offenders":[…]}}, so
+ * the typed client and the HTTP edge show the same text. See docs/DESIGN.md#interfaces.
  */
-public enum Failure {
+public enum ErrorCode {
   INVALID_INPUT(400, "invalid_input"),
+  MALFORMED_JSON(400, "malformed_json"),
+  UNAUTHORIZED(401, "unauthorized"),
   FORBIDDEN(403, "forbidden"),
+  NOT_FOUND(404, "not_found"),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  INTERNAL(500, "internal_error"),
   STORE_UNAVAILABLE(503, "store_unavailable"),
-  INTERNAL(500, "internal_error");
+  UNIVERSE_UNAVAILABLE(503, "universe_unavailable"),
+  OVERLOADED(503, "overloaded");
 
   private final int code;
   private final String name;
 
-  Failure(int code, String name) {
+  ErrorCode(int code, String name) {
     this.code = code;
     this.name = name;
   }
@@ -49,8 +59,9 @@ public enum Failure {
     return json.encode();
   }
 
-  public static Failure ofCode(int code) {
-    for (Failure f : values()) {
+  /** The first code with this status: what a bus failure of that status means by default. */
+  public static ErrorCode ofCode(int code) {
+    for (ErrorCode f : values()) {
       if (f.code == code) {
         return f;
       }
