@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 3 (not a test): starts its own Redis, MariaDB and service on free
+# The benchmark described in docs/PERFORMANCE.md#method (not a test): starts its own Redis, MariaDB and service on free
 # loopback ports in a temporary folder, runs four workloads on the same servers, prints a results
 # table and writes it to bench/results/<UTC date-time>.md (git-ignored).
 #
@@ -31,7 +31,7 @@
 # BENCH_BUCKET_SECONDS (3600: a bucket boundary, when the service's own timer flushes, is then
 # unlikely to fall inside the run), BENCH_KEEP=1 (keep the temporary folder and logs),
 # BENCH_EVICT_BATCH / BENCH_EVICT_PAUSE_MILLIS (the service's, for experiments; default its 10000 / 20),
-# BENCH_RAW_EVICT_BATCH (the mariadb client's DELETE batch; 5000 as the issue's W4 defines it),
+# BENCH_RAW_EVICT_BATCH (the mariadb client's DELETE batch; 5000 as W4 defines it (docs/PERFORMANCE.md#method)),
 # JAVA_OPTS (extra JVM options for the service).
 # shellcheck disable=SC2317  # functions run from traps
 set -euo pipefail

@@ -98,13 +98,13 @@ public final class Main {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        // Event-bus meters register a gauge for every request's reply handler (each a registry
-        // look-up and a double-registration check, vertx-micrometer-metrics#259): ~5% of a buffer
-        // request's CPU for figures the service's own meters already give.
+        // Event-bus meters register a gauge for every request's reply handler
+        // (vertx-micrometer-metrics#259) for figures the service's own meters already give
+        // (docs/PERFORMANCE.md#event-bus-meters-off).
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
-        // Vert.x's HTTP server meters look three meters up by name and tags on every response:
-        // ~10% of a buffer request's CPU (bench W1: 43.5k -> 48.8k req/s without them). The
-        // access log records tu_http_server_requests per route instead, each meter resolved once.
+        // Vert.x's HTTP server meters look three meters up by name and tags on every response;
+        // the access log records tu_http_server_requests per route instead, each meter resolved
+        // once (docs/PERFORMANCE.md#request-meters-resolved-once-per-route).
         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     // epoll where the native library loads (Linux x86-64, see pom.xml); NIO elsewhere.

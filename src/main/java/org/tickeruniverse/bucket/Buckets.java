@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
- * Bucket arithmetic (SPEC §3): a bucket is {@code [start, start + width)} in epoch seconds with
+ * Bucket arithmetic (docs/DESIGN.md#data-layout): a bucket is {@code [start, start + width)} in epoch seconds with
  * {@code start = floor(epochSeconds / width) * width}, stored under
  * {@code <prefix>:buffer:<start>}. Pure: time comes from the injected {@link Clock}.
  */

@@ -31,8 +31,8 @@ public final class BufferVerticle extends VerticleBase {
   /**
    * Scripts in flight at once; requests arriving meanwhile coalesce into the next script. Two
    * keeps one script forming while another travels; more only makes scripts smaller, and every
-   * script costs Redis (and this event loop) work of its own: bench W1 on 2 cores gave 47-48k
-   * req/s with 4, 50.6k with 2, 51.9k with 1.
+   * script costs Redis (and this event loop) work of its own
+   * (docs/PERFORMANCE.md#group-commit-with-two-scripts-in-flight).
    */
   private static final int MAX_IN_FLIGHT = 2;
 

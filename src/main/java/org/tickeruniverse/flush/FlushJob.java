@@ -18,7 +18,7 @@ import org.tickeruniverse.store.UniverseRepository;
 import org.tickeruniverse.store.UpsertCounts;
 
 /**
- * The flush algorithm (SPEC §4), one run:
+ * The flush algorithm (docs/DESIGN.md#operations), one run:
  *
  * <ol>
  *   <li>find every bucket key of the prefix (SCAN) and keep the closed ones, oldest first — all

@@ -17,7 +17,7 @@ import org.tickeruniverse.ops.ServiceMetrics;
  * Records every request when its response ends: one line on the logger {@code access} (method,
  * route, status, duration, bytes sent) and the route's request meter ({@link RouteMeters}).
  *
- * <p>Privacy (SPEC §6) decides what is left out: no body, no query string, no header (so no
+ * <p>Privacy (docs/DESIGN.md#privacy-rules) decides what is left out: no body, no query string, no header (so no
  * token), no address or user agent. The route is the OpenAPI path template of the matched
  * operation, set by the router ({@link #tag}), never the raw request path — a caller could put
  * a ticker (or a CR/LF) in a path. Unmatched requests log {@code -}.

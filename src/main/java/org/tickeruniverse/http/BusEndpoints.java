@@ -13,7 +13,7 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.ticker.TickerBatch;
 
 /**
- * The operations that are thin adapters onto the event-bus API (SPEC §5 → bus addresses). Ticker
+ * The operations that are thin adapters onto the event-bus API (docs/DESIGN.md#interfaces → bus addresses). Ticker
  * operations validate with {@link TickerBatch} — the one grammar, also applied by the consumers —
  * and forward only the normalised list, so an invalid request never reaches the bus. Failures of
  * the request (time-out, no handler, a consumer's 4xx/503) go to the failure handler as they are.

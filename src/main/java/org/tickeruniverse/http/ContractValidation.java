@@ -40,10 +40,10 @@ final class ContractValidation implements InputTrustHandler {
   public void handle(RoutingContext ctx) {
     if (tickersBody && TickersBody.plainTickers(ctx) != null) {
       // The hot path (every upload): a body that plainly has the documented shape (as read by
-      // JsonBodyGuard) skips the schema engine, which builds a validator per request and cost
-      // ~60% of a buffer request's CPU. Sound by test (TickersBodyTest): whatever passes here
-      // passes the document's schema too; everything else still goes through the document,
-      // which words the 400.
+      // JsonBodyGuard) skips the schema engine, which builds a validator per request
+      // (docs/PERFORMANCE.md#plain-ticker-bodies-skip-the-schema-engine). Sound by test
+      // (TickersBodyTest): whatever passes here passes the document's schema too; everything
+      // else still goes through the document, which words the 400.
       ctx.next();
       return;
     }

@@ -22,7 +22,7 @@ import org.tickeruniverse.ticker.InvalidTickersException;
 
 /**
  * The one place where failures become HTTP answers: {@code {"error":{"code","message"}}} (plus
- * {@code offenders}) with the status of SPEC §5. Registered as the router's failure handler and
+ * {@code offenders}) with the status of docs/DESIGN.md#interfaces. Registered as the router's failure handler and
  * as its error handler for the statuses the router produces on its own (404, 405, …).
  *
  * <p>What reaches a caller is chosen here, never copied from an exception: no stack trace, class

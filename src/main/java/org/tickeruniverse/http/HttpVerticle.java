@@ -27,7 +27,7 @@ import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
 /**
- * The HTTP edge of SPEC §5: validates and authenticates requests and forwards them over the
+ * The HTTP edge of docs/DESIGN.md#interfaces: validates and authenticates requests and forwards them over the
  * event bus; serves the universe from memory; health, metrics and the OpenAPI document.
  *
  * <p>Deployable with several instances sharing the port. {@link #start()} completes once the

@@ -10,7 +10,7 @@ import org.tickeruniverse.universe.UniverseDocument;
 
 /**
  * {@code GET /api/v1/universe}: the cached document's bytes as they are — the same bytes for
- * every caller (SPEC §6) — with a strong ETag, 304 on a matching {@code If-None-Match}, and the
+ * every caller (docs/DESIGN.md#privacy-rules) — with a strong ETag, 304 on a matching {@code If-None-Match}, and the
  * pre-built gzip bytes when the caller accepts gzip (so the server never compresses per request,
  * and every node sends identical compressed bytes too).
  */

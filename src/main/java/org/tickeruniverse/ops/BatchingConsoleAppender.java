@@ -20,9 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why not logback's {@code AsyncAppender} in front of a {@code ConsoleAppender}: its queue
  * signals the worker for nearly every event and the worker writes (and, through
- * {@code System.out}, flushes) every line on its own. At 35,000 buffer requests/s that
- * ping-pong of futex wake-ups plus one {@code write(2)} per line was ~20% of the service's CPU
- * (async-profiler, bench W1). Here the logging thread only prepares the event and appends it to a
+ * {@code System.out}, flushes) every line on its own: a futex wake-up and a {@code write(2)} per
+ * line, a large share of the service's CPU under load (docs/PERFORMANCE.md#access-log-in-batches).
+ * Here the logging thread only prepares the event and appends it to a
  * lock-free queue; a writer thread wakes every {@code flushIntervalMillis}, encodes everything
  * queued, and writes it with one {@code System.out.write}. Lines therefore appear up to one
  * interval late (their time stamps are the events' own); {@link #stop()} writes what is left, so

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the labels {@code method}, {@code route} (the OpenAPI path template, or {@code -} for requests
  * that matched no route) and {@code status} — never a raw path, so no ticker can become a label.
  *
- * <p>Each status's timer is looked up in the registry once and kept. Vert.x's own HTTP server
- * metrics look three meters up by name and tags on every response (Micrometer's registry map
- * plus its double-registration check): ~10% of a buffer request's CPU in bench W1.
+ * <p>Each status's timer is looked up in the registry once and kept; Vert.x's own HTTP server
+ * metrics look three meters up by name and tags on every response, which cost a measurable share
+ * of a buffer request (docs/PERFORMANCE.md#request-meters-resolved-once-per-route).
  */
 public final class RouteMeters {
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The service's own meters. Privacy (SPEC §6): no meter has a label that could carry a ticker or
+ * The service's own meters. Privacy (docs/DESIGN.md#privacy-rules): no meter has a label that could carry a ticker or
  * a caller; they count, nothing more.
  *
  * <p>Meters go to the registry Vert.x was built with (the Prometheus one behind {@code /metrics})
@@ -28,8 +28,7 @@ public final class ServiceMetrics {
 
   private ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
-    // Registered once: looking a meter up by name on every request cost ~8% of a buffer
-    // request's CPU (registry lookup plus Micrometer's double-registration check).
+    // Registered once, never looked up per request (docs/PERFORMANCE.md#service-meters-registered-once).
     bufferRequests = registry.counter("tu_buffer_requests_total");
     bufferTickers = registry.counter("tu_buffer_tickers_total");
     bufferWrites = registry.counter("tu_buffer_redis_writes_total");

@@ -44,8 +44,8 @@ public final class Stores {
     MySQLConnectOptions options = MySQLConnectOptions.fromUri(config.url())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(64)
-        // The default caches only statements under 2 KiB; a 1,000-row upsert is ~11 KiB and was
-        // re-prepared on almost every chunk (bench W2: 218 prepares for one 100k flush).
+        // The default caches only statements under 2 KiB; a 1,000-row upsert is ~11 KiB and would
+        // be re-prepared on almost every chunk (docs/PERFORMANCE.md#prepared-statement-cache-large-enough-for-a-chunk).
         .setPreparedStatementCacheSqlLimit(64 * 1024)
         .setCharset("utf8mb4")
         // Row counts are found (matched) rows, the default, stated because the flush's counts

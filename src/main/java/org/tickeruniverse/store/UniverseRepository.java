@@ -12,7 +12,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Every SQL statement of the service, against the table of SPEC §3. Callers pass tickers that
+ * Every SQL statement of the service, against the table of docs/DESIGN.md#data-layout. Callers pass tickers that
  * {@code TickerBatch} or the flush already validated; statements are always parameterised.
  *
  * <p>Multi-row statements take their rows sorted, so concurrent writers lock rows in the same
@@ -29,7 +29,7 @@ public final class UniverseRepository {
   }
 
   /**
-   * The synchronous upsert of SPEC §4: inserts new tickers with both time stamps = {@code stamp}
+   * The synchronous upsert of docs/DESIGN.md#operations: inserts new tickers with both time stamps = {@code stamp}
    * and moves {@code last_referenced_at} of existing ones up to {@code stamp}, in one statement.
    */
   public Future<Void> upsert(List<String> sortedTickers, Instant stamp) {
@@ -46,8 +46,8 @@ public final class UniverseRepository {
    * <p>One upsert cannot say which rows it created: with the client's CLIENT_FOUND_ROWS it
    * reports 1 for an insert and 1 for a duplicate it left unchanged, and the server's "Records:
    * Duplicates:" note never reaches the client. Counting first ({@code SELECT COUNT(*) … IN})
-   * made the flush half as slow again as a bare client (it costs the server as much as the
-   * insert itself). So the chunk is written as
+   * costs the server as much as the insert itself (docs/PERFORMANCE.md#insert-ignore-then-bump).
+   * So the chunk is written as
    * <ol>
    *   <li>{@code INSERT IGNORE} of all rows: affected rows = rows created, whatever the flags.
    *       The rows are validated tickers that fit their columns, so the only thing IGNORE can

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of a valid ticker (SPEC §4): a Yahoo Finance symbol, normalised by
+ * The one definition of a valid ticker (docs/DESIGN.md#operations): a Yahoo Finance symbol, normalised by
  * stripping surrounding whitespace and upper-casing ASCII letters, then 1–32 characters of
  * {@code A-Z 0-9 . - = ^ &}.
  *
@@ -14,7 +14,7 @@ public final class Ticker {
 
   public static final int MAX_LENGTH = 32;
 
-  /** The grammar of SPEC §4, as a regex; {@link #isValid} implements it as a loop. */
+  /** The grammar of docs/DESIGN.md#operations, as a regex; {@link #isValid} implements it as a loop. */
   public static final Pattern GRAMMAR = Pattern.compile("[A-Z0-9.\\-=^&]{1," + MAX_LENGTH + "}");
 
   private Ticker() {

@@ -16,7 +16,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The published universe as bytes: {@code {"count":n,"tickers":[…]}} for a sorted list, its gzip
  * form and an ETag that is a hash of the bytes. Built once per change and then served as it is,
- * so every caller gets the same bytes (SPEC §6), and every node that holds the same list computes
+ * so every caller gets the same bytes (docs/DESIGN.md#privacy-rules), and every node that holds the same list computes
  * the same ETag.
  */
 public final class UniverseDocument {

@@ -33,7 +33,7 @@ import org.tickeruniverse.ticker.TickerBatch;
  * {@link Addresses#EVENT_UNIVERSE_CHANGED}, which HTTP verticles on every node follow.
  *
  * <p>Time stamps written here are the start of the current bucket, not the moment of the call:
- * nothing written reveals time inside a bucket (SPEC §6).
+ * nothing written reveals time inside a bucket (docs/DESIGN.md#privacy-rules).
  */
 public final class UniverseVerticle extends VerticleBase {
 

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void defaultsMatchTheSpec() {
+  void defaultsAreTheDocumentedOnes() {
     ServiceConfig c = ConfigLoader.load(List.of(), env());
     assertThat(c.http().port()).isEqualTo(8080);
     assertThat(c.redis().url()).isEqualTo("redis://127.0.0.1:6379");

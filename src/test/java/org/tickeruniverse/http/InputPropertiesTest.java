@@ -36,7 +36,7 @@ import org.tickeruniverse.bus.Messages;
  * never a 5xx; an invalid input never reaches the BUFFER consumer; a valid one reaches it as
  * exactly the normalised, distinct, sorted list, and the answer counts it.
  *
- * <p>The oracle below restates SPEC §4 independently of {@code TickerBatch}.
+ * <p>The oracle below restates docs/DESIGN.md#operations independently of {@code TickerBatch}.
  */
 class InputPropertiesTest {
 

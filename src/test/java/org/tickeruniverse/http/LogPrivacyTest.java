@@ -26,7 +26,7 @@ import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.Messages;
 
 /**
- * SPEC §6: a burst of requests from many distinct tokens, valid and invalid, over every route and
+ * docs/DESIGN.md#privacy-rules: a burst of requests from many distinct tokens, valid and invalid, over every route and
  * through every failure path, with all log output of the process captured. No line may carry a
  * token or a ticker; the access log has exactly one line per request and only the allowed fields.
  */

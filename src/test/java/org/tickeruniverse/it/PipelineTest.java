@@ -26,7 +26,7 @@ import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
 /**
- * The whole pipeline of SPEC §4 through the event bus, against a real Redis and MariaDB, with a
+ * The whole pipeline of docs/DESIGN.md#operations through the event bus, against a real Redis and MariaDB, with a
  * clock the test moves: buffer → bucket in Redis → flush at the boundary → MySQL → list.
  */
 @RealServers

@@ -8,7 +8,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** The hand-written grammar check agrees with the regex of SPEC §4 on any string. */
+/** The hand-written grammar check agrees with the regex of docs/DESIGN.md#operations on any string. */
 class TickerGrammarPropertyTest {
 
   @Property(tries = 5000)
