@@ -15,7 +15,10 @@ import java.util.Map;
  * requests wait (and the socket stops being read) until the previous response has ended, so
  * this limit matters for HTTP/2 (h2c), where one connection multiplexes streams. The server also
  * advertises {@code SETTINGS_MAX_CONCURRENT_STREAMS = max}, so a conforming client queues
- * instead of being refused; this handler is the backstop for one that ignores the setting.
+ * instead of being refused, and Netty's codec refuses the excess of a client that acknowledged
+ * the setting and ignores it. But Netty applies the setting only once the client acknowledges
+ * it: a client that never sends the SETTINGS ACK is not limited by the codec at all, and this
+ * handler is what stops it (LimitsAndShutdownTest shows both halves on the real stack).
  *
  * <p>Confined to the verticle's event loop (a connection never changes loop), hence a plain map.
  */
