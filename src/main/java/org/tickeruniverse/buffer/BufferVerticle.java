@@ -57,8 +57,7 @@ public final class BufferVerticle extends VerticleBase {
     maxTickers = config.buffer().maxTickers();
     metrics = ServiceMetrics.get();
     redis = Stores.redis(vertx, config.redis());
-    Buckets buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
-        config.flush().graceSeconds(), clock);
+    Buckets buckets = config.buckets(clock);
     BufferScript script = new BufferScript(redis);
     int ttl = config.buffer().ttlSeconds();
     writer = new CoalescingBufferWriter(buckets::currentKey,

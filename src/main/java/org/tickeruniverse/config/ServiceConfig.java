@@ -1,6 +1,8 @@
 package org.tickeruniverse.config;
 
 import io.vertx.core.json.JsonObject;
+import org.tickeruniverse.bucket.Buckets;
+import java.time.Clock;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
@@ -101,6 +103,11 @@ public record ServiceConfig(
    */
   public record Cluster(boolean enabled, String name, String host, int port, String discovery,
                         List<String> members, String kubernetesServiceDns, int busPort) {
+  }
+
+  /** The bucket arithmetic these settings define: the one place every verticle gets it from. */
+  public Buckets buckets(Clock clock) {
+    return new Buckets(buffer.keyPrefix(), buffer.bucketSeconds(), flush.graceSeconds(), clock);
   }
 
   /** The value of one setting. */

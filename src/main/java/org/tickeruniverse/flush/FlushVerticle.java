@@ -54,8 +54,7 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     ServiceConfig config = ServiceConfig.fromJson(config());
     redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
-    Buckets buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
-        config.flush().graceSeconds(), clock);
+    Buckets buckets = config.buckets(clock);
     RedisLease lease = new RedisLease(redis, config.buffer().keyPrefix() + ":lease:flush",
         config.flush().leaseSeconds() * 1000L);
     FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,

@@ -63,8 +63,7 @@ public final class UniverseVerticle extends VerticleBase {
     config = ServiceConfig.fromJson(config());
     pool = Stores.mysql(vertx, config.mysql());
     repository = new UniverseRepository(pool);
-    buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
-        config.flush().graceSeconds(), clock);
+    buckets = config.buckets(clock);
     var bus = vertx.eventBus();
     consumers.add(bus.consumer(Addresses.REFRESH, msg -> write(msg, this::refresh)));
     consumers.add(bus.consumer(Addresses.UPSERT, msg -> write(msg, this::upsert)));

@@ -23,8 +23,7 @@ final class FlushRunner {
     Redis redis = Stores.redis(service.vertx(), c.redis());
     Pool pool = io.vertx.mysqlclient.MySQLBuilder.pool()
         .connectingTo(Stores.mysqlConnectOptions(c.mysql())).using(service.vertx()).build();
-    Buckets buckets = new Buckets(c.buffer().keyPrefix(), c.buffer().bucketSeconds(), c.flush().graceSeconds(),
-        service.clock());
+    Buckets buckets = c.buckets(service.clock());
     FlushJob job = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
         c.flush().chunkSize(), Future::succeededFuture);
     return job.run().eventually(() -> redis.close()).eventually(() -> pool.close());
