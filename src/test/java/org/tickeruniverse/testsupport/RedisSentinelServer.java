@@ -37,7 +37,7 @@ public final class RedisSentinelServer implements AutoCloseable {
   private Path log;
   private Process sentinel;
   private int port;
-  private Resp resp;
+  private RedisCommands resp;
   private boolean closed;
 
   private RedisSentinelServer() {
@@ -63,7 +63,7 @@ public final class RedisSentinelServer implements AutoCloseable {
     root = ServerSupport.createTempDir("tu-redis-sentinel-");
     log = root.resolve("sentinel.log");
     port = ServerSupport.freePort();
-    resp = new Resp(HOST, port, null, null, 2000);
+    resp = new RedisCommands(HOST, port, null, null, 2000);
     Path conf = root.resolve("sentinel.conf");
     try {
       // The sentinel rewrites this file as it learns the topology: it must be writable.

@@ -21,9 +21,9 @@ final class RedisServers {
 
   private static final int RESP_TIMEOUT_MS = 2000;
 
-  /** What the three kinds share: commands through {@link Resp}. */
+  /** What the three kinds share: commands through {@link RedisCommands}. */
   abstract static class Base extends ServerHandle implements RedisServer {
-    abstract Resp resp();
+    abstract RedisCommands resp();
 
     @Override
     public Object command(String... args) {
@@ -36,7 +36,7 @@ final class RedisServers {
   /** A server named by a URL; not controllable. */
   static final class External extends Base {
     private final String url;
-    private final Resp resp;
+    private final RedisCommands resp;
 
     External(String url) {
       URI uri = URI.create(url);
@@ -59,14 +59,14 @@ final class RedisServers {
           password = decode(info.substring(colon + 1));
         }
       }
-      this.resp = new Resp(host, port, user, password, RESP_TIMEOUT_MS);
+      this.resp = new RedisCommands(host, port, user, password, RESP_TIMEOUT_MS);
       if (!resp.ping()) {
         throw new ServerStartException("TU_TEST_REDIS_URL=" + url + " does not answer PING");
       }
     }
 
     @Override
-    Resp resp() {
+    RedisCommands resp() {
       return resp;
     }
 
@@ -96,8 +96,8 @@ final class RedisServers {
 
     // made per call because the host is only known once the container runs
     @Override
-    Resp resp() {
-      return new Resp(host(), port(), null, null, RESP_TIMEOUT_MS);
+    RedisCommands resp() {
+      return new RedisCommands(host(), port(), null, null, RESP_TIMEOUT_MS);
     }
 
     @Override
@@ -150,8 +150,8 @@ final class RedisServers {
 
     // made per call because the port is only known once the process has one
     @Override
-    Resp resp() {
-      return new Resp(host(), port(), null, password, RESP_TIMEOUT_MS);
+    RedisCommands resp() {
+      return new RedisCommands(host(), port(), null, password, RESP_TIMEOUT_MS);
     }
 
     @Override
