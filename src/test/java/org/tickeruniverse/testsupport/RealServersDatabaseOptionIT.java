@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @RealServers(database = "tu_other")
-class RealServersDatabaseOptionTest {
+class RealServersDatabaseOptionIT {
 
   @Test
   void urlNamesTheConfiguredDatabaseWhichIsNotCreated(MariaDbServer mariadb) {

@@ -23,7 +23,7 @@ import org.tickeruniverse.testsupport.RedisServer;
 
 /** Health and metrics of a node built as Main builds it, against real servers that come and go. */
 @RealServers
-class OperationsTest {
+class OperationsIT {
 
   static ServiceHarness service;
   static RedisServer redis;

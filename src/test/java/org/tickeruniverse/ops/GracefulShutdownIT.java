@@ -24,7 +24,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  * request finish with its normal answer, then the process exits 0.
  */
 @RealServers
-class GracefulShutdownTest {
+class GracefulShutdownIT {
 
   @Test
   void sigtermDrainsAnInFlightRequestThenExitsZero(RedisServer redis, MariaDbServer mysql) throws Exception {

@@ -30,7 +30,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the second test adds to the universe the first asserts
-class HttpEndToEndTest {
+class HttpEndToEndIT {
 
   static final String SECOND_CALLER = "second-caller-token-00001";
   static ServiceHarness service;

@@ -24,7 +24,7 @@ import org.tickeruniverse.testsupport.RedisServer;
 /** The two leases against real servers: one holder at a time, only the holder renews or releases, expiry. */
 @RealServers
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class LeaseTest {
+class LeaseIT {
 
   static Vertx vertx;
   static Context loop;

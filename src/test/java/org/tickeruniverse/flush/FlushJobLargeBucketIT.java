@@ -32,7 +32,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class FlushJobLargeBucketTest {
+class FlushJobLargeBucketIT {
 
   static final int TICKERS = 12_000;
 

@@ -11,7 +11,7 @@ import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
 @RealServers
-class MigrationsTest {
+class MigrationsIT {
 
   @Test
   void createsTheDatabaseAndTheTableOfTheSpecAndIsIdempotent(RedisServer redis, MariaDbServer mysql) {

@@ -21,7 +21,7 @@ import org.tickeruniverse.testsupport.RedisServer;
 
 /** The flush's write of a chunk against a real MariaDB: end state and counts. */
 @RealServers
-class UniverseRepositoryTest {
+class UniverseRepositoryIT {
 
   static final Instant EARLIER = Instant.parse("2026-11-24T09:00:00Z");
   static final Instant STAMP = Instant.parse("2026-11-24T10:05:00Z");

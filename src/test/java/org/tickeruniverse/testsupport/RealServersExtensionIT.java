@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 @RealServers
-class RealServersExtensionTest {
+class RealServersExtensionIT {
 
   private static RedisServer redisInBeforeAll;
   private static MariaDbServer mariadbInBeforeAll;
@@ -30,7 +30,7 @@ class RealServersExtensionTest {
   private final RedisServer redisInConstructor;
   private RedisServer redisInBeforeEach;
 
-  RealServersExtensionTest(RedisServer redis, MariaDbServer mariadb) {
+  RealServersExtensionIT(RedisServer redis, MariaDbServer mariadb) {
     this.redisInConstructor = redis;
     assertThat(mariadb).isNotNull();
   }

@@ -36,7 +36,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class ClusterLeaseKillTest {
+class ClusterLeaseKillIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
   static final int TICKERS = 40_000;

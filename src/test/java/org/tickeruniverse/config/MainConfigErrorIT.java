@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The real process: a bad setting ends in one line on stderr and exit status 78, no stack trace. */
-class MainConfigErrorTest {
+class MainConfigErrorIT {
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {

@@ -30,7 +30,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  * clock the test moves: buffer → bucket in Redis → flush at the boundary → MySQL → list.
  */
 @RealServers
-class PipelineTest {
+class PipelineIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
   /** 10:00:00 is a bucket boundary; 10:01:00 lies inside the bucket [10:00, 10:05). */

@@ -28,7 +28,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ClusterRedisClusterTest {
+class ClusterRedisClusterIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
   static final String PREFIX = "{ticker_universe}";

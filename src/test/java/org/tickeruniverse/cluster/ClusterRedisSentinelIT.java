@@ -26,7 +26,7 @@ import org.tickeruniverse.testsupport.RedisSentinelServer;
  */
 @RealServers
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ClusterRedisSentinelTest {
+class ClusterRedisSentinelIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");

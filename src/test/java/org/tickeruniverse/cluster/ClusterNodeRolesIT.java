@@ -23,7 +23,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class ClusterNodeRolesTest {
+class ClusterNodeRolesIT {
 
   static final int NOTHING = TestConfigs.freePort();
   static final String NO_REDIS = "redis://127.0.0.1:" + NOTHING;

@@ -47,7 +47,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class ClusterPipelineTest {
+class ClusterPipelineIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
   static final int BUCKET = 5;

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The handles outside the extension: external URLs, extra arguments, clean-up. */
-class ServerHandlesTest {
+class ServerHandlesIT {
 
   @Test
   void localRedisWithExtraArgumentsAndCleanUp() {
@@ -20,7 +20,7 @@ class ServerHandlesTest {
       redis.close();
       redis.close(); // idempotent
     }
-    RealServersExtensionTest.assertRefused("127.0.0.1", redis.port());
+    RealServersExtensionIT.assertRefused("127.0.0.1", redis.port());
     assertThatThrownBy(redis::start).isInstanceOf(IllegalStateException.class);
   }
 
