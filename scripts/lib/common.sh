@@ -21,18 +21,18 @@ READY_TIMEOUT="${READY_TIMEOUT:-60}"
 # so that the process's resident memory stays under 384 MB (the container limit in deploy/k8s).
 # OutOfMemoryError ends the process, so a supervisor restarts it instead of it limping on.
 # JAVA_OPTS, when set, replaces these (e.g. to choose another collector).
-TU_JVM_MEMORY_OPTS="-Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+JVM_MEMORY_OPTS="-Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 # Access to the JDK internals Hazelcast uses; without them it warns at start-up ("modular
 # environment ... without proper access") and falls back to slower paths. The list is the one
 # Hazelcast 5.3 prints in that warning. Always applied: harmless when the cluster is off.
-TU_JVM_MODULE_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+JVM_MODULE_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 
 # service_java_opts: fills the array JAVA_ARGS with the module options and either JAVA_OPTS or
 # the memory defaults (split on blanks, as JAVA_OPTS always was).
 service_java_opts() {
   local mem
-  read -r -a JAVA_ARGS <<<"$TU_JVM_MODULE_OPTS"
-  read -r -a mem <<<"${JAVA_OPTS:-$TU_JVM_MEMORY_OPTS}"
+  read -r -a JAVA_ARGS <<<"$JVM_MODULE_OPTS"
+  read -r -a mem <<<"${JAVA_OPTS:-$JVM_MEMORY_OPTS}"
   JAVA_ARGS+=("${mem[@]}")
 }
 
