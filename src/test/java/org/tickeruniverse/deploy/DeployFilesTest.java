@@ -27,6 +27,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * checks what can be checked without one: they parse, every TU_* name they use is a setting the
  * service knows, their ports are the defaults of conf/ticker-universe.json, the image's JVM
  * options are those of scripts/lib/common.sh, and every alert links an existing runbook entry.
+ *
+ * <p>SnakeYAML comes with vertx-openapi (compile scope). It is deliberately not declared here as
+ * a test dependency: a direct test-scope declaration wins over the transitive one, takes
+ * SnakeYAML out of the fat jar, and the service then fails to build its router at start-up.
  */
 class DeployFilesTest {
 
