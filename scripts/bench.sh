@@ -38,7 +38,7 @@ set -euo pipefail
 
 SCRIPT_NAME=bench.sh
 READY_TIMEOUT=120
-# shellcheck source=lib/common.sh
+# shellcheck source=SCRIPTDIR/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
 

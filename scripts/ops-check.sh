@@ -15,7 +15,7 @@ set -euo pipefail
 
 SCRIPT_NAME=ops-check.sh
 READY_TIMEOUT=60
-# shellcheck source=lib/common.sh
+# shellcheck source=SCRIPTDIR/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
 

@@ -24,7 +24,7 @@
 set -euo pipefail
 
 SCRIPT_NAME=run.sh
-# shellcheck source=lib/common.sh
+# shellcheck source=SCRIPTDIR/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
 

@@ -13,7 +13,7 @@
 set -euo pipefail
 
 SCRIPT_NAME=test.sh
-# shellcheck source=lib/common.sh
+# shellcheck source=SCRIPTDIR/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
 
