@@ -36,7 +36,10 @@
 # shellcheck disable=SC2317  # functions run from traps
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCRIPT_NAME=bench.sh
+READY_TIMEOUT=120
+# shellcheck source=SCRIPTDIR/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
 
 DURATION="${BENCH_DURATION:-20}"
@@ -48,8 +51,6 @@ READ_RATE="${BENCH_READ_RATE:-1000}"
 READ_THREADS="${BENCH_READ_THREADS:-4}"
 BUCKET="${BENCH_BUCKET_SECONDS:-3600}"
 ONLY="${BENCH_ONLY:-W1 W2 W3 W4}"
-READY_TIMEOUT=120
-JAR="$ROOT/target/ticker-universe-fat.jar"
 PREFIX="ticker_universe"
 # The service's defaults, stated in the results (BENCH_EVICT_BATCH / BENCH_EVICT_PAUSE_MILLIS only
 # for experiments). The raw client deletes in batches of its own, 5,000 rows as W4 defines it.
@@ -76,58 +77,24 @@ if [[ " $ONLY " == *" W3 "* && " $ONLY " != *" W2 "* ]]; then
 fi
 ((W4_ROWS % 2 == 0 && W4_ROWS <= 9999999)) || { echo "bench.sh: BENCH_W4_ROWS must be even and < 10,000,000" >&2; exit 2; }
 
-log() { printf 'bench.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-
 # ------------------------------------------------------------------------------- tools
-
-find_bin() { # first executable of the names, on PATH or in the sbin/bin folders
-  local n d
-  for n in "$@"; do
-    if command -v "$n" >/dev/null 2>&1; then command -v "$n"; return 0; fi
-    for d in /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin; do
-      [ -x "$d/$n" ] && { echo "$d/$n"; return 0; }
-    done
-  done
-  return 1
-}
 
 need=()
 find_bin wrk >/dev/null || need+=(wrk)
-{ find_bin redis-cli >/dev/null && find_bin redis-benchmark >/dev/null; } || need+=(redis-tools)
-find_bin redis-server >/dev/null || need+=(redis-server)
-{ find_bin mariadb mysql >/dev/null && find_bin mariadb-admin mysqladmin >/dev/null; } || need+=(mariadb-client)
-{ find_bin mariadbd mysqld >/dev/null && find_bin mariadb-install-db mysql_install_db >/dev/null; } || need+=(mariadb-server)
+find_bin redis-benchmark >/dev/null || need+=(redis-tools)
+find_bin mariadb mysql >/dev/null || need+=(mariadb-client)
 find_bin curl >/dev/null || need+=(curl)
-if ((${#need[@]})); then
-  if [ "$(id -u)" -eq 0 ]; then
-    log "installing ${need[*]}"
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}"
-  else
-    log "missing tools; install them with:"
-    log "  sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${need[*]}'"
-    exit 1
-  fi
-fi
-command -v java >/dev/null || die "java not found: install a Java 17 runtime"
+read -r -a more <<<"$({ build_packages; server_packages; } | tr '\n' ' ')"
+need+=("${more[@]}")
+install_packages "${need[@]}"
 WRK="$(find_bin wrk)"
 REDIS_SERVER="$(find_bin redis-server)"
 REDIS_CLI="$(find_bin redis-cli)"
 REDIS_BENCHMARK="$(find_bin redis-benchmark)"
 MARIADBD="$(find_bin mariadbd mysqld)"
 MARIADB="$(find_bin mariadb mysql)"
-MARIADB_ADMIN="$(find_bin mariadb-admin mysqladmin)"
-MARIADB_INSTALL_DB="$(find_bin mariadb-install-db mysql_install_db)"
 
-build_inputs=()
-for f in src conf pom.xml; do [ -e "$f" ] && build_inputs+=("$f"); done
-if [ ! -f "$JAR" ] || [ -n "$(find "${build_inputs[@]}" -newer "$JAR" -print -quit 2>/dev/null)" ]; then
-  command -v mvn >/dev/null || die "$JAR is missing or stale and mvn is not installed"
-  log "building $JAR"
-  mvn -B -q -DskipTests package
-  [ -f "$JAR" ] || die "the build did not produce $JAR"
-fi
+build_jar_if_stale
 
 # ------------------------------------------------------------------------------- processes
 
@@ -136,37 +103,14 @@ STARTED=()   # "pid name", in start order; stopped in reverse on exit
 JAVA_PID=""
 READER_PID=""
 
-running() {
-  local stat
-  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  stat="${stat##*) }"
-  [ "${stat%% *}" != "Z" ]
-}
-
-stop_pid() { # stop_pid PID NAME: SIGTERM, up to 30 s, then SIGKILL
-  local pid="$1" i
-  running "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do
-    running "$pid" || break
-    sleep 0.1
-  done
-  if running "$pid"; then
-    log "$2 (pid $pid) did not stop within 30 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local rc=$? i
   set +e
   trap '' INT TERM HUP
-  [ -n "$READER_PID" ] && stop_pid "$READER_PID" "point reader"
-  [ -n "${RAW_PID:-}" ] && stop_pid "$RAW_PID" "mariadb client"
+  [ -n "$READER_PID" ] && stop_pid "$READER_PID" "point reader" 30
+  [ -n "${RAW_PID:-}" ] && stop_pid "$RAW_PID" "mariadb client" 30
   for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
-    stop_pid "${STARTED[$i]%% *}" "${STARTED[$i]#* }"
+    stop_pid "${STARTED[$i]%% *}" "${STARTED[$i]#* }" 30
   done
   if [ "${BENCH_KEEP:-0}" = 1 ] || ((rc != 0)); then
     log "logs kept in $WORK"
@@ -180,62 +124,23 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-TAKEN=" "
-# below the kernel's ephemeral range, so that no outgoing connection holds the port as its own end
-EPHEMERAL_LOW="$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-((EPHEMERAL_LOW > 12000)) || EPHEMERAL_LOW=32768
-free_port() { # a loopback port nobody listens on (bounded tries)
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
-    [[ $TAKEN == *" $p "* ]] && continue
-    if ! port_open "$p"; then TAKEN+="$p "; echo "$p"; return 0; fi
-  done
-  die "found no free port"
-}
-
-wait_until() { # wait_until NAME PID LOGFILE COMMAND...: poll COMMAND, deadline READY_TIMEOUT
-  local name="$1" pid="$2" logfile="$3" deadline=$((SECONDS + READY_TIMEOUT))
-  shift 3
-  until "$@" >/dev/null 2>&1; do
-    running "$pid" || { tail -n 40 "$logfile" >&2; die "$name exited before it became ready"; }
-    ((SECONDS < deadline)) || { tail -n 40 "$logfile" >&2; die "$name was not ready within $READY_TIMEOUT s"; }
-    sleep 0.1
-  done
-}
-
-REDIS_PORT="$(free_port)"
-MYSQL_PORT="$(free_port)"
-HTTP_PORT="$(free_port)"
+free_port REDIS_PORT
+free_port MYSQL_PORT
+free_port HTTP_PORT
 MYSQL_DIR="$WORK/mariadb"
-mkdir -p "$WORK/redis"
 
 log "working in $WORK; Redis :$REDIS_PORT, MariaDB :$MYSQL_PORT, service :$HTTP_PORT"
-setsid "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-  --dir "$WORK/redis" --logfile "" </dev/null >"$WORK/redis.log" 2>&1 &
-STARTED+=("$! redis-server")
-REDIS_PID=$!
+start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" --save '' --appendonly no
+STARTED+=("$REDIS_PID redis-server")
 
-"$MARIADB_INSTALL_DB" --no-defaults --datadir="$MYSQL_DIR" --auth-root-authentication-method=normal \
-  --skip-test-db >"$WORK/mariadb-install.log" 2>&1 || { tail -n 30 "$WORK/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
-mariadb_user=()
-[ "$(id -u)" -eq 0 ] && mariadb_user=(--user=root)
-setsid "$MARIADBD" --no-defaults --datadir="$MYSQL_DIR" --socket="$MYSQL_DIR/s.sock" \
-  --pid-file="$MYSQL_DIR/mariadbd.pid" --port="$MYSQL_PORT" --bind-address=127.0.0.1 \
-  "${mariadb_user[@]}" --skip-log-bin --skip-name-resolve \
-  --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone=+00:00 \
-  </dev/null >"$WORK/mariadb.log" 2>&1 &
-STARTED+=("$! mariadbd")
-MYSQL_PID=$!
+init_mariadb_datadir "$MYSQL_DIR" "$WORK/mariadb-install.log"
+start_mariadbd "$MYSQL_DIR" "$MYSQL_PORT" "$MYSQL_DIR/s.sock" "$WORK/mariadb.log"
+STARTED+=("$MARIADB_PID mariadbd")
 
 rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 sqlc() { "$MARIADB" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B "$@"; }
-redis_ping() { [ "$(rcli ping 2>/dev/null)" = "PONG" ]; }
-mariadb_ping() { "$MARIADB_ADMIN" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot --connect-timeout=2 ping; }
-wait_until redis-server "$REDIS_PID" "$WORK/redis.log" redis_ping
-wait_until mariadbd "$MYSQL_PID" "$WORK/mariadb.log" mariadb_ping
+wait_ready redis-server "$REDIS_PID" "$WORK/redis.log" redis_ping "$REDIS_PORT"
+wait_ready mariadbd "$MARIADB_PID" "$WORK/mariadb.log" mariadb_ping "$MYSQL_PORT"
 
 API_TOKEN="bench-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN_TOKEN="bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -252,7 +157,7 @@ JAVA_PID=$!
 STARTED+=("$JAVA_PID service")
 BASE="http://127.0.0.1:$HTTP_PORT"
 service_ready() { curl -fsS -o /dev/null --max-time 2 "$BASE/health/ready"; }
-wait_until service "$JAVA_PID" "$WORK/service.log" service_ready
+wait_ready service "$JAVA_PID" "$WORK/service.log" service_ready
 log "all ready"
 LOAD_START="$(cut -d" " -f1-3 /proc/loadavg)"
 
@@ -568,7 +473,7 @@ if want W4; then
   t1="$(now)"
   echo "quit" >&"$MDB_IN"
   exec {MDB_IN}>&- {MDB_OUT}<&-
-  stop_pid "$RAW_PID" "mariadb client"
+  stop_pid "$RAW_PID" "mariadb client" 30
   RAW_PID=""
   W4_RAW="$(elapsed "$t0" "$t1")"
   stop_reader raw

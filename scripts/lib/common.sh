@@ -1,0 +1,217 @@
+# shellcheck shell=bash
+# Helpers shared by scripts/run.sh, scripts/bench.sh, scripts/test.sh and scripts/ops-check.sh.
+# Sourced, never run: it defines functions and constants and starts nothing. Before sourcing, a
+# script sets SCRIPT_NAME (the prefix of its log lines) and, if it waits for servers,
+# READY_TIMEOUT (seconds).
+# shellcheck disable=SC2034  # constants used by the scripts that source this file
+
+# The repository root, whichever script sourced this file.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JAR="$ROOT/target/ticker-universe-fat.jar"
+SCRIPT_NAME="${SCRIPT_NAME:-$(basename "$0")}"
+READY_TIMEOUT="${READY_TIMEOUT:-60}"
+
+# ------------------------------------------------------------------------------- JVM options
+# The one place the service's JVM options are written down. deploy/Dockerfile copies the same
+# two values (DeployFilesTest checks that they agree); README and docs/OPERATIONS.md quote them.
+#
+# Memory: a fixed, small heap and the serial collector. On 2 cores with a heap this size the serial
+# collector has the smallest footprint (no G1 remembered sets, no concurrent GC threads) and its
+# pauses stay at a few milliseconds; metaspace and direct memory (Netty's buffers) are capped too,
+# so that the process's resident memory stays under 384 MB (the container limit in deploy/k8s).
+# OutOfMemoryError ends the process, so a supervisor restarts it instead of it limping on.
+# JAVA_OPTS, when set, replaces these (e.g. to choose another collector).
+JVM_MEMORY_OPTS="-Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+# Access to the JDK internals Hazelcast uses; without them it warns at start-up ("modular
+# environment ... without proper access") and falls back to slower paths. The list is the one
+# Hazelcast 5.3 prints in that warning. Always applied: harmless when the cluster is off.
+JVM_MODULE_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+
+# service_java_opts: fills the array JAVA_ARGS with the module options and either JAVA_OPTS or
+# the memory defaults (split on blanks, as JAVA_OPTS always was).
+service_java_opts() {
+  local mem
+  read -r -a JAVA_ARGS <<<"$JVM_MODULE_OPTS"
+  read -r -a mem <<<"${JAVA_OPTS:-$JVM_MEMORY_OPTS}"
+  JAVA_ARGS+=("${mem[@]}")
+}
+
+# ------------------------------------------------------------------------------- logging
+
+log() { printf '%s: %s\n' "$SCRIPT_NAME" "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# ------------------------------------------------------------------------------- binaries and packages
+
+find_bin() { # find_bin NAME...: first executable found on PATH or in the sbin/bin folders
+  local n d
+  for n in "$@"; do
+    if command -v "$n" >/dev/null 2>&1; then command -v "$n"; return 0; fi
+    for d in /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin; do
+      if [ -x "$d/$n" ]; then echo "$d/$n"; return 0; fi
+    done
+  done
+  return 1
+}
+
+install_packages() { # install_packages PKG...: apt-get install as root; otherwise print the command and exit
+  (($#)) || return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    log "installing $*"
+    apt-get update
+    # Debian's post-install may start system daemons (6379, 3306, 9090); the scripts never use them.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+  else
+    log "missing packages; install them with:"
+    log "  sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $*'"
+    exit 1
+  fi
+}
+
+java_major() { # java_major: the feature version of the java on PATH (e.g. 17), empty when none
+  command -v java >/dev/null 2>&1 || return 0
+  java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2; exit }'
+}
+
+build_packages() { # build_packages: the packages the build needs that are missing (Java 17 JDK; curl for ./mvnw)
+  local v
+  v="$(java_major)"
+  if [ -z "$v" ] || ((${v%%.*} < 17)) || ! command -v javac >/dev/null 2>&1; then
+    echo openjdk-17-jdk-headless
+  fi
+  # ./mvnw downloads Maven once with curl or wget (a bare Debian has neither).
+  if ! command -v curl >/dev/null 2>&1 && ! command -v wget >/dev/null 2>&1; then
+    echo curl ca-certificates
+  fi
+}
+
+build_jar_if_stale() { # build_jar_if_stale: ./mvnw package when the jar is missing or older than its inputs
+  local inputs=() f
+  for f in src conf pom.xml; do [ -e "$ROOT/$f" ] && inputs+=("$ROOT/$f"); done
+  if [ ! -f "$JAR" ] || [ -n "$(find "${inputs[@]}" -newer "$JAR" -print -quit 2>/dev/null)" ]; then
+    log "building $JAR"
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+    [ -f "$JAR" ] || die "the build did not produce $JAR"
+  fi
+}
+
+# ------------------------------------------------------------------------------- processes
+
+running() { # running PID: the process exists and is not a zombie
+  local pid="$1" stat
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [ "${stat%% *}" != "Z" ]
+}
+
+runs_in() { # runs_in PID DIR: PID is alive and its working directory is DIR (redis and mariadbd chdir to their data dir)
+  local cwd
+  running "$1" || return 1
+  cwd="$(readlink "/proc/$1/cwd" 2>/dev/null)" || return 1
+  [ "$cwd" = "$(readlink -f "$2")" ]
+}
+
+stop_pid() { # stop_pid PID NAME [SECONDS]: SIGTERM, wait up to SECONDS (60), then SIGKILL; reaps our children
+  local pid="$1" name="$2" secs="${3:-60}" i
+  running "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    running "$pid" || break
+    sleep 0.1
+  done
+  if running "$pid"; then
+    log "$name (pid $pid) did not stop within $secs s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+wait_ready() { # wait_ready NAME PID LOGFILE COMMAND...: poll COMMAND until it succeeds, deadline READY_TIMEOUT
+  local name="$1" pid="$2" logfile="$3" deadline=$((SECONDS + READY_TIMEOUT))
+  shift 3
+  until "$@" >/dev/null 2>&1; do
+    if ! running "$pid"; then
+      log "$name exited before it became ready; last lines of $logfile:"
+      tail -n 40 "$logfile" >&2 || true
+      exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      log "$name did not become ready within ${READY_TIMEOUT} s; last lines of $logfile:"
+      tail -n 40 "$logfile" >&2 || true
+      exit 1
+    fi
+    sleep 0.1
+  done
+}
+
+# ------------------------------------------------------------------------------- ports
+
+port_open() { # port_open PORT: something accepts TCP connections on 127.0.0.1:PORT
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+TAKEN=" "
+# below the kernel's ephemeral range, so that no outgoing connection holds the port as its own end
+EPHEMERAL_LOW="$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+((EPHEMERAL_LOW > 12000)) || EPHEMERAL_LOW=32768
+free_port() { # free_port VAR: sets VAR to a loopback port nobody listens on and this script has not handed out
+  # (a variable, not output: in a $(...) subshell the record of handed-out ports would be lost)
+  local p i
+  for ((i = 0; i < 200; i++)); do
+    p=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
+    [[ $TAKEN == *" $p "* ]] && continue
+    if ! port_open "$p"; then TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0; fi
+  done
+  die "found no free port"
+}
+
+# ------------------------------------------------------------------------------- Redis and MariaDB
+# Started in their own session (setsid): Ctrl-C in the terminal must not reach the servers before
+# the service has stopped. fd 9 (run.sh's lock) is closed in them so the lock dies with the script.
+
+redis_ping() { # redis_ping PORT
+  [ "$("$(find_bin redis-cli)" -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = "PONG" ]
+}
+
+mariadb_ping() { # mariadb_ping PORT
+  "$(find_bin mariadb-admin mysqladmin)" --no-defaults --protocol=tcp -h127.0.0.1 -P "$1" -uroot --connect-timeout=2 ping
+}
+
+start_redis() { # start_redis PORT DIR LOGFILE [REDIS-ARG...]: loopback redis-server in DIR; sets REDIS_PID
+  local port="$1" dir="$2" logfile="$3"
+  shift 3
+  mkdir -p "$dir"
+  setsid "$(find_bin redis-server)" --port "$port" --bind 127.0.0.1 --protected-mode yes \
+    --dir "$dir" --daemonize no --logfile "" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+  REDIS_PID=$!
+}
+
+init_mariadb_datadir() { # init_mariadb_datadir DIR LOGFILE: a fresh data directory with root, empty password over TCP
+  local dir="$1"
+  rm -rf "$dir.tmp"
+  # --auth-root-authentication-method=normal: root with an empty password over TCP
+  if ! "$(find_bin mariadb-install-db mysql_install_db)" --no-defaults --datadir="$dir.tmp" \
+    --auth-root-authentication-method=normal --skip-test-db >"$2" 2>&1 9>&-; then
+    tail -n 30 "$2" >&2
+    die "mariadb-install-db failed (log: $2)"
+  fi
+  mv "$dir.tmp" "$dir"   # only a complete data directory gets the real name
+}
+
+start_mariadbd() { # start_mariadbd DIR PORT SOCKET LOGFILE: loopback mariadbd on DIR; sets MARIADB_PID
+  local user=()
+  [ "$(id -u)" -eq 0 ] && user=(--user=root)
+  setsid "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$1" --socket="$3" \
+    --pid-file="$1/mariadbd.pid" --port="$2" --bind-address=127.0.0.1 \
+    "${user[@]}" --skip-name-resolve --skip-log-bin \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone=+00:00 \
+    </dev/null >>"$4" 2>&1 9>&- &
+  MARIADB_PID=$!
+}
+
+server_packages() { # server_packages: the Debian packages missing for local Redis and MariaDB servers
+  { find_bin redis-server >/dev/null && find_bin redis-cli >/dev/null; } || echo redis-server redis-tools
+  { find_bin mariadbd mysqld >/dev/null && find_bin mariadb-install-db mysql_install_db >/dev/null \
+    && find_bin mariadb-admin mysqladmin >/dev/null; } || echo mariadb-server mariadb-client
+}
