@@ -1,5 +1,6 @@
 package org.tickeruniverse.deploy;
 
+import org.tickeruniverse.config.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -40,24 +41,14 @@ class DeployFilesTest {
    * Settings for Kubernetes discovery that the lead's branch declares and README does not list
    * yet (deploy/k8s uses them). Delete this set when that branch is merged.
    */
-  private static final Set<String> PENDING_SETTINGS =
-      Set.of("TU_CLUSTER_DISCOVERY", "TU_CLUSTER_KUBERNETES_SERVICE_DNS");
-
-  /**
-   * Every environment variable the service reads. From README's configuration table, so this
-   * test does not depend on the config code; once settings are declared in code, this becomes
-   * the one line that lists them.
-   */
-  static Set<String> knownSettingNames() throws IOException {
-    return Files.readAllLines(ROOT.resolve("README.md")).stream()
-        .filter(line -> line.startsWith("| TU_"))
-        .map(line -> line.substring(2, line.indexOf(' ', 2)))
-        .collect(Collectors.toCollection(TreeSet::new));
+  /** Every environment variable the service reads: the declared settings. */
+  static Set<String> knownSettingNames() {
+    return Setting.ALL.stream().map(Setting::env).collect(Collectors.toCollection(TreeSet::new));
   }
 
   @Test
-  void theSettingsListIsRead() throws IOException {
-    // a README reshuffle that silently yields an empty list would make the next test vacuous
+  void theSettingsListIsRead() {
+    // an empty list would make the next test vacuous
     assertThat(knownSettingNames()).contains("TU_HTTP_PORT", "TU_CLUSTER_HOST", "TU_REDIS_URL").hasSizeGreaterThan(30);
   }
 
@@ -74,7 +65,6 @@ class DeployFilesTest {
   @Test
   void everyTuNameIsAKnownSetting() throws IOException {
     Set<String> known = new TreeSet<>(knownSettingNames());
-    known.addAll(PENDING_SETTINGS);
     Map<String, String> unknown = new TreeMap<>();
     List<Path> files = new ArrayList<>(structuredFiles());
     files.add(ROOT.resolve("deploy/Dockerfile"));
