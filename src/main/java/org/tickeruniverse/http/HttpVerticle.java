@@ -103,6 +103,9 @@ public final class HttpVerticle extends VerticleBase {
     h.put("getOpenApi", ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
         .end(document));
+    ApiDocs docs = new ApiDocs(vertx);
+    h.put("getApiDocs", docs.page());
+    h.put("getApiDocsAsset", docs.asset());
     h.put("healthLive", ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
