@@ -74,8 +74,9 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGTERM (an orderly stop: the shutdown hook runs), and wait until the process is gone. */
-  public int stop() throws InterruptedException {
-    process.destroy();
+  public int stop() throws InterruptedException, IOException {
+    // kill(1), as GracefulShutdownTest does: an orchestrator's SIGTERM, whatever Process.destroy() does here.
+    new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("process " + process.pid() + " did not stop within 60 s of SIGTERM");
     }
