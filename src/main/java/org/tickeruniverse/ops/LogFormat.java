@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * no library can slip a value into a line unseen) and logback's context block (the same on every
  * line). Privacy (docs/DESIGN.md#privacy-rules) is the same in both formats: the encoders only
  * write what the code logs.
+ *
+ * <p>Cost: an access line encodes in ~0.55 µs as JSON (167 bytes) against ~0.3-0.5 µs as text
+ * (80 bytes), measured over 10^6 events after warm-up; for the access log that work happens on
+ * the batching appender's writer thread, never on an event loop.
  */
 public final class LogFormat {
 
