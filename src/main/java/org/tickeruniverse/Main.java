@@ -17,6 +17,7 @@ import org.tickeruniverse.config.ConfigException;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.VerticleName;
+import org.tickeruniverse.ops.LogFormat;
 import org.tickeruniverse.store.Migrations;
 
 /**
@@ -47,6 +48,7 @@ public final class Main {
       System.exit(EXIT_CONFIG);
       return;
     }
+    LogFormat.apply(config.log().format());
     long started = System.nanoTime();
     Vertx vertx;
     Node node;
@@ -63,7 +65,7 @@ public final class Main {
       registerShutdownHook(node, config);
       node.deploy().await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
-      System.err.println("ticker-universe: could not start: " + oneLine(e));
+      fatal(config, "ticker-universe: could not start: " + oneLine(e));
       LOG.debug("start-up failure", e);
       System.exit(EXIT_START_FAILED);
       return;
@@ -74,6 +76,18 @@ public final class Main {
         config.cluster().enabled()
             ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "",
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
+  }
+
+  /**
+   * The one line that explains a failed start: on stderr as text, or as a log line when
+   * {@code log.format=json} so that a log collector still reads every line as JSON.
+   */
+  private static void fatal(ServiceConfig config, String line) {
+    if (LogFormat.JSON.equals(config.log().format())) {
+      LOG.error(line);
+    } else {
+      System.err.println(line);
+    }
   }
 
   private static void registerShutdownHook(Node node, ServiceConfig config) {

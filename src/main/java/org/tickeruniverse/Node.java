@@ -14,6 +14,7 @@ import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.evict.EvictVerticle;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.http.HttpVerticle;
+import org.tickeruniverse.ops.StoreWatchVerticle;
 import org.tickeruniverse.universe.UniverseVerticle;
 
 /**
@@ -45,6 +46,11 @@ public final class Node {
 
   public Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
+    if (StoreWatchVerticle.watches(config)) {
+      DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
+      chain = chain.compose(v -> vertx.deployVerticle(new StoreWatchVerticle(), options))
+          .onSuccess(deployments::add).mapEmpty();
+    }
     chain = step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(clock), 1);
     chain = step(chain, VerticleName.BUFFER, () -> new BufferVerticle(clock), 1);
     chain = step(chain, VerticleName.FLUSH, () -> new FlushVerticle(clock), 1);

@@ -52,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   private Redis redis;
   private Pool pool;
   private UniverseCache universe;
+  private Readiness.Needs readinessNeeds;
   private HttpServer server;
   private Router router;
 
@@ -62,8 +63,10 @@ public final class HttpVerticle extends VerticleBase {
       LOG.warn("authentication is DISABLED: every operation is open to anyone who can connect;"
           + " listening on {} only", config.http().host());
     }
-    redis = Stores.redis(vertx, config.redis());
-    pool = Stores.mysql(vertx, config.mysql());
+    // Store clients only for the checks this node's readiness needs (an edge needs neither).
+    readinessNeeds = Readiness.Needs.of(config.node(), vertx.isClustered());
+    redis = readinessNeeds.redis() ? Stores.redis(vertx, config.redis()) : null;
+    pool = readinessNeeds.mysql() ? Stores.mysql(vertx, config.mysql()) : null;
     universe = new UniverseCache(vertx, config.http().busTimeoutMillis(), config.universe().refreshSeconds());
 
     Future<Buffer> document = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
@@ -100,12 +103,16 @@ public final class HttpVerticle extends VerticleBase {
     h.put("getOpenApi", ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
         .end(document));
+    ApiDocs docs = new ApiDocs(vertx);
+    h.put("getApiDocs", docs.page());
+    h.put("getApiDocsAsset", docs.asset());
     h.put("healthLive", ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end("{\"status\":\"UP\"}"));
-    h.put("healthReady", HealthCheckHandler.createWithHealthChecks(
-        Readiness.checks(vertx, redis, new UniverseRepository(pool), READINESS_TIMEOUT_MILLIS)));
+    h.put("healthReady", HealthCheckHandler.createWithHealthChecks(Readiness.checks(vertx, readinessNeeds, redis,
+        pool == null ? null : new UniverseRepository(pool), () -> universe.current() != null,
+        READINESS_TIMEOUT_MILLIS)));
     h.put("getMetrics", new MetricsHandler());
     return h;
   }

@@ -1,5 +1,8 @@
 package org.tickeruniverse.ops;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.DeferredProcessingAware;
@@ -142,10 +145,27 @@ public final class BatchingConsoleAppender<E extends DeferredProcessingAware> ex
       }
     }
     if (lost > 0) {
-      batch.writeBytes(("WARN appender " + name + " dropped " + lost + " log lines: standard output did not keep up"
-          + System.lineSeparator()).getBytes(StandardCharsets.US_ASCII));
+      batch.writeBytes(dropNotice(lost));
     }
     flushBatch();
+  }
+
+  /**
+   * The notice of dropped lines, written through the appender's own encoder so that it has the
+   * same form as every other line (a JSON object under {@code log.format=json}).
+   */
+  @SuppressWarnings("unchecked")
+  private byte[] dropNotice(long lost) {
+    String text = "appender " + name + " dropped " + lost + " log lines: standard output did not keep up";
+    if (getContext() instanceof LoggerContext logback) {
+      try {
+        return encoder.encode((E) new LoggingEvent(BatchingConsoleAppender.class.getName(),
+            logback.getLogger(BatchingConsoleAppender.class), Level.WARN, text, null, null));
+      } catch (RuntimeException notForLoggingEvents) {
+        // an appender of other events (access events, say): plain text below
+      }
+    }
+    return ("WARN " + text + System.lineSeparator()).getBytes(StandardCharsets.US_ASCII);
   }
 
   private void flushBatch() {

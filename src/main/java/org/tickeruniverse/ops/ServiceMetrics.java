@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * The service's own meters. Privacy (docs/DESIGN.md#privacy-rules): no meter has a label that could carry a ticker or
@@ -21,6 +25,7 @@ public final class ServiceMetrics {
   private final MeterRegistry registry;
   private final AtomicLong oldestUnflushedAgeSeconds = new AtomicLong();
   private final AtomicLong universeSize = new AtomicLong();
+  private final Map<String, AtomicInteger> storeUp = new ConcurrentHashMap<>();
   private final Counter bufferRequests;
   private final Counter bufferTickers;
   private final Counter bufferWrites;
@@ -97,5 +102,11 @@ public final class ServiceMetrics {
 
   public void universeSize(long size) {
     universeSize.set(size);
+  }
+
+  /** {@code tu_store_up{store}}: 1 while the store answered its last periodic check, else 0 (StoreWatchVerticle). */
+  public void storeUp(String store, boolean up) {
+    storeUp.computeIfAbsent(store, s -> registry.gauge("tu_store_up", Tags.of("store", s), new AtomicInteger()))
+        .set(up ? 1 : 0);
   }
 }

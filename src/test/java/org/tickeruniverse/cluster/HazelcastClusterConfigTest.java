@@ -38,6 +38,37 @@ class HazelcastClusterConfigTest {
   }
 
   @Test
+  void kubernetesDiscoveryLooksUpTheHeadlessServiceInsteadOfTcpMembers() {
+    Config config = HazelcastClusterConfig.config(cluster("-cluster", "--cluster.discovery=kubernetes",
+        "--cluster.kubernetesServiceDns=tu-hz.prod.svc.cluster.local", "--cluster.host=10.4.0.17",
+        "--cluster.port=5701"));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("tu-hz.prod.svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5701");
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.4.0.17");
+    join.verify(); // Hazelcast's own check at member start: at most one join mechanism enabled
+
+  }
+
+  @Test
+  void kubernetesDiscoveryWithoutAServiceNameIsRefused() {
+    assertThatThrownBy(() -> cluster("-cluster", "--cluster.discovery=kubernetes"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TU_CLUSTER_KUBERNETES_SERVICE_DNS");
+  }
+
+  @Test
+  void tcpDiscoveryLeavesKubernetesOff() {
+    Config config = HazelcastClusterConfig.config(cluster("-cluster"));
+    assertThat(config.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isFalse();
+    assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isTrue();
+  }
+
+  @Test
   void theEventBusListensOnTheClusterInterface() {
     var bus = HazelcastClusterConfig.eventBus(cluster("-cluster", "--cluster.host=10.1.2.3", "--cluster.busPort=5901"));
     assertThat(bus.getHost()).isEqualTo("10.1.2.3");

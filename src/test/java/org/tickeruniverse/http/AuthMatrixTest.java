@@ -48,6 +48,8 @@ class AuthMatrixTest {
       new Route("adminFlush", "POST", "/api/v1/admin/flush", AccessPolicy.ADMIN, 200),
       new Route("adminEvict", "POST", "/api/v1/admin/evict", AccessPolicy.ADMIN, 200),
       new Route("getOpenApi", "GET", "/api/v1/openapi.yaml", AccessPolicy.OPEN, 200),
+      new Route("getApiDocs", "GET", "/api/v1/docs", AccessPolicy.OPEN, 200),
+      new Route("getApiDocsAsset", "GET", "/api/v1/docs/{asset}", AccessPolicy.OPEN, 200),
       new Route("healthLive", "GET", "/health/live", AccessPolicy.OPEN, 200),
       new Route("healthReady", "GET", "/health/ready", AccessPolicy.OPEN, 503), // stores on closed ports
       new Route("getMetrics", "GET", "/metrics", AccessPolicy.OPEN, 404)); // no registry in tests
@@ -163,7 +165,7 @@ class AuthMatrixTest {
       case CALLER_2 -> CALLER_2;
       case ADMIN -> ADMIN;
     };
-    HttpRequest.Builder b = server.request(route.path(), token);
+    HttpRequest.Builder b = server.request(ContractRoutesTest.concrete(route.path()), token);
     if (credential == Credential.MALFORMED) {
       b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((ADMIN + ":x").getBytes()));
     }

@@ -322,13 +322,12 @@ class ContractConformanceTest {
     assertThat(r.statusCode()).isEqualTo(503);
     JsonObject body = json(r);
     assertThat(body.getString("status")).isEqualTo("DOWN");
-    List<String> down = new ArrayList<>();
-    body.getJsonArray("checks").forEach(c -> {
-      JsonObject check = (JsonObject) c;
-      assertThat(check.getString("status")).isEqualTo("DOWN");
-      down.add(check.getString("id"));
-    });
-    assertThat(down).containsExactlyInAnyOrder("redis", "mysql");
+    Map<String, String> checks = new HashMap<>();
+    body.getJsonArray("checks").forEach(c -> checks.put(((JsonObject) c).getString("id"), ((JsonObject) c).getString("status")));
+    // The test server's node runs every verticle: both stores, and the edge's universe snapshot
+    // (served by the stand-ins, so it may already be loaded).
+    assertThat(checks).containsKeys("redis", "mysql", "universe").hasSize(3)
+        .containsEntry("redis", "DOWN").containsEntry("mysql", "DOWN");
     Answers.assertNoImplementationDetails(Answers.text(r));
     conforms("healthReady", r);
   }

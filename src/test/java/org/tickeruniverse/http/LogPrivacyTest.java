@@ -3,6 +3,12 @@ package org.tickeruniverse.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
@@ -19,11 +25,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.ops.LogFormat;
 
 /**
  * docs/DESIGN.md#privacy-rules: a burst of requests from many distinct tokens, valid and invalid, over every route and
@@ -36,8 +44,12 @@ class LogPrivacyTest {
   static final Pattern ACCESS_LINE = Pattern.compile(
       "(GET|POST|PUT|DELETE|PATCH|OPTIONS|HEAD|OTHER) (-|/[a-z0-9/._]*) (\\d{3}|aborted) \\d+ms \\d+B");
 
-  @Test
-  void burstLeavesNoTokenAndNoTickerInAnyLogLine() {
+  /** The text form of the shipped logback.xml; the JSON form is {@link LogFormat#jsonEncoder}. */
+  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{24} - %msg%n";
+
+  @ParameterizedTest(name = "log.format={0}")
+  @ValueSource(strings = {LogFormat.TEXT, LogFormat.JSON})
+  void burstLeavesNoTokenAndNoTickerInAnyLogLine(String format) {
     List<String> callerTokens = IntStream.range(0, CALLERS)
         .mapToObj(i -> String.format("caller-%02d-%s", i, "Zq8xK2mP9vL4tR7w")).toList();
     String adminToken = "admin-only-token-Hn3Jd8sQ1aXc";
@@ -51,6 +63,10 @@ class LogPrivacyTest {
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     root.addAppender(appender);
+    // The same events as the service writes them, in the format under test.
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    OutputStreamAppender<ILoggingEvent> encoded = encodedAppender(format, root.getLoggerContext(), written);
+    root.addAppender(encoded);
     Vertx vertx = Vertx.vertx();
     int requests = 0;
     try (TestServer server = TestServer.start(vertx, Map.of(
@@ -94,6 +110,8 @@ class LogPrivacyTest {
     } finally {
       vertx.close().await();
       root.detachAppender(appender);
+      root.detachAppender(encoded);
+      encoded.stop();
     }
 
     List<String> lines = new ArrayList<>();
@@ -125,8 +143,54 @@ class LogPrivacyTest {
     assertThat(access).allSatisfy(e -> assertThat(e.getFormattedMessage()).matches(ACCESS_LINE));
     // No line at all carries a query string, an address or a user agent.
     assertThat(lines).noneMatch(l -> l.contains("?ticker=") || l.contains("Java-http-client"));
+
+    // What was written, in either format: no secret in the bytes, nor in a decoded JSON value
+    // (an escape sequence could hide one from a plain substring search), and one access line per
+    // request with only the allowed fields.
+    List<String> output = written.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> accessWritten = new ArrayList<>();
+    for (String line : output) {
+      String readable = line;
+      if (format.equals(LogFormat.JSON)) {
+        JsonObject json = new JsonObject(line);
+        assertThat(json.fieldNames()).contains("timestamp", "level", "loggerName", "formattedMessage");
+        readable = json.getString("formattedMessage") + " " + json.getValue("throwable");
+        if (AccessLog.LOGGER.equals(json.getString("loggerName"))) {
+          accessWritten.add(json.getString("formattedMessage"));
+        }
+      } else if (line.contains(" " + AccessLog.LOGGER + " - ")) {
+        accessWritten.add(line.substring(line.indexOf(" " + AccessLog.LOGGER + " - ") + AccessLog.LOGGER.length() + 4));
+      }
+      for (String secret : secrets) {
+        assertThat(line).as("written line leaks %s", secret).doesNotContain(secret);
+        assertThat(readable).as("written line leaks %s", secret).doesNotContain(secret);
+      }
+    }
+    assertThat(accessWritten).hasSize(requests).allSatisfy(l -> assertThat(l).matches(ACCESS_LINE));
+    System.out.println("[log privacy, " + format + "] " + output.size() + " written lines checked;");
     System.out.println("[log privacy] " + requests + " requests, " + lines.size() + " log lines checked against "
         + secrets.size() + " secrets");
+  }
+
+  private static OutputStreamAppender<ILoggingEvent> encodedAppender(String format, LoggerContext context,
+                                                                     ByteArrayOutputStream sink) {
+    Encoder<ILoggingEvent> encoder;
+    if (format.equals(LogFormat.JSON)) {
+      encoder = LogFormat.jsonEncoder(context);
+    } else {
+      PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+      pattern.setContext(context);
+      pattern.setPattern(TEXT_PATTERN);
+      pattern.start();
+      encoder = pattern;
+    }
+    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+    appender.setContext(context);
+    appender.setName("privacy-" + format);
+    appender.setEncoder(encoder);
+    appender.setOutputStream(sink);
+    appender.start();
+    return appender;
   }
 
   private static String tickersBody(String... tickers) {

@@ -120,6 +120,44 @@ class BatchingConsoleAppenderTest {
         "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  access - POST /api/v1/tickers/buffer 202 1ms 12B"));
   }
 
+  @Test
+  void underJsonTheServiceConfigurationWritesOneObjectPerLineDropNoticeIncluded() throws Exception {
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(getClass().getResource("/logback.xml"));
+    LogFormat.apply(LogFormat.JSON, context);
+
+    context.getLogger("access").info("POST /api/v1/tickers/buffer 202 1ms 12B");
+    context.getLogger("org.tickeruniverse.Main").warn("a \"quoted\"\nmulti-line {}", "message",
+        new IllegalStateException("with a cause"));
+    // The dropped-lines notice, through the same encoder: a tiny capacity and no writer wake-up.
+    BatchingConsoleAppender<ILoggingEvent> small = appender(3_600_000, 1);
+    small.setEncoder(LogFormat.jsonEncoder(context));
+    Logger test = logger(small);
+    test.info("kept");
+    test.info("dropped");
+    small.stop();
+    context.stop();
+
+    List<String> lines = lines();
+    assertThat(lines).hasSize(4);
+    List<io.vertx.core.json.JsonObject> objects = lines.stream().map(io.vertx.core.json.JsonObject::new).toList();
+    assertThat(objects).allSatisfy(o -> {
+      assertThat(o.getString("level")).isNotBlank();
+      assertThat(o.getString("loggerName")).isNotBlank();
+      assertThat(o.getString("formattedMessage")).isNotNull();
+      assertThat(o.getLong("timestamp")).isPositive();
+      assertThat(o.fieldNames()).doesNotContain("arguments", "message", "mdc", "context");
+    });
+    assertThat(objects).extracting(o -> o.getString("formattedMessage")).contains(
+        "POST /api/v1/tickers/buffer 202 1ms 12B", "a \"quoted\"\nmulti-line message", "kept");
+    assertThat(objects).anySatisfy(o -> assertThat(o.getJsonObject("throwable").getString("message")).isEqualTo("with a cause"));
+    assertThat(objects).anySatisfy(o -> {
+      assertThat(o.getString("level")).isEqualTo("WARN");
+      assertThat(o.getString("formattedMessage")).contains("dropped 1 log lines");
+    });
+  }
+
   private BatchingConsoleAppender<ILoggingEvent> appender(long flushIntervalMillis, int capacity) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);

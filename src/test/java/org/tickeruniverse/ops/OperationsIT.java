@@ -3,6 +3,7 @@ package org.tickeruniverse.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,23 +60,50 @@ class OperationsIT {
   void readinessFollowsRedisAndMysqlDownAndBackUp() throws Exception {
     Assumptions.assumeTrue(redis.controllable() && mysql.controllable(), "needs servers the test can stop");
     await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 200);
+    // A node running every verticle lists every check it depends on, each with its state.
+    JsonObject ready = new JsonObject(get("/health/ready").body());
+    assertThat(ready.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
+        .containsExactlyInAnyOrder("redis", "mysql", "universe");
+    await().atMost(Duration.ofSeconds(20)).until(() -> storeUp("redis") == 1 && storeUp("mysql") == 1);
 
     redis.stop();
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 503);
       assertThat(get("/health/live").statusCode()).isEqualTo(200);
+      assertThat(check(get("/health/ready"), "redis")).isEqualTo("DOWN");
+      assertThat(check(get("/health/ready"), "mysql")).isEqualTo("UP");
+      // The periodic store check sets the gauge the alert rules read, without any probe.
+      await().atMost(Duration.ofSeconds(20)).until(() -> storeUp("redis") == 0);
+      assertThat(storeUp("mysql")).isEqualTo(1);
     } finally {
       redis.start();
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> get("/health/ready").statusCode() == 200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> storeUp("redis") == 1);
 
     mysql.stop();
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 503);
+      assertThat(check(get("/health/ready"), "mysql")).isEqualTo("DOWN");
+      await().atMost(Duration.ofSeconds(20)).until(() -> storeUp("mysql") == 0);
     } finally {
       mysql.start();
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> get("/health/ready").statusCode() == 200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> storeUp("mysql") == 1);
+  }
+
+  /** The state of one check in a readiness answer. */
+  static String check(HttpResponse<String> ready, String id) {
+    return new JsonObject(ready.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .filter(c -> c.getString("id").equals(id)).map(c -> c.getString("status")).findFirst().orElse("absent");
+  }
+
+  /** {@code tu_store_up{store=…}} from /metrics; -1 while the gauge is absent. */
+  static int storeUp(String store) throws Exception {
+    String prefix = "tu_store_up{store=\"" + store + "\"} ";
+    return get("/metrics").body().lines().filter(l -> l.startsWith(prefix))
+        .mapToInt(l -> (int) Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(-1);
   }
 
   @Test

@@ -33,10 +33,16 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Map<String, String> env, String... args) throws IOException {
+    return start(List.of(), env, args);
+  }
+
+  /** @param jvmOptions options for the JVM itself, e.g. {@code -Dlogback.configurationFile=…} */
+  public static NodeProcess start(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
     Path log = Files.createTempFile("tu-node-", ".log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     // Under surefire this is the booter jar whose manifest names every class path entry.
     cmd.add(System.getProperty("java.class.path"));
@@ -65,6 +71,21 @@ public final class NodeProcess implements AutoCloseable {
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("process " + process.pid() + " survived SIGKILL for 30 s");
     }
+  }
+
+  /** SIGTERM (an orderly stop: the shutdown hook runs), and wait until the process is gone. */
+  public int stop() throws InterruptedException, IOException {
+    // kill(1), as GracefulShutdownTest does: an orchestrator's SIGTERM, whatever Process.destroy() does here.
+    new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("process " + process.pid() + " did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** Every line the process printed so far (standard output and error). */
+  public List<String> output() throws IOException {
+    return Files.readAllLines(log, StandardCharsets.UTF_8);
   }
 
   /** The last lines of the process's output, for failure messages. */
