@@ -31,7 +31,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class ReadinessByRoleTest {
+class ReadinessByRoleIT {
 
   enum State { ALL_UP, REDIS_DOWN, MYSQL_DOWN }
 

@@ -29,7 +29,7 @@ import org.tickeruniverse.testsupport.RedisServer;
  */
 @RealServers
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class JsonLogFormatTest {
+class JsonLogFormatIT {
 
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -38,7 +38,7 @@ class JsonLogFormatTest {
       throws Exception {
     int port = TestConfigs.freePort();
     // The shipped configuration, not the test class path's logback-test.xml.
-    String shipped = JsonLogFormatTest.class.getResource("/logback.xml").toString();
+    String shipped = JsonLogFormatIT.class.getResource("/logback.xml").toString();
     try (NodeProcess node = NodeProcess.start(List.of("-Dlogback.configurationFile=" + shipped),
         Map.of("TU_REDIS_URL", redis.url(), "TU_MYSQL_URL", mysql.url(),
             "TU_API_TOKENS", TestConfigs.CALLER_TOKEN, "TU_ADMIN_TOKENS", TestConfigs.ADMIN_TOKEN),
