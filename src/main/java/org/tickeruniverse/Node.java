@@ -14,6 +14,7 @@ import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.evict.EvictVerticle;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.http.HttpVerticle;
+import org.tickeruniverse.ops.OpsServerVerticle;
 import org.tickeruniverse.ops.StoreWatchVerticle;
 import org.tickeruniverse.universe.UniverseVerticle;
 
@@ -49,6 +50,11 @@ public final class Node {
     if (StoreWatchVerticle.watches(config)) {
       DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
       chain = chain.compose(v -> vertx.deployVerticle(new StoreWatchVerticle(), options))
+          .onSuccess(deployments::add).mapEmpty();
+    }
+    if (OpsServerVerticle.wanted(config)) {
+      DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
+      chain = chain.compose(v -> vertx.deployVerticle(new OpsServerVerticle(), options))
           .onSuccess(deployments::add).mapEmpty();
     }
     chain = step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(clock), 1);

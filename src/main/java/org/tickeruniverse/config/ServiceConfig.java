@@ -89,7 +89,7 @@ public record ServiceConfig(
   public record Log(String format) {
   }
 
-  public record Node(List<VerticleName> verticles, int shutdownSeconds) {
+  public record Node(List<VerticleName> verticles, int opsPort, int shutdownSeconds) {
     public boolean runs(VerticleName verticle) {
       return verticles.contains(verticle);
     }

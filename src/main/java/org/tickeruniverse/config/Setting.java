@@ -135,6 +135,9 @@ public final class Setting<T> {
       SettingType.oneOf("text", "json"), "text", "`text` or `json` (one JSON object per line)");
   public static final Setting<List<VerticleName>> NODE_VERTICLES = declare("node.verticles", "TU_VERTICLES",
       SettingType.verticles(), List.of(VerticleName.values()), "what this node runs");
+  public static final Setting<Integer> OPS_PORT = declare("node.opsPort", "TU_OPS_PORT",
+      SettingType.intIn(0, 65535), 0,
+      "port for /health and /metrics on a node without `http` (probes, scrapes); 0: none");
   public static final Setting<Integer> SHUTDOWN_SECONDS = declare("node.shutdownSeconds", "TU_SHUTDOWN_SECONDS",
       SettingType.intIn(0, 600), 10, "how long in-flight HTTP requests may take to drain on SIGTERM");
 

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.ops.Liveness;
+import org.tickeruniverse.ops.MetricsHandler;
 import org.tickeruniverse.ops.Readiness;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
@@ -106,10 +108,7 @@ public final class HttpVerticle extends VerticleBase {
     ApiDocs docs = new ApiDocs(vertx);
     h.put("getApiDocs", docs.page());
     h.put("getApiDocsAsset", docs.asset());
-    h.put("healthLive", ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end("{\"status\":\"UP\"}"));
+    h.put("healthLive", new Liveness());
     h.put("healthReady", HealthCheckHandler.createWithHealthChecks(Readiness.checks(vertx, readinessNeeds, redis,
         pool == null ? null : new UniverseRepository(pool), () -> universe.current() != null,
         READINESS_TIMEOUT_MILLIS)));

@@ -27,7 +27,8 @@ import org.tickeruniverse.testsupport.RedisServer;
  * Readiness by role, against real Redis and MariaDB that the test stops and starts: each node
  * answers {@code /health/ready} 200 exactly when what its own verticles need answers. An HTTP edge
  * needs its universe snapshot (and, clustered, the cluster), not the stores; {@code buffer} adds
- * Redis, {@code flush} Redis and MySQL, {@code evict} MySQL. The observed matrix is printed.
+ * Redis, {@code flush} Redis and MySQL, {@code evict} MySQL. A worker without HTTP answers on its
+ * ops port ({@code node.opsPort}). The observed matrix is printed.
  */
 @RealServers
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -60,7 +61,9 @@ class ReadinessByRoleIT {
             List.of("universe", "redis", "mysql"), false, false),
         new Role("http,universe,evict", List.of("--node.verticles=http,universe,evict"),
             List.of("universe", "mysql"), true, false),
-        new Role("all (default)", List.of(), List.of("universe", "redis", "mysql"), false, false));
+        new Role("all (default)", List.of(), List.of("universe", "redis", "mysql"), false, false),
+        new Role("buffer,flush,evict (ops port)", List.of("--node.verticles=buffer,flush,evict",
+            "--node.opsPort=" + TestConfigs.freePort()), List.of("redis", "mysql"), false, false));
 
     List<ClusterNode> nodes = new ArrayList<>();
     try {
@@ -81,6 +84,13 @@ class ReadinessByRoleIT {
       for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
         assertThat(checkIds(e.getValue())).as(e.getKey().label()).containsExactlyInAnyOrderElementsOf(e.getKey().checks());
       }
+      ClusterNode worker = byRole.get(roles.get(roles.size() - 1));
+      assertThat(worker.http("GET", "/health/live", null).statusCode()).as("worker liveness on its ops port").isEqualTo(200);
+      // These in-JVM nodes run without a Prometheus registry, so the routed metrics handler says
+      // so (a route the ops server lacked would be the router's bare 404 instead).
+      var scrape = worker.http("GET", "/metrics", null);
+      assertThat(new String(scrape.body(), StandardCharsets.UTF_8)).as("worker /metrics on its ops port")
+          .contains("metrics are not enabled in this process");
 
       redis.stop();
       try {
@@ -152,9 +162,9 @@ class ReadinessByRoleIT {
 
   private static String matrix(List<Role> roles, Map<State, Map<Role, Integer>> observed) {
     StringBuilder out = new StringBuilder("[readiness matrix] GET /health/ready per node role (node.verticles) and store state\n");
-    out.append(String.format("%-24s | %-16s | %-16s | %-16s | %s%n", "role", "all up", "Redis down", "MySQL down", "checks"));
+    out.append(String.format("%-30s | %-16s | %-16s | %-16s | %s%n", "role", "all up", "Redis down", "MySQL down", "checks"));
     for (Role role : roles) {
-      out.append(String.format("%-24s | %-16s | %-16s | %-16s | %s%n", role.label(),
+      out.append(String.format("%-30s | %-16s | %-16s | %-16s | %s%n", role.label(),
           cell(observed.get(State.ALL_UP).get(role)), cell(observed.get(State.REDIS_DOWN).get(role)),
           cell(observed.get(State.MYSQL_DOWN).get(role)), String.join(",", role.checks())));
     }

@@ -1,5 +1,6 @@
 package org.tickeruniverse.support;
 
+import org.tickeruniverse.config.VerticleName;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -138,7 +139,10 @@ public final class ClusterNode implements AutoCloseable {
    * port, see {@link TestConfigs#freePort()}), with the caller token; {@code jsonBody} null for none.
    */
   public HttpResponse<byte[]> http(String method, String path, String jsonBody, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + config.http().port() + path))
+    // A node without the HTTP verticle answers health and metrics on its ops port, if it has one.
+    int port = config.node().runs(VerticleName.HTTP) || config.node().opsPort() == 0
+        ? config.http().port() : config.node().opsPort();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + TestConfigs.CALLER_TOKEN)
         .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
