@@ -17,6 +17,7 @@ import org.tickeruniverse.cluster.RedisLease;
 import org.tickeruniverse.cluster.ScheduledJob;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.privacy.PrivacyNotes;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
@@ -62,7 +63,9 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     ServiceConfig.Privacy privacy = config.privacy();
     PublicationRule rule = new PublicationRule(privacy.minContributors(), privacy.minContributorsAfterHold(),
         privacy.maxHoldSeconds(), config.buffer().bucketSeconds());
+    // Said where the rule is applied, once per node that flushes, with what weakens it.
     LOG.info("publication rule: {}", rule.describe());
+    PrivacyNotes.warnings(config).forEach(LOG::warn);
     ServiceMetrics.get().privacyMaxHold(privacy.maxHoldSeconds());
     FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
         config.flush().chunkSize(), rule, config.buffer().ttlSeconds(), lease::renew);
