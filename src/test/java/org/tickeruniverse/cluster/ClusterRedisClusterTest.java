@@ -113,12 +113,14 @@ class ClusterRedisClusterTest {
     client.buffer(List.of("AAPL")).await(30, TimeUnit.SECONDS);
     RedisServer owner = redisCluster.nodeFor(bucketKey(T0));
     long slot = (Long) owner.command("CLUSTER", "KEYSLOT", bucketKey(T0));
-    for (String key : List.of(PREFIX + ":lease:flush", PREFIX + ":scan", PREFIX + ":buffer:0")) {
+    for (String key : List.of(PREFIX + ":lease:flush", PREFIX + ":scan", PREFIX + ":buffer:0",
+        PREFIX + ":contributors:0", PREFIX + ":contributors:pool")) {
       assertThat(owner.command("CLUSTER", "KEYSLOT", key)).as(key).isEqualTo(slot);
     }
     for (RedisServer n : redisCluster.nodes()) {
+      // the bucket and its contributors HLL
       assertThat((List<?>) n.command("KEYS", "*")).as("keys on " + n)
-          .hasSize(n.port() == owner.port() ? 1 : 0);
+          .hasSize(n.port() == owner.port() ? 2 : 0);
     }
   }
 
