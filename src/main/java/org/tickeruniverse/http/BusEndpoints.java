@@ -67,8 +67,15 @@ final class BusEndpoints {
       List<?> raw = TickersBody.plainTickers(ctx);
       JsonObject body = raw != null ? null : ctx.body().asJsonObject();
       TickerBatch batch = TickerBatch.parse(raw != null ? raw : Messages.rawTickers(body), maxTickers);
-      // The contract checked the field's shape; Messages checks it again (the one definition).
-      String proxied = Messages.contributor(body);
+      String proxied = raw != null ? TickersBody.plainContributor(ctx)
+          : body.getValue(Messages.CONTRIBUTOR) instanceof String s ? s : null;
+      // The contract checked the field's shape; checked again with the one definition, which a
+      // schema pattern cannot quite say ('$' also matches before a final line break).
+      if (proxied != null && !ContributorKey.isValidContributor(proxied)) {
+        ctx.fail(ApiError.invalidInput("'" + Messages.CONTRIBUTOR + "' must be 1-" + ContributorKey.MAX_LENGTH
+            + " printable ASCII characters", List.of()));
+        return;
+      }
       String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
       String contributor = token == null && proxied == null ? null : contributorKey.ofCaller(token, proxied);
       forward(ctx, Addresses.BUFFER, 202, Messages.BUFFERED, Messages.bufferRequest(batch.tickers(), contributor));

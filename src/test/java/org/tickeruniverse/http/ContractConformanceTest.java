@@ -112,6 +112,8 @@ class ContractConformanceTest {
     for (String body : List.of("{\"tickers\":[\"AAPL\"],\"contributor\":\"\"}",
         "{\"tickers\":[\"AAPL\"],\"contributor\":\"" + "x".repeat(129) + "\"}",
         "{\"tickers\":[\"AAPL\"],\"contributor\":\"tab\\there\"}",
+        "{\"tickers\":[\"AAPL\"],\"contributor\":\"line\\n\"}",
+        "{\"contributor\":\"user\",\"tickers\":[\"AAPL\"],\"extra\":1}",
         "{\"tickers\":[\"AAPL\"],\"contributor\":\"caf\u00e9\"}",
         "{\"tickers\":[\"AAPL\"],\"contributor\":42}")) {
       HttpResponse<byte[]> r = server.post(BUFFER, CALLER, body);
