@@ -125,6 +125,23 @@ class ClusterRedisClusterTest {
   }
 
   @Test
+  void thePoolIsCountedAcrossBucketsInOneSlotScript() throws Exception {
+    // Three closed buckets in one run: the counting script merges their contributor HLLs, keys
+    // of one slot, and every bucket's HLL goes with its set.
+    for (int i = 0; i < 3; i++) {
+      client.buffer(List.of("P" + i), "user-" + (i % 2)).await(30, TimeUnit.SECONDS);
+      clock.advance(Duration.ofMinutes(5));
+    }
+    RedisServer owner = redisCluster.nodeFor(bucketKey(T0));
+    assertThat(owner.command("PFCOUNT", PREFIX + ":contributors:" + T0.getEpochSecond() / 300 * 300)).isEqualTo(1L);
+    FlushCounts counts = client.flush().await(30, TimeUnit.SECONDS);
+    assertThat(counts.buckets()).isEqualTo(3);
+    assertThat(counts.contributors()).isEqualTo(1); // k = 1: each bucket its own publication
+    assertThat(tickersInTable()).containsExactly("P0", "P1", "P2");
+    assertThat((List<?>) owner.command("KEYS", PREFIX + ":contributors:*")).isEmpty();
+  }
+
+  @Test
   void discoveryFindsEveryBucketWhicheverNodeTheClientWouldPickForAPlainScan() throws Exception {
     // The client sends a key-less command such as SCAN to a node of its choosing: two nodes in
     // three hold none of our keys. Several rounds, each with a bucket written as another writer
