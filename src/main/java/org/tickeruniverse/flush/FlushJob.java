@@ -81,8 +81,8 @@ public final class FlushJob {
 
   /**
    * Publishes what the rule allows of {@code pool}, then decides again on the rest: a run after
-   * downtime makes the publications that runs at every boundary would have made (each with its
-   * own contributors and stamp), and holds what remains below the threshold.
+   * downtime splits the pool where runs at every boundary would have reached k (each publication
+   * with its own contributors and stamp), and holds what remains below the threshold.
    */
   private Future<FlushCounts> publishFrom(List<Long> pool, FlushCounts sum) {
     if (pool.isEmpty()) {
