@@ -19,6 +19,7 @@ import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.ops.LogFormat;
 import org.tickeruniverse.store.Migrations;
+import org.tickeruniverse.universe.SeedFile;
 
 /**
  * The process: read and validate the configuration, migrate the schema, build Vert.x (clustered
@@ -43,6 +44,9 @@ public final class Main {
     ServiceConfig config;
     try {
       config = ConfigLoader.load(Arrays.asList(args), System.getenv());
+      if (config.node().runs(VerticleName.UNIVERSE) && !config.universe().seedFile().isEmpty()) {
+        SeedFile.load(config.universe().seedFile()); // a bad line stops here, naming file and line
+      }
     } catch (ConfigException e) {
       System.err.println("ticker-universe: configuration error: " + e.getMessage());
       System.exit(EXIT_CONFIG);

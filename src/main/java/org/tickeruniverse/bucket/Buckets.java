@@ -58,6 +58,26 @@ public final class Buckets {
     return key(currentStart());
   }
 
+  /**
+   * The HyperLogLog of the distinct contributors (keyed hashes) of the bucket starting at
+   * {@code bucketStart}: same prefix, so on Redis Cluster it shares the bucket's hash slot, and
+   * outside the bucket pattern, so discovery never mistakes it for a bucket
+   * (docs/DESIGN.md#anonymity-the-publication-pool).
+   */
+  public String contributorsKey(long bucketStart) {
+    return keyPrefix + ":contributors:" + bucketStart;
+  }
+
+  /** The contributors key belonging to a bucket key of this prefix. */
+  public String contributorsKeyOf(String bucketKey) {
+    return contributorsKey(parseKey(bucketKey).orElseThrow(() -> new IllegalArgumentException("not a bucket key")));
+  }
+
+  /** A scratch key (same slot) a flush script merges the pool's counts in and deletes again. */
+  public String poolScratchKey() {
+    return keyPrefix + ":contributors:pool";
+  }
+
   /** SCAN pattern matching every bucket key of this prefix (glob characters escaped). */
   public String scanPattern() {
     return escapeGlob(bufferKeyPrefix) + "*";

@@ -15,12 +15,14 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.ticker.TickerBatch;
 
 /**
  * The only writer of bucket keys. Serves {@link Addresses#BUFFER}: validates the tickers (the bus
  * is an edge too: siblings send here directly), adds them to the current bucket with its TTL, and
+ * counts its contributor (a keyed hash, in the bucket's HyperLogLog, in the same script), and
  * answers the number of distinct valid tickers — never how many were new to the bucket, which
  * would tell the caller whether somebody else uploaded the same ticker minutes ago.
  */
@@ -42,6 +44,7 @@ public final class BufferVerticle extends VerticleBase {
   private CoalescingBufferWriter writer;
   private int maxTickers;
   private ServiceMetrics metrics;
+  private ContributorKey contributorKey;
 
   public BufferVerticle() {
     this(Clock.systemUTC());
@@ -60,8 +63,10 @@ public final class BufferVerticle extends VerticleBase {
     Buckets buckets = config.buckets(clock);
     BufferScript script = new BufferScript(redis);
     int ttl = config.buffer().ttlSeconds();
+    contributorKey = ContributorKey.of(config.privacy().secret());
     writer = new CoalescingBufferWriter(buckets::currentKey,
-        (key, members) -> script.add(key, ttl, members), MAX_IN_FLIGHT, metrics::bufferWrite);
+        (key, members, contributors) -> script.add(key, buckets.contributorsKeyOf(key), ttl, contributors, members),
+        MAX_IN_FLIGHT, metrics::bufferWrite);
     consumer = vertx.eventBus().consumer(Addresses.BUFFER, this::handle);
     return consumer.completion();
   }
@@ -70,9 +75,12 @@ public final class BufferVerticle extends VerticleBase {
     Future<JsonObject> outcome;
     try {
       TickerBatch batch = TickerBatch.parse(Messages.rawTickers(msg.body()), maxTickers);
+      String contributor = Messages.contributor(msg.body());
+      // Only the keyed hash goes further; a request without a contributor is the shared unknown one.
+      String element = contributor == null ? ContributorKey.UNKNOWN : contributorKey.element(contributor);
       outcome = batch.isEmpty()
           ? Future.succeededFuture(Messages.count(Messages.BUFFERED, 0))
-          : writer.add(batch.tickers()).map(v -> {
+          : writer.add(batch.tickers(), element).map(v -> {
             metrics.buffered(batch.size());
             return Messages.count(Messages.BUFFERED, batch.size());
           });

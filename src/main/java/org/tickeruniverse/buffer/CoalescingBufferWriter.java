@@ -24,10 +24,11 @@ final class CoalescingBufferWriter {
   static final int MAX_MEMBERS_PER_WRITE = 10_000;
 
   interface Write {
-    Future<Void> add(String key, java.util.Collection<String> members);
+    /** {@code contributors}: the distinct contributor elements of the group (never empty). */
+    Future<Void> add(String key, java.util.Collection<String> members, java.util.Collection<String> contributors);
   }
 
-  private record Pending(List<String> tickers, Promise<Void> done) {
+  private record Pending(List<String> tickers, String contributor, Promise<Void> done) {
   }
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -45,9 +46,10 @@ final class CoalescingBufferWriter {
     this.onWrite = onWrite;
   }
 
-  Future<Void> add(List<String> tickers) {
+  /** @param contributor the uploader's element in the bucket's contributors HLL (a keyed hash) */
+  Future<Void> add(List<String> tickers, String contributor) {
     Promise<Void> done = Promise.promise();
-    queue.add(new Pending(tickers, done));
+    queue.add(new Pending(tickers, contributor, done));
     drain();
     return done.future();
   }
@@ -56,17 +58,20 @@ final class CoalescingBufferWriter {
     while (inFlight < maxInFlight && !queue.isEmpty()) {
       List<Pending> group = new ArrayList<>();
       LinkedHashSet<String> members = new LinkedHashSet<>();
+      // The group's uploaders go into the same script as its tickers: one atomic write of both.
+      LinkedHashSet<String> contributors = new LinkedHashSet<>();
       while (!queue.isEmpty()
           && (group.isEmpty() || members.size() + queue.peek().tickers().size() <= MAX_MEMBERS_PER_WRITE)) {
         Pending p = queue.poll();
         group.add(p);
         members.addAll(p.tickers());
+        contributors.add(p.contributor());
       }
       inFlight++;
       onWrite.accept(members.size());
       // The key is taken when the write leaves, not when the request arrived: at most a few
       // milliseconds apart, and the later bucket is always the safe side of a boundary.
-      write.add(currentKey.get(), members).onComplete(ar -> {
+      write.add(currentKey.get(), members, contributors).onComplete(ar -> {
         inFlight--;
         for (Pending p : group) {
           if (ar.succeeded()) {

@@ -3,11 +3,19 @@ package org.tickeruniverse.bus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import org.tickeruniverse.privacy.ContributorKey;
 
 /** Field names and builders of the JSON messages on the event bus: the one place they are spelt. */
 public final class Messages {
 
   public static final String TICKERS = "tickers";
+  /**
+   * Optional on a buffer request: who uploaded (1–128 printable ASCII characters, opaque to the
+   * service, which only counts its keyed hash). Without it the upload counts as the one shared
+   * "unknown" contributor, so leaving it out can never inflate a count
+   * (docs/DESIGN.md#anonymity-the-publication-pool).
+   */
+  public static final String CONTRIBUTOR = "contributor";
   public static final String BUFFERED = "buffered";
   public static final String UPDATED = "updated";
   public static final String UPSERTED = "upserted";
@@ -21,6 +29,27 @@ public final class Messages {
 
   public static JsonObject tickersRequest(List<String> tickers) {
     return new JsonObject().put(TICKERS, new JsonArray(List.copyOf(tickers)));
+  }
+
+  /** A buffer request on behalf of {@code contributor} (null: the shared "unknown" one). */
+  public static JsonObject bufferRequest(List<String> tickers, String contributor) {
+    JsonObject request = tickersRequest(tickers);
+    return contributor == null ? request : request.put(CONTRIBUTOR, contributor);
+  }
+
+  /**
+   * The contributor of a buffer request: null when absent; the string when it has the shape of
+   * {@link #CONTRIBUTOR}; otherwise a 400 {@link FailureException} that does not echo the value.
+   */
+  public static String contributor(Object body) {
+    if (!(body instanceof JsonObject json) || !json.containsKey(CONTRIBUTOR)) {
+      return null;
+    }
+    if (json.getValue(CONTRIBUTOR) instanceof String s && ContributorKey.isValidContributor(s)) {
+      return s;
+    }
+    throw new FailureException(ErrorCode.INVALID_INPUT, "'" + CONTRIBUTOR + "' must be 1-" + ContributorKey.MAX_LENGTH
+        + " printable ASCII characters");
   }
 
   /**

@@ -83,6 +83,17 @@ public final class UniverseClient {
     return request(Addresses.BUFFER, tickers(tickers)).map(r -> r.getInteger(Messages.BUFFERED));
   }
 
+  /**
+   * As {@link #buffer(List)}, on behalf of {@code contributor} (1–128 printable ASCII characters,
+   * e.g. the sibling's own user id): the buffer counts distinct contributors before it publishes
+   * (docs/DESIGN.md#anonymity-the-publication-pool). Without one, every upload of every sibling
+   * counts as the same single "unknown" contributor.
+   */
+  public Future<Integer> buffer(List<String> tickers, String contributor) {
+    return request(Addresses.BUFFER, Messages.bufferRequest(tickers, contributor))
+        .map(r -> r.getInteger(Messages.BUFFERED));
+  }
+
   /** Moves {@code last_referenced_at} of the tickers already in the universe; returns rows matched. */
   public Future<Integer> refresh(List<String> tickers) {
     return request(Addresses.REFRESH, tickers(tickers)).map(r -> r.getInteger(Messages.UPDATED));

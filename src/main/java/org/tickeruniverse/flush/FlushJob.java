@@ -22,9 +22,15 @@ import org.tickeruniverse.store.UpsertCounts;
  *
  * <ol>
  *   <li>find every bucket key of the prefix (SCAN) and keep the closed ones, oldest first — all
- *       of them, so a run after downtime catches up every missed bucket;
- *   <li>for each, read a page of members (SSCAN), upsert it in sorted multi-row chunks stamped
- *       with the bucket's end, then SREM exactly the members it wrote;
+ *       of them, so a run after downtime catches up every missed bucket. They form the
+ *       publication pool;
+ *   <li>count the pool's distinct contributors and let the {@link PublicationRule} decide which
+ *       of its oldest buckets are published now; the rest are held, their TTL renewed
+ *       (docs/DESIGN.md#anonymity-the-publication-pool);
+ *   <li>for each published bucket, read a page of members (SSCAN), upsert it in sorted multi-row
+ *       chunks stamped with the end of the publication's newest bucket — one stamp for the whole
+ *       publication, so no row tells which bucket of the pool it came from — then SREM exactly
+ *       the members it wrote, and drop the bucket's contributors HLL once its set is empty;
  *   <li>when the cursor is back at 0 and members remain (written after the bucket closed),
  *       scan again, a bounded number of times; anything later is the next run's.
  * </ol>
@@ -45,18 +51,23 @@ public final class FlushJob {
   private final UniverseRepository repository;
   private final Buckets buckets;
   private final int chunkSize;
+  private final PublicationRule rule;
+  private final int ttlSeconds;
   private final Supplier<Future<?>> heartbeat;
 
   /**
+   * @param ttlSeconds the TTL held buckets get again on every run (the buffer's TTL)
    * @param heartbeat called after every page, e.g. to renew a lease; its failure does not stop
    *     the run (the work is idempotent, so finishing it is always safe)
    */
   public FlushJob(BucketStore store, UniverseRepository repository, Buckets buckets, int chunkSize,
-                  Supplier<Future<?>> heartbeat) {
+                  PublicationRule rule, int ttlSeconds, Supplier<Future<?>> heartbeat) {
     this.store = store;
     this.repository = repository;
     this.buckets = buckets;
     this.chunkSize = chunkSize;
+    this.rule = rule;
+    this.ttlSeconds = ttlSeconds;
     this.heartbeat = heartbeat;
   }
 
@@ -64,18 +75,40 @@ public final class FlushJob {
     long started = buckets.clock().millis();
     return store.bucketStarts().compose(starts -> {
       reportOldest(starts);
-      Future<FlushCounts> total = Future.succeededFuture(FlushCounts.NONE);
-      for (long start : starts) {
-        if (buckets.isClosed(start)) {
-          total = total.compose(sum -> flushBucket(start).map(sum::plus));
-        }
-      }
-      return total;
+      return publishFrom(starts.stream().filter(buckets::isClosed).toList(), FlushCounts.NONE);
     }).map(counts -> counts.withDuration(buckets.clock().millis() - started));
   }
 
-  private Future<FlushCounts> flushBucket(long start) {
-    return new BucketFlush(buckets.key(start), buckets.stampOf(start)).run();
+  /**
+   * Publishes what the rule allows of {@code pool}, then decides again on the rest: a run after
+   * downtime splits the pool where runs at every boundary would have reached k (each publication
+   * with its own contributors and stamp), and holds what remains below the threshold.
+   */
+  private Future<FlushCounts> publishFrom(List<Long> pool, FlushCounts sum) {
+    if (pool.isEmpty()) {
+      ServiceMetrics.get().privacyHeld(0, 0);
+      return Future.succeededFuture(sum);
+    }
+    return store.poolContributors(pool, ttlSeconds).compose(counts -> {
+      PublicationRule.Decision decision = rule.decide(pool, counts, buckets.clock().instant().getEpochSecond());
+      if (!decision.publishes()) {
+        ServiceMetrics.get().privacyHeld(pool.size(), decision.oldestHeldSeconds());
+        return Future.succeededFuture(sum.withHeld(pool.size()));
+      }
+      List<Long> published = pool.subList(0, decision.publish());
+      Instant stamp = buckets.stampOf(published.get(published.size() - 1));
+      Future<FlushCounts> publication = Future.succeededFuture(FlushCounts.NONE);
+      for (long start : published) {
+        publication = publication.compose(part -> new BucketFlush(buckets.key(start), stamp).run()
+            .compose(bucket -> store.dropContributorsIfEmpty(start).map(bucket))
+            .map(part::plus));
+      }
+      return publication.compose(done -> {
+        ServiceMetrics.get().privacyPublication(decision.contributors(), decision.belowThreshold());
+        return publishFrom(pool.subList(decision.publish(), pool.size()),
+            sum.plus(done.withContributors(decision.contributors())));
+      });
+    });
   }
 
   /**

@@ -17,6 +17,7 @@ import org.tickeruniverse.cluster.RedisLease;
 import org.tickeruniverse.cluster.ScheduledJob;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.privacy.PrivacyNotes;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
@@ -25,7 +26,8 @@ import org.tickeruniverse.store.UniverseRepository;
  * Moves closed buckets into MySQL: on a timer re-armed to every bucket boundary + grace (wall
  * clock, so every node fires at the same moments), once at start-up to catch up, and on request
  * at {@link Addresses#FLUSH}. Publishes {@link Addresses#EVENT_FLUSHED} with counts after every
- * run that flushed a bucket.
+ * run that published a bucket; closed buckets the {@link PublicationRule} holds back wait for the
+ * next run.
  *
  * <p>Every node that runs it arms the timer; a Redis lease lets one of them work at a time (see
  * {@link ScheduledJob} for the retry when the holder dies). The lease lives in Redis, next to the
@@ -57,8 +59,15 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     Buckets buckets = config.buckets(clock);
     RedisLease lease = new RedisLease(redis, config.buffer().keyPrefix() + ":lease:flush",
         config.flush().leaseSeconds() * 1000L);
+    ServiceConfig.Privacy privacy = config.privacy();
+    PublicationRule rule = new PublicationRule(privacy.minContributors(), privacy.minContributorsAfterHold(),
+        privacy.maxHoldSeconds(), config.buffer().bucketSeconds());
+    // Said where the rule is applied, once per node that flushes, with what weakens it.
+    LOG.info("publication rule: {}", rule.describe());
+    PrivacyNotes.warnings(config).forEach(LOG::warn);
+    ServiceMetrics.get().privacyMaxHold(privacy.maxHoldSeconds());
     FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
-        config.flush().chunkSize(), lease::renew);
+        config.flush().chunkSize(), rule, config.buffer().ttlSeconds(), lease::renew);
     job = new ScheduledJob<>(vertx, lease, flush::run, buckets::millisUntilNextFlush, FlushCounts.NONE, this);
     consumer = vertx.eventBus().consumer(Addresses.FLUSH, msg -> Replies.reply(msg, run("request"), LOG));
     return consumer.completion().onSuccess(v -> {
@@ -76,10 +85,13 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
   public void done(String trigger, FlushCounts counts, Duration took) {
     ServiceMetrics.get().flushRun("ok", counts.buckets(), counts.read(), counts.inserted(), counts.bumped(), took);
     if (counts.buckets() > 0) {
-      LOG.info("flush ({}): {} bucket(s), {} read, {} inserted, {} bumped, {} rejected in {} ms",
-          trigger, counts.buckets(), counts.read(), counts.inserted(), counts.bumped(),
-          counts.rejected(), counts.durationMillis());
+      // One event per run that published: the universe changes once, never once per bucket.
+      LOG.info("flush ({}): {} bucket(s) published, {} contributors, {} read, {} inserted, {} bumped, "
+              + "{} rejected, {} held in {} ms", trigger, counts.buckets(), counts.contributors(), counts.read(),
+          counts.inserted(), counts.bumped(), counts.rejected(), counts.held(), counts.durationMillis());
       vertx.eventBus().publish(Addresses.EVENT_FLUSHED, counts.toJson());
+    } else if (counts.held() > 0) {
+      LOG.info("flush ({}): {} closed bucket(s) held for more contributors", trigger, counts.held());
     }
   }
 

@@ -9,7 +9,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.ticker.TickerBatch;
 
 /**
@@ -26,12 +28,15 @@ final class BusEndpoints {
   private final DeliveryOptions delivery;
   private final DeliveryOptions adminDelivery;
   private final int maxTickers;
+  private final ContributorKey contributorKey;
 
   /**
    * @param adminTimeoutMillis for flush and evict, which may run for minutes (catching up many
    *     buckets, evicting half a table): a 503 while the job still runs would be a false alarm
    */
-  BusEndpoints(EventBus bus, long timeoutMillis, long adminTimeoutMillis, int maxTickers) {
+  BusEndpoints(EventBus bus, long timeoutMillis, long adminTimeoutMillis, int maxTickers,
+               ContributorKey contributorKey) {
+    this.contributorKey = contributorKey;
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
     this.adminDelivery = new DeliveryOptions().setSendTimeout(adminTimeoutMillis);
@@ -48,18 +53,47 @@ final class BusEndpoints {
       // was already read into its tickers by JsonBodyGuard.
       List<?> raw = TickersBody.plainTickers(ctx);
       TickerBatch batch = TickerBatch.parse(raw != null ? raw : Messages.rawTickers(ctx.body().asJsonObject()), maxTickers);
-      bus.<JsonObject>request(address, Messages.tickersRequest(batch.tickers()), delivery)
-          .onSuccess(reply -> {
-            Object count = reply.body() == null ? null : reply.body().getValue(field);
-            if (!(count instanceof Number n)) {
-              LOG.warn("reply from {} lacks the number '{}'", address, field);
-              ctx.fail(ApiError.internal());
-              return;
-            }
-            json(ctx, status, Messages.count(field, n.longValue()));
-          })
-          .onFailure(ctx::fail);
+      forward(ctx, address, status, field, Messages.tickersRequest(batch.tickers()));
     };
+  }
+
+  /**
+   * POST buffer: as {@link #tickers}, on behalf of a contributor — the caller's token, or the
+   * user a proxying backend names in {@code contributor} — sent as a keyed hash only: the bus
+   * never carries a token (docs/DESIGN.md#anonymity-the-publication-pool).
+   */
+  Handler<RoutingContext> buffer() {
+    return ctx -> {
+      List<?> raw = TickersBody.plainTickers(ctx);
+      JsonObject body = raw != null ? null : ctx.body().asJsonObject();
+      TickerBatch batch = TickerBatch.parse(raw != null ? raw : Messages.rawTickers(body), maxTickers);
+      String proxied = raw != null ? TickersBody.plainContributor(ctx)
+          : body.getValue(Messages.CONTRIBUTOR) instanceof String s ? s : null;
+      // The contract checked the field's shape; checked again with the one definition, which a
+      // schema pattern cannot quite say ('$' also matches before a final line break).
+      if (proxied != null && !ContributorKey.isValidContributor(proxied)) {
+        ctx.fail(ApiError.invalidInput("'" + Messages.CONTRIBUTOR + "' must be 1-" + ContributorKey.MAX_LENGTH
+            + " printable ASCII characters", List.of()));
+        return;
+      }
+      String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+      String contributor = token == null && proxied == null ? null : contributorKey.ofCaller(token, proxied);
+      forward(ctx, Addresses.BUFFER, 202, Messages.BUFFERED, Messages.bufferRequest(batch.tickers(), contributor));
+    };
+  }
+
+  private void forward(RoutingContext ctx, String address, int status, String field, JsonObject request) {
+    bus.<JsonObject>request(address, request, delivery)
+        .onSuccess(reply -> {
+          Object count = reply.body() == null ? null : reply.body().getValue(field);
+          if (!(count instanceof Number n)) {
+            LOG.warn("reply from {} lacks the number '{}'", address, field);
+            ctx.fail(ApiError.internal());
+            return;
+          }
+          json(ctx, status, Messages.count(field, n.longValue()));
+        })
+        .onFailure(ctx::fail);
   }
 
   /** Admin POST (no body) → {@code address} with {@code {}} → 200 with the reply as it is. */

@@ -38,7 +38,7 @@ final class ContractValidation implements InputTrustHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (tickersBody && TickersBody.plainTickers(ctx) != null) {
+    if (tickersBody && TickersBody.plainlyValid(ctx, operation.getOperationId())) {
       // The hot path (every upload): a body that plainly has the documented shape (as read by
       // JsonBodyGuard) skips the schema engine, which builds a validator per request
       // (docs/PERFORMANCE.md#plain-ticker-bodies-skip-the-schema-engine). Sound by test

@@ -1,5 +1,6 @@
 package org.tickeruniverse.http;
 
+import org.tickeruniverse.privacy.ContributorKey;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -94,9 +95,9 @@ public final class HttpVerticle extends VerticleBase {
   private Map<String, Handler<RoutingContext>> handlers(Buffer document) {
     BusEndpoints bus = new BusEndpoints(vertx.eventBus(), config.http().busTimeoutMillis(),
         config.http().adminTimeoutMillis(),
-        config.buffer().maxTickers());
+        config.buffer().maxTickers(), ContributorKey.of(config.privacy().secret()));
     Map<String, Handler<RoutingContext>> h = new HashMap<>();
-    h.put("bufferTickers", bus.tickers(Addresses.BUFFER, 202, Messages.BUFFERED));
+    h.put("bufferTickers", bus.buffer());
     h.put("refreshTickers", bus.tickers(Addresses.REFRESH, 200, Messages.UPDATED));
     h.put("upsertTickers", bus.tickers(Addresses.UPSERT, 200, Messages.UPSERTED));
     h.put("getUniverse", new UniverseHandler(universe));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.tickeruniverse.privacy.ContributorKey;
 
 /**
  * Reads a request body once: whether it is strict JSON (for {@link JsonBodyGuard}) and, when it
@@ -16,13 +17,18 @@ import java.util.Set;
  *
  * <p>The plain shape is only ever a shortcut to "valid": an object whose only property is
  * {@code tickers}, an array of strings — a subset of what the document's {@code TickersRequest}
- * schema accepts, proven by {@code TickersBodyTest}; anything else is left to the document.
+ * schema accepts, proven by {@code TickersBodyTest}; anything else is left to the document. A
+ * buffer body may also name its {@code contributor} (a proxying backend always does, so it must
+ * not cost the schema engine): plain with a contributor of the documented shape, that is a subset
+ * of {@code BufferRequest}, and only the buffer operation takes the shortcut with one.
  */
 final class TickersBody {
 
   /** Routing-context key of the plain tickers, when the body has the plain shape. */
   private static final String PLAIN_TICKERS = "tu.plainTickers";
+  private static final String PLAIN_CONTRIBUTOR = "tu.plainContributor";
   private static final String FIELD = "tickers";
+  private static final String CONTRIBUTOR = "contributor";
   /** The operations whose request body is {@code TickersRequest}. */
   private static final Set<String> OPERATIONS = Set.of("bufferTickers", "refreshTickers", "upsertTickers");
   /**
@@ -31,9 +37,21 @@ final class TickersBody {
    */
   private static final JsonFactory STRICT = new JsonFactory();
 
-  /** One reading of a body. */
-  record Reading(boolean strict, List<String> plainTickers) {
-    static final Reading NOT_STRICT = new Reading(false, null);
+  /**
+   * One reading of a body: strict or not; the tickers when plain; and the contributor, when the
+   * plain body names one (then only {@code BufferRequest} accepts it).
+   */
+  record Reading(boolean strict, List<String> plainTickers, String plainContributor) {
+    static final Reading NOT_STRICT = new Reading(false, null, null);
+
+    Reading(boolean strict, List<String> plainTickers) {
+      this(strict, plainTickers, null);
+    }
+  }
+
+  /** Whether a reading is plainly valid for the operation: the shortcut past the schema engine. */
+  static boolean plainlyValid(RoutingContext ctx, String operationId) {
+    return plainTickers(ctx) != null && (plainContributor(ctx) == null || "bufferTickers".equals(operationId));
   }
 
   private TickersBody() {
@@ -47,7 +65,15 @@ final class TickersBody {
   static void remember(RoutingContext ctx, Reading reading) {
     if (reading.plainTickers() != null) {
       ctx.put(PLAIN_TICKERS, reading.plainTickers());
+      if (reading.plainContributor() != null) {
+        ctx.put(PLAIN_CONTRIBUTOR, reading.plainContributor());
+      }
     }
+  }
+
+  /** The contributor of a plain body {@link #remember}ed for this request, or null. */
+  static String plainContributor(RoutingContext ctx) {
+    return ctx.get(PLAIN_CONTRIBUTOR);
   }
 
   /** The plain tickers {@link #remember}ed for this request, or null. */
@@ -66,19 +92,20 @@ final class TickersBody {
       if (root == null) {
         return Reading.NOT_STRICT;
       }
-      List<String> tickers = root == JsonToken.START_OBJECT ? readObject(parser) : skip(parser);
+      Reading plain = root == JsonToken.START_OBJECT ? readObject(parser) : skip(parser);
       if (parser.nextToken() != null) {
         return Reading.NOT_STRICT; // trailing content
       }
-      return new Reading(true, tickers);
+      return plain;
     } catch (IOException | RuntimeException e) {
       return Reading.NOT_STRICT;
     }
   }
 
-  /** Reads the root object to its end; its tickers if it has exactly the plain shape. */
-  private static List<String> readObject(JsonParser parser) throws IOException {
+  /** Reads the root object to its end; its tickers (and contributor) if it has exactly the plain shape. */
+  private static Reading readObject(JsonParser parser) throws IOException {
     List<String> tickers = null;
+    String contributor = null;
     boolean plain = true;
     for (JsonToken field = parser.nextToken(); field != JsonToken.END_OBJECT; field = parser.nextToken()) {
       truncatedIfNull(field);
@@ -87,12 +114,15 @@ final class TickersBody {
       if (plain && FIELD.equals(name) && value == JsonToken.START_ARRAY) {
         tickers = readStrings(parser);
         plain = tickers != null;
+      } else if (plain && CONTRIBUTOR.equals(name) && value == JsonToken.VALUE_STRING
+          && ContributorKey.isValidContributor(parser.getText())) {
+        contributor = parser.getText();
       } else {
         plain = false;
         parser.skipChildren();
       }
     }
-    return plain ? tickers : null;
+    return plain && tickers != null ? new Reading(true, tickers, contributor) : new Reading(true, null);
   }
 
   /** Reads an array to its end; its elements if all are strings. */
@@ -118,8 +148,8 @@ final class TickersBody {
     }
   }
 
-  private static List<String> skip(JsonParser parser) throws IOException {
+  private static Reading skip(JsonParser parser) throws IOException {
     parser.skipChildren();
-    return null;
+    return new Reading(true, null);
   }
 }

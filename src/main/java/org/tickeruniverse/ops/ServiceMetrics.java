@@ -30,6 +30,12 @@ public final class ServiceMetrics {
   private final Counter bufferTickers;
   private final Counter bufferWrites;
   private final DistributionSummary bufferWriteMembers;
+  private final AtomicLong heldBuckets = new AtomicLong();
+  private final AtomicLong oldestHeldSeconds = new AtomicLong();
+  private final AtomicLong maxHoldSeconds = new AtomicLong();
+  private final Counter publications;
+  private final Counter publishedBelowThreshold;
+  private final DistributionSummary publicationContributors;
 
   private ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -40,6 +46,15 @@ public final class ServiceMetrics {
     bufferWriteMembers = registry.summary("tu_buffer_redis_write_members");
     registry.gauge("tu_flush_oldest_unflushed_bucket_age_seconds", oldestUnflushedAgeSeconds);
     registry.gauge("tu_universe_tickers", universeSize);
+    // The publication pool (docs/DESIGN.md#anonymity-the-publication-pool): counts only.
+    publications = registry.counter("tu_privacy_publications_total");
+    publishedBelowThreshold = registry.counter("tu_privacy_published_below_threshold_total");
+    publicationContributors = DistributionSummary.builder("tu_privacy_publication_contributors")
+        .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50, 100)
+        .register(registry);
+    registry.gauge("tu_privacy_held_buckets", heldBuckets);
+    registry.gauge("tu_privacy_oldest_held_seconds", oldestHeldSeconds);
+    registry.gauge("tu_privacy_max_hold_seconds", maxHoldSeconds);
   }
 
   private static final ServiceMetrics DETACHED = new ServiceMetrics(new SimpleMeterRegistry());
@@ -98,6 +113,26 @@ public final class ServiceMetrics {
     registry.counter("tu_evict_runs_total", "outcome", outcome).increment();
     Counter.builder("tu_evict_rows_deleted_total").register(registry).increment(rows);
     Timer.builder("tu_evict_duration").register(registry).record(took);
+  }
+
+  /** One publication of the pool; {@code belowThreshold}: released after the hold with fewer than k. */
+  public void privacyPublication(long contributors, boolean belowThreshold) {
+    publications.increment();
+    publicationContributors.record(contributors);
+    if (belowThreshold) {
+      publishedBelowThreshold.increment();
+    }
+  }
+
+  /** Closed buckets held back after a flush run, and how long the oldest of them has waited. */
+  public void privacyHeld(long buckets, long oldestSeconds) {
+    heldBuckets.set(buckets);
+    oldestHeldSeconds.set(Math.max(0, oldestSeconds));
+  }
+
+  /** The configured maximum hold, exported so an alert can compare the oldest held bucket with it. */
+  public void privacyMaxHold(long seconds) {
+    maxHoldSeconds.set(seconds);
   }
 
   public void universeSize(long size) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.tickeruniverse.bucket.Buckets;
+import org.tickeruniverse.privacy.ContributorKey;
 
 /**
  * The flush's reads and removals of bucket keys in Redis. Writes into buckets belong to the
@@ -116,6 +117,67 @@ public final class BucketStore {
     members.forEach(srem::arg);
     return redis.send(srem).map(Response::toLong);
   }
+
+  /**
+   * Counts the publication pool and keeps it alive, in one atomic script over keys that share the
+   * prefix's slot (so it runs on Redis Cluster too): for each bucket, oldest first, its
+   * contributors HLL is merged into a scratch key and the distinct contributors of buckets 0..i
+   * together are read (PFCOUNT); a bucket without an HLL (another writer's) adds the one shared
+   * "unknown" contributor. Every bucket's set and HLL get their TTL again, so a held bucket never
+   * expires while the flush runs (docs/DESIGN.md#anonymity-the-publication-pool). The scratch key
+   * is deleted before the script ends.
+   */
+  public Future<long[]> poolContributors(List<Long> starts, int ttlSeconds) {
+    if (starts.isEmpty()) {
+      return Future.succeededFuture(new long[0]);
+    }
+    Request eval = Request.cmd(Command.EVAL).arg(POOL_COUNT).arg(1 + 2 * starts.size()).arg(buckets.poolScratchKey());
+    for (long start : starts) {
+      eval.arg(buckets.key(start)).arg(buckets.contributorsKey(start));
+    }
+    eval.arg(ttlSeconds).arg(ContributorKey.UNKNOWN);
+    return redis.send(eval).map(reply -> {
+      long[] counts = new long[reply.size()];
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = reply.get(i).toLong();
+      }
+      return counts;
+    });
+  }
+
+  static final String POOL_COUNT = """
+      redis.call('DEL', KEYS[1])
+      local out = {}
+      for i = 2, #KEYS, 2 do
+        if redis.call('EXISTS', KEYS[i + 1]) == 1 then
+          redis.call('PFMERGE', KEYS[1], KEYS[i + 1])
+          redis.call('EXPIRE', KEYS[i + 1], ARGV[1])
+        else
+          redis.call('PFADD', KEYS[1], ARGV[2])
+        end
+        redis.call('EXPIRE', KEYS[i], ARGV[1])
+        out[#out + 1] = redis.call('PFCOUNT', KEYS[1])
+      end
+      redis.call('DEL', KEYS[1])
+      return out
+      """;
+
+  /**
+   * Deletes a bucket's contributors HLL once its set is gone (all members flushed); atomic, so a
+   * late write that re-creates the set keeps the HLL it also wrote.
+   */
+  public Future<Void> dropContributorsIfEmpty(long start) {
+    Request eval = Request.cmd(Command.EVAL).arg(DROP_IF_EMPTY).arg(2)
+        .arg(buckets.key(start)).arg(buckets.contributorsKey(start));
+    return redis.send(eval).mapEmpty();
+  }
+
+  static final String DROP_IF_EMPTY = """
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        return redis.call('DEL', KEYS[2])
+      end
+      return 0
+      """;
 
   public Future<Long> size(String key) {
     return redis.send(Request.cmd(Command.SCARD).arg(key)).map(Response::toLong);

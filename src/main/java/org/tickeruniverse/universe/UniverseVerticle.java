@@ -34,6 +34,14 @@ import org.tickeruniverse.ticker.TickerBatch;
  *
  * <p>Time stamps written here are the start of the current bucket, not the moment of the call:
  * nothing written reveals time inside a bucket (docs/DESIGN.md#privacy-rules).
+ *
+ * <p>It also owns the seeded universe ({@link SeedFile}): seeding is a write to the table that
+ * must be followed by a reload of the snapshot, both of which live here; it needs MySQL only (no
+ * Redis, no lease: the upsert is idempotent, so every node that serves the universe may seed);
+ * and a node that serves the universe is exactly a node whose readers expect the seeds in it.
+ * The tickers are upserted at start-up and again once a day (checked on every safety refresh, by
+ * the injected clock), which keeps their {@code last_referenced_at} fresh so eviction never takes
+ * them (docs/DESIGN.md#anonymity-the-publication-pool).
  */
 public final class UniverseVerticle extends VerticleBase {
 
@@ -49,6 +57,10 @@ public final class UniverseVerticle extends VerticleBase {
   private boolean reloadAgain;
   private long periodicId = -1;
   private final List<MessageConsumer<?>> consumers = new java.util.ArrayList<>();
+  /** The seed file's tickers (empty: none configured) and when they were last upserted. */
+  private List<String> seeds = List.of();
+  private Instant seededAt;
+  private boolean seeding;
 
   public UniverseVerticle() {
     this(Clock.systemUTC());
@@ -61,6 +73,11 @@ public final class UniverseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = ServiceConfig.fromJson(config());
+    if (!config.universe().seedFile().isEmpty()) {
+      // Main checked the file before anything started; read again here so that a deployment
+      // without Main (a sibling's) fails the same way, and the verticle has the list itself.
+      seeds = SeedFile.load(config.universe().seedFile());
+    }
     pool = Stores.mysql(vertx, config.mysql());
     repository = new UniverseRepository(pool);
     buckets = config.buckets(clock);
@@ -71,11 +88,35 @@ public final class UniverseVerticle extends VerticleBase {
     for (String event : List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED)) {
       consumers.add(bus.consumer(event, msg -> reload()));
     }
-    periodicId = vertx.setPeriodic(config.universe().refreshSeconds() * 1000L, id -> reload());
-    // Ready once every consumer is registered (cluster-wide, when clustered). The first load runs
-    // in the background: MySQL being down must not stop the node from starting.
+    periodicId = vertx.setPeriodic(config.universe().refreshSeconds() * 1000L, id -> seedIfDue().onComplete(ar -> reload()));
+    // Ready once every consumer is registered (cluster-wide, when clustered). The first load and
+    // seeding run in the background: MySQL being down must not stop the node from starting (a
+    // failed seeding is tried again on every refresh until it succeeds).
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .onSuccess(v -> reload());
+        .onSuccess(v -> seedIfDue().onComplete(ar -> reload()));
+  }
+
+  /** Upserts the seeds when they never were, or were a day ago or more (by the injected clock). */
+  private Future<Void> seedIfDue() {
+    Instant now = clock.instant();
+    if (seeds.isEmpty() || seeding || (seededAt != null && now.isBefore(seededAt.plus(java.time.Duration.ofDays(1))))) {
+      return Future.succeededFuture();
+    }
+    seeding = true;
+    Instant stamp = Instant.ofEpochSecond(buckets.currentStart());
+    Future<Void> all = Future.succeededFuture();
+    int chunk = config.flush().chunkSize();
+    for (int from = 0; from < seeds.size(); from += chunk) {
+      List<String> part = seeds.subList(from, Math.min(seeds.size(), from + chunk));
+      all = all.compose(v -> repository.upsert(part, stamp));
+    }
+    return all.onComplete(ar -> seeding = false)
+        .onSuccess(v -> {
+          seededAt = now;
+          LOG.info("seeded universe: {} ticker(s) upserted", seeds.size());
+        })
+        .onFailure(e -> LOG.warn("seeding the universe failed, tried again at the next refresh: {}",
+            Replies.describe(e)));
   }
 
   private void write(Message<Object> msg, BiFunction<List<String>, Instant, Future<JsonObject>> op) {

@@ -113,13 +113,32 @@ class ClusterRedisClusterIT {
     client.buffer(List.of("AAPL")).await(30, TimeUnit.SECONDS);
     RedisServer owner = redisCluster.nodeFor(bucketKey(T0));
     long slot = (Long) owner.command("CLUSTER", "KEYSLOT", bucketKey(T0));
-    for (String key : List.of(PREFIX + ":lease:flush", PREFIX + ":scan", PREFIX + ":buffer:0")) {
+    for (String key : List.of(PREFIX + ":lease:flush", PREFIX + ":scan", PREFIX + ":buffer:0",
+        PREFIX + ":contributors:0", PREFIX + ":contributors:pool")) {
       assertThat(owner.command("CLUSTER", "KEYSLOT", key)).as(key).isEqualTo(slot);
     }
     for (RedisServer n : redisCluster.nodes()) {
+      // the bucket and its contributors HLL
       assertThat((List<?>) n.command("KEYS", "*")).as("keys on " + n)
-          .hasSize(n.port() == owner.port() ? 1 : 0);
+          .hasSize(n.port() == owner.port() ? 2 : 0);
     }
+  }
+
+  @Test
+  void thePoolIsCountedAcrossBucketsInOneSlotScript() throws Exception {
+    // Three closed buckets in one run: the counting script merges their contributor HLLs, keys
+    // of one slot, and every bucket's HLL goes with its set.
+    for (int i = 0; i < 3; i++) {
+      client.buffer(List.of("P" + i), "user-" + (i % 2)).await(30, TimeUnit.SECONDS);
+      clock.advance(Duration.ofMinutes(5));
+    }
+    RedisServer owner = redisCluster.nodeFor(bucketKey(T0));
+    assertThat(owner.command("PFCOUNT", PREFIX + ":contributors:" + T0.getEpochSecond() / 300 * 300)).isEqualTo(1L);
+    FlushCounts counts = client.flush().await(30, TimeUnit.SECONDS);
+    assertThat(counts.buckets()).isEqualTo(3);
+    assertThat(counts.contributors()).isEqualTo(1); // k = 1: each bucket its own publication
+    assertThat(tickersInTable()).containsExactly("P0", "P1", "P2");
+    assertThat((List<?>) owner.command("KEYS", PREFIX + ":contributors:*")).isEmpty();
   }
 
   @Test

@@ -3,13 +3,20 @@ package org.tickeruniverse.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The real process: a bad setting ends in one line on stderr and exit status 78, no stack trace. */
+/**
+ * The real process: a bad setting or seed file ends in one line on stderr and exit status 78, no
+ * stack trace.
+ */
 class MainConfigErrorIT {
 
   @ParameterizedTest(name = "{0}={1}")
@@ -20,6 +27,20 @@ class MainConfigErrorIT {
       "TU_BUFFER_TTL_SECONDS|-1|TU_BUFFER_TTL_SECONDS (buffer.ttlSeconds)",
   })
   void badSettingStopsTheProcessWithOneLine(String variable, String value, String named) throws Exception {
+    assertThat(refusedWith(variable, value)).startsWith("ticker-universe: configuration error: " + named);
+  }
+
+  @Test
+  void aBadSeedFileStopsTheProcessNamingItsLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("seeds.txt");
+    Files.writeString(file, "AAPL\nTOO-LONG-" + "X".repeat(40) + "\n");
+    assertThat(refusedWith("TU_UNIVERSE_SEED_FILE", file.toString()))
+        .startsWith("ticker-universe: configuration error: TU_UNIVERSE_SEED_FILE")
+        .contains(file + " line 2");
+  }
+
+  /** Runs Main with one setting; asserts exit 78 and a single line on stderr, and returns it. */
+  private static String refusedWith(String variable, String value) throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "org.tickeruniverse.Main");
@@ -32,6 +53,6 @@ class MainConfigErrorIT {
     assertThat(p.exitValue()).isEqualTo(78);
     List<String> lines = stderr.lines().toList();
     assertThat(lines).hasSize(1);
-    assertThat(lines.get(0)).startsWith("ticker-universe: configuration error: " + named);
+    return lines.get(0);
   }
 }

@@ -85,8 +85,44 @@ class ContractConformanceTest {
     assertThat(r.statusCode()).isEqualTo(202);
     assertThat(json(r)).isEqualTo(new JsonObject().put("buffered", 3));
     conforms("bufferTickers", r);
-    assertThat(server.standIns.received(Addresses.BUFFER)).containsExactly(
-        Messages.tickersRequest(List.of("AAPL", "BRK-B", "VOD.L")));
+    assertThat(server.standIns.received(Addresses.BUFFER)).singleElement().satisfies(m -> {
+      assertThat(m.getJsonArray(Messages.TICKERS).getList()).containsExactly("AAPL", "BRK-B", "VOD.L");
+      // The contributor is the caller's token, as a keyed hash: never the token itself.
+      assertThat(m.getString(Messages.CONTRIBUTOR)).startsWith("h:").doesNotContain(CALLER);
+      assertThat(m.fieldNames()).containsExactlyInAnyOrder(Messages.TICKERS, Messages.CONTRIBUTOR);
+    });
+  }
+
+  @Test
+  void aProxiedContributorIsForwardedAsAKeyedHashOfTokenAndName() {
+    HttpResponse<byte[]> r = server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-42\"}");
+    assertThat(r.statusCode()).isEqualTo(202);
+    conforms("bufferTickers", r);
+    HttpResponse<byte[]> again = server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-43\"}");
+    assertThat(again.statusCode()).isEqualTo(202);
+    List<JsonObject> sent = server.standIns.received(Addresses.BUFFER);
+    assertThat(sent).hasSize(2);
+    String first = sent.get(0).getString(Messages.CONTRIBUTOR);
+    assertThat(first).startsWith("h:").doesNotContain("user-42").doesNotContain(CALLER);
+    assertThat(sent.get(1).getString(Messages.CONTRIBUTOR)).isNotEqualTo(first);
+  }
+
+  @Test
+  void aMalformedContributorIsRefusedAndNothingIsSent() {
+    for (String body : List.of("{\"tickers\":[\"AAPL\"],\"contributor\":\"\"}",
+        "{\"tickers\":[\"AAPL\"],\"contributor\":\"" + "x".repeat(129) + "\"}",
+        "{\"tickers\":[\"AAPL\"],\"contributor\":\"tab\\there\"}",
+        "{\"tickers\":[\"AAPL\"],\"contributor\":\"line\\n\"}",
+        "{\"contributor\":\"user\",\"tickers\":[\"AAPL\"],\"extra\":1}",
+        "{\"tickers\":[\"AAPL\"],\"contributor\":\"caf\u00e9\"}",
+        "{\"tickers\":[\"AAPL\"],\"contributor\":42}")) {
+      HttpResponse<byte[]> r = server.post(BUFFER, CALLER, body);
+      assertThat(r.statusCode()).as(body).isEqualTo(400);
+    }
+    HttpResponse<byte[]> refresh = server.post("/api/v1/tickers/refresh", CALLER,
+        "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}");
+    assertThat(refresh.statusCode()).as("only buffer takes a contributor").isEqualTo(400);
+    assertThat(server.standIns.received(Addresses.BUFFER)).isEmpty();
   }
 
   @Test

@@ -86,7 +86,10 @@ class InputPropertiesTest {
       assertThat(Answers.json(r).getInteger("buffered")).isEqualTo(expected.get().size());
       List<JsonObject> received = server.standIns.received(Addresses.BUFFER);
       assertThat(received).hasSize(before + 1);
-      assertThat(received.get(received.size() - 1)).isEqualTo(Messages.tickersRequest(expected.get()));
+      // The tickers exactly; beside them only the caller's contributor hash (never the token).
+      JsonObject sent = received.get(received.size() - 1).copy();
+      assertThat((String) sent.remove(Messages.CONTRIBUTOR)).startsWith("h:").doesNotContain(CALLER);
+      assertThat(sent).isEqualTo(Messages.tickersRequest(expected.get()));
     }
   }
 

@@ -32,14 +32,16 @@ import org.junit.jupiter.api.Test;
  */
 class TickersBodyTest {
 
-  private static final Validator SCHEMA = documentSchema();
+  private static final Validator SCHEMA = documentSchema("TickersRequest");
+  private static final Validator BUFFER_SCHEMA = documentSchema("BufferRequest");
   private static final AtomicInteger PLAINLY_VALID = new AtomicInteger();
+  private static final AtomicInteger PLAIN_WITH_CONTRIBUTOR = new AtomicInteger();
 
-  private static Validator documentSchema() {
+  private static Validator documentSchema(String name) {
     Vertx vertx = Vertx.vertx();
     try {
       JsonObject raw = OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).await().getRawContract();
-      JsonObject schema = raw.getJsonObject("components").getJsonObject("schemas").getJsonObject("TickersRequest");
+      JsonObject schema = raw.getJsonObject("components").getJsonObject("schemas").getJsonObject(name);
       return Validator.create(JsonSchema.of(schema),
           new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app:///").setOutputFormat(OutputFormat.Basic));
     } finally {
@@ -56,7 +58,14 @@ class TickersBodyTest {
     if (reading.plainTickers() != null) {
       PLAINLY_VALID.incrementAndGet();
       JsonObject json = (JsonObject) body;
-      assertThat(SCHEMA.validate(json).getValid()).as(json.encode()).isTrue();
+      // Plain with a contributor: only the buffer's schema (and operation) takes it.
+      assertThat(BUFFER_SCHEMA.validate(json).getValid()).as(json.encode()).isTrue();
+      if (reading.plainContributor() == null) {
+        assertThat(SCHEMA.validate(json).getValid()).as(json.encode()).isTrue();
+      } else {
+        PLAIN_WITH_CONTRIBUTOR.incrementAndGet();
+        assertThat(reading.plainContributor()).isEqualTo(json.getString("contributor"));
+      }
       assertThat(reading.plainTickers()).isEqualTo(json.getJsonArray("tickers").getList());
     }
   }
@@ -64,6 +73,7 @@ class TickersBodyTest {
   @AfterContainer
   static void theGeneratorReallyExercisedTheFastPath() {
     assertThat(PLAINLY_VALID.get()).as("plainly valid bodies among 3000").isGreaterThan(500);
+    assertThat(PLAIN_WITH_CONTRIBUTOR.get()).as("plain bodies with a contributor").isGreaterThan(100);
   }
 
   @Test
@@ -81,6 +91,15 @@ class TickersBodyTest {
         "{\"tickers\":[\"A\"", "{\"tickers\":[\"A\",]}", ""}) {
       assertThat(TickersBody.read(notStrict.getBytes(StandardCharsets.UTF_8))).as(notStrict)
           .isEqualTo(TickersBody.Reading.NOT_STRICT);
+    }
+    TickersBody.Reading named = TickersBody.read("{\"contributor\":\"user 7\",\"tickers\":[\"AAPL\"]}"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(named.plainTickers()).containsExactly("AAPL");
+    assertThat(named.plainContributor()).isEqualTo("user 7");
+    for (String notPlain : new String[] {"{\"tickers\":[],\"contributor\":\"\"}",
+        "{\"tickers\":[],\"contributor\":\"user\\n\"}", "{\"tickers\":[],\"contributor\":7}",
+        "{\"tickers\":[],\"contributor\":\"" + "x".repeat(129) + "\"}", "{\"contributor\":\"u\"}"}) {
+      assertThat(plain(notPlain)).as(notPlain).isNull();
     }
     assertThat(TickersBody.isTickersOperation("getUniverse")).isFalse();
     assertThat(TickersBody.isTickersOperation("bufferTickers")).isTrue();
@@ -100,7 +119,14 @@ class TickersBodyTest {
         .map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<>(vs))));
     Arbitrary<Object> stringArrays = Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(40)
         .list().ofMaxSize(20).map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<Object>(vs))));
+    Arbitrary<Object> contributors = Arbitraries.oneOf(
+        Arbitraries.strings().withCharRange(' ', '~').ofMinLength(0).ofMaxLength(130),
+        Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(10),
+        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(5).map(c -> c + "\n"),
+        value);
+    Arbitrary<Object> withContributor = net.jqwik.api.Combinators.combine(stringArrays, contributors)
+        .as((b, c) -> ((JsonObject) b).copy().put("contributor", c));
     return Arbitraries.frequencyOf(Tuple.of(1, value), Tuple.of(2, tickersOf), Tuple.of(2, tickersArrayOf),
-        Tuple.of(5, stringArrays));
+        Tuple.of(5, stringArrays), Tuple.of(3, withContributor));
   }
 }

@@ -7,6 +7,7 @@ import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.flush.FlushJob;
+import org.tickeruniverse.flush.PublicationRule;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
@@ -25,7 +26,8 @@ final class FlushRunner {
         .connectingTo(Stores.mysqlConnectOptions(c.mysql())).using(service.vertx()).build();
     Buckets buckets = c.buckets(service.clock());
     FlushJob job = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
-        c.flush().chunkSize(), Future::succeededFuture);
+        c.flush().chunkSize(), new PublicationRule(c.privacy().minContributors(), c.privacy().minContributorsAfterHold(),
+            c.privacy().maxHoldSeconds(), c.buffer().bucketSeconds()), c.buffer().ttlSeconds(), Future::succeededFuture);
     return job.run().eventually(() -> redis.close()).eventually(() -> pool.close());
   }
 }
