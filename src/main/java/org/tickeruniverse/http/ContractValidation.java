@@ -26,19 +26,19 @@ final class ContractValidation implements InputTrustHandler {
   private final RequestValidator validator;
   private final RequestExtractor extractor;
   private final Operation operation;
-  /** Whether the operation's body is {@code TickersRequest}, decided once per route. */
-  private final boolean tickersBody;
+  /** What the document lets the operation's body hold, decided once per route. */
+  private final TickersBody.Shape shape;
 
   ContractValidation(RequestValidator validator, RequestExtractor extractor, Operation operation) {
     this.validator = validator;
     this.extractor = extractor;
     this.operation = operation;
-    this.tickersBody = TickersBody.isTickersOperation(operation.getOperationId());
+    this.shape = TickersBody.Shape.of(operation);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (tickersBody && TickersBody.plainlyValid(ctx, operation.getOperationId())) {
+    if (TickersBody.plainlyValid(ctx, shape)) {
       // The hot path (every upload): a body that plainly has the documented shape (as read by
       // JsonBodyGuard) skips the schema engine, which builds a validator per request
       // (docs/PERFORMANCE.md#plain-ticker-bodies-skip-the-schema-engine). Sound by test

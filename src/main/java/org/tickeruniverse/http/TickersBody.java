@@ -3,11 +3,14 @@ package org.tickeruniverse.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.RequestBody;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.tickeruniverse.privacy.ContributorKey;
 
 /**
@@ -29,8 +32,6 @@ final class TickersBody {
   private static final String PLAIN_CONTRIBUTOR = "tu.plainContributor";
   private static final String FIELD = "tickers";
   private static final String CONTRIBUTOR = "contributor";
-  /** The operations whose request body is {@code TickersRequest}. */
-  private static final Set<String> OPERATIONS = Set.of("bufferTickers", "refreshTickers", "upsertTickers");
   /**
    * Jackson's streaming parser with its defaults: no comments, no NaN, no trailing commas, no
    * single quotes, nesting depth at most 1000; duplicate keys are refused per parser below.
@@ -49,16 +50,31 @@ final class TickersBody {
     }
   }
 
+  /**
+   * What an operation's JSON request body may hold, as the OpenAPI document declares it (read
+   * once per route, so the list of ticker operations is never written twice): a
+   * {@code tickers} property, and a {@code contributor} property beside it.
+   */
+  record Shape(boolean tickers, boolean contributor) {
+    static final Shape NONE = new Shape(false, false);
+
+    static Shape of(Operation operation) {
+      RequestBody body = operation.getRequestBody();
+      MediaType json = body == null ? null : body.getContent().get("application/json");
+      Object properties = json == null || json.getSchema() == null ? null : json.getSchema().get("properties");
+      if (!(properties instanceof JsonObject declared)) {
+        return NONE;
+      }
+      return new Shape(declared.containsKey(FIELD), declared.containsKey(CONTRIBUTOR));
+    }
+  }
+
   /** Whether a reading is plainly valid for the operation: the shortcut past the schema engine. */
-  static boolean plainlyValid(RoutingContext ctx, String operationId) {
-    return plainTickers(ctx) != null && (plainContributor(ctx) == null || "bufferTickers".equals(operationId));
+  static boolean plainlyValid(RoutingContext ctx, Shape shape) {
+    return shape.tickers() && plainTickers(ctx) != null && (plainContributor(ctx) == null || shape.contributor());
   }
 
   private TickersBody() {
-  }
-
-  static boolean isTickersOperation(String operationId) {
-    return OPERATIONS.contains(operationId);
   }
 
   /** Keeps a reading's plain tickers for the later handlers of the request. */

@@ -101,8 +101,23 @@ class TickersBodyTest {
         "{\"tickers\":[],\"contributor\":\"" + "x".repeat(129) + "\"}", "{\"contributor\":\"u\"}"}) {
       assertThat(plain(notPlain)).as(notPlain).isNull();
     }
-    assertThat(TickersBody.isTickersOperation("getUniverse")).isFalse();
-    assertThat(TickersBody.isTickersOperation("bufferTickers")).isTrue();
+  }
+
+  @Test
+  void theBodyShapeOfEachOperationIsReadFromTheDocument() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      OpenAPIContract contract = OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).await();
+      java.util.Map<String, TickersBody.Shape> shapes = new java.util.TreeMap<>();
+      contract.operations().forEach(op -> shapes.put(op.getOperationId(), TickersBody.Shape.of(op)));
+      assertThat(shapes).containsEntry("bufferTickers", new TickersBody.Shape(true, true))
+          .containsEntry("refreshTickers", new TickersBody.Shape(true, false))
+          .containsEntry("upsertTickers", new TickersBody.Shape(true, false))
+          .containsEntry("getUniverse", TickersBody.Shape.NONE)
+          .containsEntry("adminFlush", TickersBody.Shape.NONE);
+    } finally {
+      vertx.close().await();
+    }
   }
 
   private static List<String> plain(String body) {
