@@ -6,9 +6,8 @@
 # [mean hours between uploads] [max hold seconds] [seed], e.g. scripts/privacy-sim.sh 12 3,10 1,5
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v mvn >/dev/null || { echo "privacy-sim: mvn not found" >&2; exit 1; }
-mvn -B -q ${MVN_OFFLINE:+-o} test-compile
-mvn -B -q ${MVN_OFFLINE:+-o} dependency:build-classpath -Dmdep.outputFile=target/sim-classpath.txt -Dmdep.includeScope=test
+./mvnw -B -q ${MVN_OFFLINE:+-o} test-compile
+./mvnw -B -q ${MVN_OFFLINE:+-o} dependency:build-classpath -Dmdep.outputFile=target/sim-classpath.txt -Dmdep.includeScope=test
 # Local server processes (no Docker), quiet logs: only the table and progress lines are printed.
 export TU_TEST_SERVERS="${TU_TEST_SERVERS:-local}"
 exec java \
