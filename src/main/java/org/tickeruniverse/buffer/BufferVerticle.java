@@ -62,7 +62,8 @@ public final class BufferVerticle extends VerticleBase {
     BufferScript script = new BufferScript(redis);
     int ttl = config.buffer().ttlSeconds();
     writer = new CoalescingBufferWriter(buckets::currentKey,
-        (key, members) -> script.add(key, ttl, members), MAX_IN_FLIGHT, metrics::bufferWrite);
+        (key, members) -> script.add(key, ttl, members), MAX_IN_FLIGHT, config.buffer().maxQueued(),
+        metrics::bufferWrite, metrics::bufferRejected);
     consumer = vertx.eventBus().consumer(Addresses.BUFFER, this::handle);
     return consumer.completion();
   }

@@ -16,8 +16,22 @@ import java.util.List;
 public enum Failure {
   INVALID_INPUT(400, "invalid_input"),
   FORBIDDEN(403, "forbidden"),
+  /**
+   * A leased job (flush, evict) that did not run because another holder's lease is live; the
+   * message carries {@value #RETRY_AFTER_SECONDS}, how long until that lease ends.
+   */
+  BUSY(409, "busy"),
   STORE_UNAVAILABLE(503, "store_unavailable"),
+  /**
+   * Refused before any work because a bound is full (buffer requests waiting for Redis,
+   * requests per connection); 503 like a store outage, told apart by its code. After
+   * {@link #STORE_UNAVAILABLE} so that {@link #ofCode}(503) stays that.
+   */
+  OVERLOADED(503, "overloaded"),
   INTERNAL(500, "internal_error");
+
+  /** Field of a failure's JSON message: seconds until trying again makes sense. */
+  public static final String RETRY_AFTER_SECONDS = "retryAfterSeconds";
 
   private final int code;
   private final String name;
@@ -42,9 +56,17 @@ public enum Failure {
   }
 
   public String body(String message, List<String> offenders) {
+    return body(message, offenders, 0);
+  }
+
+  /** With {@code retryAfterSeconds} when it is positive. */
+  public String body(String message, List<String> offenders, int retryAfterSeconds) {
     JsonObject json = new JsonObject().put("code", name).put("message", message);
     if (!offenders.isEmpty()) {
       json.put("offenders", new JsonArray(List.copyOf(offenders)));
+    }
+    if (retryAfterSeconds > 0) {
+      json.put(RETRY_AFTER_SECONDS, retryAfterSeconds);
     }
     return json.encode();
   }

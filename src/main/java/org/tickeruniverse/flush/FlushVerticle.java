@@ -56,19 +56,19 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     pool = Stores.mysql(vertx, config.mysql());
     Buckets buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
         config.flush().graceSeconds(), clock);
-    RedisLease lease = new RedisLease(redis, config.buffer().keyPrefix() + ":lease:flush",
+    RedisLease lease = new RedisLease(vertx, redis, config.buffer().keyPrefix() + ":lease:flush",
         config.flush().leaseSeconds() * 1000L);
     FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
         config.flush().chunkSize(), lease::renew);
-    job = new ScheduledJob<>(vertx, lease, flush::run, buckets::millisUntilNextFlush, FlushCounts.NONE, this);
+    job = new ScheduledJob<>(vertx, "flush", lease, flush::run, buckets::millisUntilNextFlush, this);
     consumer = vertx.eventBus().consumer(Addresses.FLUSH, msg -> Replies.reply(msg, run("request"), LOG));
     return consumer.completion().onSuccess(v -> {
       job.start();
-      job.run("start-up");
+      job.run("start-up"); // refused: retried when the holder's lease ends
     });
   }
 
-  /** One run's counts; zeros when another node holds the lease and flushes instead. */
+  /** One run's counts; {@code BUSY} (409) when another node holds the lease and flushes instead. */
   Future<io.vertx.core.json.JsonObject> run(String trigger) {
     return job.run(trigger).map(FlushCounts::toJson);
   }

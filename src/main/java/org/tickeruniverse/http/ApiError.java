@@ -1,6 +1,7 @@
 package org.tickeruniverse.http;
 
 import java.util.List;
+import org.tickeruniverse.bus.Failure;
 
 /**
  * A failure with its HTTP answer already decided: status, machine-readable code, a message meant
@@ -51,6 +52,11 @@ final class ApiError extends RuntimeException {
 
   static ApiError unavailable(String code, String message, int retryAfterSeconds) {
     return new ApiError(503, code, message, List.of(), retryAfterSeconds);
+  }
+
+  /** A leased job refused while another holder's lease is live: 409 with Retry-After. */
+  static ApiError busy(String message, int retryAfterSeconds) {
+    return new ApiError(409, Failure.BUSY.errorCode(), message, List.of(), retryAfterSeconds);
   }
 
   static ApiError internal() {

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import org.tickeruniverse.bus.Failure;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -37,7 +38,7 @@ final class ConnectionLimiter implements Handler<RoutingContext> {
     int now = inFlight.merge(connection, 1, Integer::sum);
     if (now > max) {
       release(connection);
-      ctx.fail(ApiError.unavailable("overloaded",
+      ctx.fail(ApiError.unavailable(Failure.OVERLOADED.errorCode(),
           "too many requests in flight on this connection", 1));
       return;
     }

@@ -1,6 +1,7 @@
 package org.tickeruniverse.store;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.redis.client.Redis;
@@ -11,6 +12,7 @@ import io.vertx.redis.client.RedisRole;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.Urls;
 
@@ -30,6 +32,12 @@ public final class Stores {
   private Stores() {
   }
 
+  /** The command's own time-out fires first, with its clearer error. */
+  static final int REDIS_IDLE_SLACK_MILLIS = 1_000;
+
+  /** Connecting to a store that does not answer fails after this, not after the OS's minutes. */
+  static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
   public static Pool mysql(Vertx vertx, ServiceConfig.Mysql config) {
     PoolOptions pool = new PoolOptions()
         .setMaxSize(config.poolSize())
@@ -37,7 +45,23 @@ public final class Stores {
         .setConnectionTimeout(5)
         .setShared(true)
         .setName(SHARED_POOL_NAME);
-    return MySQLBuilder.pool().with(pool).connectingTo(mysqlConnectOptions(config)).using(vertx).build();
+    return MySQLBuilder.pool().with(pool).with(mysqlNetOptions(config))
+        .connectingTo(mysqlConnectOptions(config)).using(vertx).build();
+  }
+
+  /**
+   * A pooled connection that receives nothing for {@code mysql.queryTimeoutMillis} is closed:
+   * the statement waiting on it fails and the pool opens a fresh connection, so a hung server
+   * (or a network that swallows packets) cannot hold the pool's connections for ever. An idle
+   * connection closed the same way costs one reconnect when next needed. TCP keep-alive ends
+   * connections to a peer that vanished. See docs/DESIGN.md#faults.
+   */
+  public static NetClientOptions mysqlNetOptions(ServiceConfig.Mysql config) {
+    return new NetClientOptions()
+        .setTcpKeepAlive(true)
+        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+        .setReadIdleTimeout(config.queryTimeoutMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   public static MySQLConnectOptions mysqlConnectOptions(ServiceConfig.Mysql config) {
@@ -58,8 +82,9 @@ public final class Stores {
     return options;
   }
 
+  /** Every command fails after {@code redis.commandTimeoutMillis} ({@link TimedRedis}). */
   public static Redis redis(Vertx vertx, ServiceConfig.Redis config) {
-    return Redis.createClient(vertx, redisOptions(config));
+    return new TimedRedis(Redis.createClient(vertx, redisOptions(config)), config.commandTimeoutMillis());
   }
 
   /** The three URL forms of {@link Urls} mapped to the client's topologies. */
@@ -69,6 +94,10 @@ public final class Stores {
         .setMaxPoolSize(config.maxPoolSize())
         .setMaxPoolWaiting(config.maxPoolWaiting())
         .setMaxWaitingHandlers(config.maxPoolWaiting() * 4);
+    NetClientOptions net = new NetClientOptions()
+        .setTcpKeepAlive(true)
+        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+    options.setNetClientOptions(net);
     String scheme = Urls.scheme(url);
     Optional<String> userInfo = Urls.userInfo(url);
     switch (scheme) {
@@ -87,7 +116,16 @@ public final class Stores {
         Urls.redisEndpoints(url).forEach(hp ->
             options.addConnectionString("redis://" + userInfo.map(ui -> ui + "@").orElse("") + hp));
       }
-      default -> options.setType(RedisClientType.STANDALONE).setConnectionString(url);
+      default -> {
+        options.setType(RedisClientType.STANDALONE).setConnectionString(url);
+        // A connection that receives nothing for a little longer than a command may take is
+        // closed: the commands queued on it fail and the pool connects afresh, so a hung or
+        // blackholed server does not keep a connection wedged once it is back. Only for a single
+        // server: Sentinel and Cluster clients keep long-idle connections (subscriptions, slot
+        // maps) that must not be cut for silence. See docs/DESIGN.md#faults.
+        net.setReadIdleTimeout(config.commandTimeoutMillis() + REDIS_IDLE_SLACK_MILLIS)
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+      }
     }
     return options;
   }
