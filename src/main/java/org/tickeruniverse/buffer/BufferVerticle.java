@@ -15,6 +15,7 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.store.RedisDurability;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.ticker.TickerBatch;
 
@@ -65,7 +66,8 @@ public final class BufferVerticle extends VerticleBase {
         (key, members) -> script.add(key, ttl, members), MAX_IN_FLIGHT, config.buffer().maxQueued(),
         metrics::bufferWrite, metrics::bufferRejected);
     consumer = vertx.eventBus().consumer(Addresses.BUFFER, this::handle);
-    return consumer.completion();
+    // Once per node, by the only writer of buckets; in the background: Redis may be down now.
+    return consumer.completion().onSuccess(v -> RedisDurability.warnIfNotPersistent(redis, LOG));
   }
 
   private void handle(Message<Object> msg) {
