@@ -50,7 +50,7 @@ public final class EvictVerticle extends VerticleBase implements ScheduledJob.Re
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
     pool = Stores.mysql(vertx, config.mysql());
-    EvictJob evict = new EvictJob(vertx, new UniverseRepository(pool), clock,
+    EvictJob evict = new EvictJob(vertx, new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), clock,
         Duration.ofDays(config.evict().ttlDays()), config.evict().batchSize(), config.evict().pauseMillis());
     var connectOptions = Stores.mysqlConnectOptions(config.mysql());
     // Named locks are server-wide: the database in the name keeps two services on one server

@@ -58,7 +58,7 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
         config.flush().graceSeconds(), clock);
     RedisLease lease = new RedisLease(vertx, redis, config.buffer().keyPrefix() + ":lease:flush",
         config.flush().leaseSeconds() * 1000L);
-    FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
+    FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), buckets,
         config.flush().chunkSize(), lease::renew);
     job = new ScheduledJob<>(vertx, "flush", lease, flush::run, buckets::millisUntilNextFlush, this);
     consumer = vertx.eventBus().consumer(Addresses.FLUSH, msg -> Replies.reply(msg, run("request"), LOG));

@@ -105,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end("{\"status\":\"UP\"}"));
     h.put("healthReady", HealthCheckHandler.createWithHealthChecks(
-        Readiness.checks(vertx, redis, new UniverseRepository(pool), READINESS_TIMEOUT_MILLIS)));
+        Readiness.checks(vertx, redis, new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), READINESS_TIMEOUT_MILLIS)));
     h.put("getMetrics", new MetricsHandler());
     return h;
   }

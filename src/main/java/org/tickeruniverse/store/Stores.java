@@ -1,6 +1,7 @@
 package org.tickeruniverse.store;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.Future;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -11,6 +12,10 @@ import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.internal.Connection;
+import io.vertx.sqlclient.internal.SqlConnectionInternal;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.tickeruniverse.config.ServiceConfig;
@@ -45,23 +50,29 @@ public final class Stores {
         .setConnectionTimeout(5)
         .setShared(true)
         .setName(SHARED_POOL_NAME);
-    return MySQLBuilder.pool().with(pool).with(mysqlNetOptions(config))
-        .connectingTo(mysqlConnectOptions(config)).using(vertx).build();
+    return MySQLBuilder.pool().with(pool).connectingTo(mysqlConnectOptions(config)).using(vertx).build();
   }
 
   /**
-   * A pooled connection that receives nothing for {@code mysql.queryTimeoutMillis} is closed:
-   * the statement waiting on it fails and the pool opens a fresh connection, so a hung server
-   * (or a network that swallows packets) cannot hold the pool's connections for ever. An idle
-   * connection closed the same way costs one reconnect when next needed. TCP keep-alive ends
-   * connections to a peer that vanished. See docs/DESIGN.md#faults.
+   * Closes the socket of a pooled connection whose statement timed out, so the pool replaces it
+   * instead of handing the wedged connection to the next statement. Closing the pooled handle
+   * would only return it to the pool, and the driver's own close first talks to the server; the
+   * socket is reached through the client's internal classes (vertx-sql-client 5.0.7), with the
+   * plain close as the fall-back should they change (StoreTimeoutsTest would then fail).
    */
-  public static NetClientOptions mysqlNetOptions(ServiceConfig.Mysql config) {
-    return new NetClientOptions()
-        .setTcpKeepAlive(true)
-        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
-        .setReadIdleTimeout(config.queryTimeoutMillis())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+  public static Future<Void> closeHung(SqlConnection conn) {
+    try {
+      if (conn instanceof SqlConnectionInternal internal) {
+        Connection pooled = internal.unwrap();
+        Connection socket = pooled.unwrap();
+        if (socket instanceof SocketConnectionBase base) {
+          return base.socket().close().timeout(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (RuntimeException unexpected) {
+      // fall through
+    }
+    return conn.close();
   }
 
   public static MySQLConnectOptions mysqlConnectOptions(ServiceConfig.Mysql config) {

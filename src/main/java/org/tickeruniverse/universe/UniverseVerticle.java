@@ -62,7 +62,7 @@ public final class UniverseVerticle extends VerticleBase {
   public Future<?> start() {
     config = ServiceConfig.fromJson(config());
     pool = Stores.mysql(vertx, config.mysql());
-    repository = new UniverseRepository(pool);
+    repository = new UniverseRepository(pool, config.mysql().queryTimeoutMillis());
     loads = new SingleFlight<>(this::load);
     buckets = new Buckets(config.buffer().keyPrefix(), config.buffer().bucketSeconds(),
         config.flush().graceSeconds(), clock);

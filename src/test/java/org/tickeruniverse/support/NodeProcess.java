@@ -21,6 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
 
+  /**
+   * The JVM flags of a service process in tests, the one definition in the test support: a
+   * bounded heap and direct memory and the serial collector, the memory shape scripts/run.sh
+   * documents for production, so that the fault suite's memory bounds hold for what ships.
+   */
+  public static final List<String> SERVICE_JVM_FLAGS = List.of(
+      "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m");
+
   private final Process process;
   private final Path log;
   private final Thread hook;
@@ -33,10 +41,17 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Map<String, String> env, String... args) throws IOException {
+    return start(env, List.of(), args);
+  }
+
+  /** With JVM flags after {@link #SERVICE_JVM_FLAGS}, e.g. a test-only system property. */
+  public static NodeProcess start(Map<String, String> env, List<String> extraJvmFlags, String... args)
+      throws IOException {
     Path log = Files.createTempFile("tu-node-", ".log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.addAll(SERVICE_JVM_FLAGS);
+    cmd.addAll(extraJvmFlags);
     cmd.add("-cp");
     // Under surefire this is the booter jar whose manifest names every class path entry.
     cmd.add(System.getProperty("java.class.path"));
@@ -65,6 +80,29 @@ public final class NodeProcess implements AutoCloseable {
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("process " + process.pid() + " survived SIGKILL for 30 s");
     }
+  }
+
+  /** Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}) to this process. */
+  public void signal(String name) throws IOException, InterruptedException {
+    signal(process.pid(), name);
+  }
+
+  /** Sends a signal by name to any process of the test's own (a server it started). */
+  public static void signal(long pid, String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+    }
+  }
+
+  /** A line of /proc/PID/status in kB, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak). */
+  public long memoryKb(String field) throws IOException {
+    for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException(field + " not in /proc/" + process.pid() + "/status");
   }
 
   /** The last lines of the process's output, for failure messages. */

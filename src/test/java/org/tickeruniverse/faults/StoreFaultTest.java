@@ -1,0 +1,245 @@
+package org.tickeruniverse.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.tickeruniverse.faults.Faults.figure;
+import static org.tickeruniverse.faults.Faults.rows;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.tickeruniverse.support.NodeProcess;
+import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.RealServers;
+import org.tickeruniverse.testsupport.RedisServer;
+
+/**
+ * Stores that hang or die under a real service process, on the shared real servers. Each
+ * scenario proves: every acknowledged (202) ticker is in MySQL after the next successful flush,
+ * no row is lost or doubled, callers get bounded errors (never a hang past the service's own
+ * time-outs) while a store is away, and the service recovers on its own within seconds.
+ */
+@RealServers
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class StoreFaultTest {
+
+  /** Short buckets so that "the next flush" comes within seconds; the lease must stay shorter. */
+  static final Map<String, String> FAST_BUCKETS = Map.of(
+      "TU_BUCKET_SECONDS", "10", "TU_FLUSH_GRACE_SECONDS", "1", "TU_FLUSH_LEASE_SECONDS", "5");
+
+  /** HTTP's event-bus time-out (TU_BUS_TIMEOUT_MILLIS default): the longest a buffer call may take. */
+  static final long BUS_TIMEOUT_MILLIS = 5000;
+
+  @BeforeEach
+  void emptyStores(RedisServer redis, MariaDbServer mysql) {
+    Faults.reset(redis, mysql);
+  }
+
+  @Test
+  void redisHungForEightSecondsUnder32UploadersAnswers503ThenRecoversAndLosesNothing(
+      RedisServer redis, MariaDbServer mysql) throws Exception {
+    long redisPid = Faults.redisPid(redis);
+    try (Service service = Service.start(redis.url(), mysql.url(), FAST_BUCKETS);
+         Uploaders load = new Uploaders(service, 32, "H")) {
+      Liveness live = new Liveness(service);
+      await().atMost(Duration.ofSeconds(10)).until(() -> load.acknowledged.size() > 200);
+      live.reset();
+      long rssBefore = service.process().memoryKb("VmRSS");
+      NodeProcess.signal(redisPid, "STOP");
+      long resumed;
+      try {
+        Thread.sleep(8000); // the fault itself: Redis frozen for 8 s
+      } finally {
+        NodeProcess.signal(redisPid, "CONT");
+        resumed = System.nanoTime();
+      }
+      load.watchRecoveryFrom(resumed);
+      await().atMost(Duration.ofSeconds(10)).until(() -> load.recoveryMillis() >= 0);
+      long liveMax = live.maxMillis();
+      long recovery = load.recoveryMillis();
+      Thread.sleep(1000);
+      load.close();
+      live.close();
+
+      assertThat(load.count(503)).as("the hang was felt and told: 503 (%s)", load).isGreaterThan(0);
+      assertThat(load.errors()).as("every error is a 503, no hang, no reset (%s)", load).isEqualTo(load.count(503));
+      assertThat(load.slowestMillis.get()).as("no call waits past the bus time-out").isLessThan(BUS_TIMEOUT_MILLIS + 1500);
+      assertThat(recovery).as("202 again within seconds of Redis resuming").isLessThan(5000);
+      assertThat(liveMax).as("liveness stays fast while Redis hangs").isLessThan(250);
+      Set<String> acked = Set.copyOf(load.acknowledged);
+      await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
+          .until(() -> Faults.tickersLike(mysql, "H").containsAll(acked));
+      figure("redis SIGSTOP 8s, 32 uploaders", "recovery " + recovery + " ms after SIGCONT, errors seen by callers "
+          + load.errors() + " (all 503), slowest call " + load.slowestMillis + " ms, liveness max " + liveMax
+          + " ms, acknowledged " + acked.size() + " / in MySQL " + Faults.tickersLike(mysql, "H").size()
+          + " (all acknowledged present), RSS " + rssBefore / 1024 + "→" + service.process().memoryKb("VmRSS") / 1024
+          + " MB");
+    }
+  }
+
+  @Test
+  void mysqlHungInTheMiddleOfALargeFlushFailsCleanlyAndTheNextFlushCompletesTheTableExactly(
+      RedisServer redis, MariaDbServer mysql) throws Exception {
+    int n = 20_000;
+    String key = Faults.fillOldBucket(redis, "M", n);
+    try (FaultProxy proxy = new FaultProxy(mysql.host(), mysql.port());
+         Service service = Service.start(redis.url(),
+             mysql.url().replace(":" + mysql.port() + "/", ":" + proxy.port() + "/"),
+             Map.of("TU_FLUSH_CHUNK_SIZE", "50", "TU_MYSQL_QUERY_TIMEOUT_MILLIS", "2000"))) {
+      // The start-up flush is under way: freeze MySQL in its middle.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> rows(mysql) > 2000);
+      proxy.freeze();
+      long frozenAt = System.nanoTime();
+      HttpResponse<String> during = service.flush();
+      long answeredAfter = (System.nanoTime() - frozenAt) / 1_000_000;
+      long rowsWhileFrozen = rows(mysql);
+      assertThat(during.statusCode()).as("the run fails and says so: %s", during.body()).isEqualTo(503);
+      assertThat(answeredAfter).as("within the query time-out, not never").isLessThan(2000 + 4000);
+      assertThat(rowsWhileFrozen).isLessThan(n);
+      Thread.sleep(Math.max(0, 6000 - answeredAfter)); // MySQL stays away 6 s in all
+      proxy.thaw();
+      long thawed = System.nanoTime();
+      HttpResponse<String> after = null;
+      // The next flush completes it; its first try may still meet a connection closed by the hang.
+      for (int i = 0; i < 10; i++) {
+        after = service.flush();
+        if (after.statusCode() == 200) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      long recovery = (System.nanoTime() - thawed) / 1_000_000;
+      assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+      assertThat(rows(mysql)).as("the table exactly: every ticker once").isEqualTo(n);
+      assertThat(redis.command("EXISTS", key)).as("and the bucket is gone").isEqualTo(0L);
+      assertThat(mysql.query("SELECT MIN(last_referenced_at), MAX(last_referenced_at) FROM " + Faults.TABLE).get(0))
+          .as("one bucket, one stamp").containsOnly(Faults.stampOf(key, 300));
+      figure("mysql frozen 6s mid-flush (proxy)", "in-flight flush answered 503 after " + answeredAfter
+          + " ms, rows at freeze " + rowsWhileFrozen + "/" + n + ", next flush 200 " + recovery
+          + " ms after thaw, rows " + rows(mysql) + " = tickers " + n + ", RSS "
+          + service.process().memoryKb("VmRSS") / 1024 + " MB");
+    }
+  }
+
+  @Test
+  void aLeaseHolderKilledMidFlushCostsSecondsAndEveryAdminAnswerMeanwhileIs409(
+      RedisServer redis, MariaDbServer mysql) throws Exception {
+    int n = 20_000;
+    int lease = 10; // the default
+    String key = Faults.fillOldBucket(redis, "L", n);
+    try (Service service = Service.start(redis.url(), mysql.url(), Map.of("TU_FLUSH_CHUNK_SIZE", "20"))) {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> rows(mysql) > 1000);
+      String holder = (String) redis.command("GET", Faults.PREFIX + ":lease:flush");
+      assertThat(holder).isNotNull();
+      long killedAt = System.nanoTime();
+      service.killAndRestart();
+      long restartedAfter = (System.nanoTime() - killedAt) / 1_000_000;
+
+      // Until the dead holder's lease ends, an admin flush is refused truthfully, never "200 zeros".
+      Set<Integer> statuses = new HashSet<>();
+      int refusals = 0;
+      int maxRetryAfter = 0;
+      HttpResponse<String> r;
+      long sentAt;
+      while (true) {
+        sentAt = System.nanoTime();
+        r = service.flush();
+        statuses.add(r.statusCode());
+        if (r.statusCode() != 409) {
+          break;
+        }
+        refusals++;
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("busy");
+        int retryAfter = error.getInteger("retryAfterSeconds");
+        assertThat(r.headers().firstValue("Retry-After")).contains(Integer.toString(retryAfter));
+        assertThat(retryAfter).isBetween(1, lease);
+        maxRetryAfter = Math.max(maxRetryAfter, retryAfter);
+        assertThat((System.nanoTime() - killedAt) / 1_000_000).as("refused for at most one lease")
+            .isLessThan(lease * 1000L + 1500);
+        Thread.sleep(250);
+      }
+      // When the request that was no longer refused left: its answer comes after the whole rest.
+      long takenOverAfter = (sentAt - killedAt) / 1_000_000;
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(takenOverAfter).as("a crashed holder costs at most one lease (+ slack)").isLessThan(lease * 1000L + 1500);
+      await().atMost(Duration.ofSeconds(90)).until(() -> rows(mysql) == n && (Long) redis.command("EXISTS", key) == 0L);
+      assertThat(mysql.query("SELECT MIN(first_seen_at), MAX(last_referenced_at) FROM " + Faults.TABLE).get(0))
+          .containsOnly(Faults.stampOf(key, 300));
+      figure("flush lease holder SIGKILLed mid-flush", "restarted in " + restartedAfter + " ms, " + refusals
+          + " admin flushes answered 409 busy (Retry-After ≤ " + maxRetryAfter + " s), flush accepted again "
+          + takenOverAfter + " ms after the kill (lease " + lease + " s), rows " + rows(mysql) + " = tickers " + n);
+    }
+  }
+
+  @Test
+  void stalledHalfSentRequestsDoNotDelayNormalCalls(RedisServer redis, MariaDbServer mysql) throws Exception {
+    try (Service service = Service.start(redis.url(), mysql.url(), Map.of());
+         SlowClients slow = SlowClients.open(service.port(), 300)) {
+      long slowest = 0;
+      for (int i = 0; i < 40; i++) {
+        long t0 = System.nanoTime();
+        assertThat(service.buffer("SLOW" + i).statusCode()).isEqualTo(202);
+        assertThat(service.get("/health/live").statusCode()).isEqualTo(200);
+        slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000);
+      }
+      assertThat(slowest).as("a buffer call and a liveness probe, with 300 stalled clients").isLessThan(500);
+      assertThat(slow.stillOpen()).as("the stalled clients are held, not refused").isGreaterThan(0);
+      figure("300 stalled half-sent requests", "slowest normal buffer+live pair " + slowest + " ms, errors 0, "
+          + "RSS " + service.process().memoryKb("VmRSS") / 1024 + " MB");
+    }
+  }
+
+  /** Probes /health/live every 50 ms and keeps the slowest answer (a failure counts as 60 s). */
+  static final class Liveness implements AutoCloseable {
+    private final AtomicLong max = new AtomicLong();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Thread thread;
+
+    Liveness(Service service) {
+      thread = new Thread(() -> {
+        while (!stopped.get()) {
+          long t0 = System.nanoTime();
+          long took;
+          try {
+            took = service.get("/health/live").statusCode() == 200 ? (System.nanoTime() - t0) / 1_000_000 : 60_000;
+          } catch (Exception e) {
+            took = 60_000;
+          }
+          max.accumulateAndGet(took, Math::max);
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "liveness-probe");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void reset() {
+      max.set(0);
+    }
+
+    long maxMillis() {
+      return max.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stopped.set(true);
+      thread.join(10_000);
+    }
+  }
+}
