@@ -26,6 +26,9 @@ final class FaultProxy implements AutoCloseable {
   private final Object gate = new Object();
   private volatile boolean frozen;
   private volatile boolean closed;
+  private volatile byte[] marker;
+  private volatile boolean freezeAfterMarker;
+  private final java.util.concurrent.CountDownLatch markerSeen = new java.util.concurrent.CountDownLatch(1);
 
   FaultProxy(String upstreamHost, int upstreamPort) throws IOException {
     this.upstreamHost = upstreamHost;
@@ -51,6 +54,22 @@ final class FaultProxy implements AutoCloseable {
       frozen = false;
       gate.notifyAll();
     }
+  }
+
+  /**
+   * Freezes at the first client→store chunk that contains {@code text} (ASCII, any case): before forwarding it
+   * ({@code after} false: the command never reaches the store) or right after ({@code after}
+   * true: the store has it, its answer is held). How the suite stops a flush at a chosen stage
+   * without a hook in the code under test.
+   */
+  void freezeOn(String text, boolean after) {
+    freezeAfterMarker = after;
+    marker = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** Waits until {@link #freezeOn} fired. */
+  boolean awaitMarker(long seconds) throws InterruptedException {
+    return markerSeen.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Resets every open connection (RST, not FIN), as a crashed peer or middlebox would. */
@@ -91,23 +110,30 @@ final class FaultProxy implements AutoCloseable {
       upstream.connect(new InetSocketAddress(upstreamHost, upstreamPort), 5000);
       upstream.setTcpNoDelay(true);
       sockets.add(upstream);
-      Thread back = new Thread(() -> pump(upstream, client), "fault-proxy-down");
+      Thread back = new Thread(() -> pump(upstream, client, false), "fault-proxy-down");
       back.setDaemon(true);
       back.start();
-      pump(client, upstream);
+      pump(client, upstream, true);
     } catch (IOException | InterruptedException e) {
       closeQuietly(client);
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean towardsStore) {
     byte[] buf = new byte[16 * 1024];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buf)) != -1) {
+        boolean hit = towardsStore && contains(buf, n, marker);
+        if (hit && !freezeAfterMarker) {
+          trip();
+        }
         awaitThawed();
         out.write(buf, 0, n);
         out.flush();
+        if (hit && freezeAfterMarker) {
+          trip();
+        }
       }
     } catch (IOException | InterruptedException e) {
       // a side closed or was cut
@@ -115,6 +141,30 @@ final class FaultProxy implements AutoCloseable {
       closeQuietly(from);
       closeQuietly(to);
     }
+  }
+
+  private synchronized void trip() {
+    if (marker != null) {
+      marker = null;
+      frozen = true;
+      markerSeen.countDown();
+    }
+  }
+
+  private static boolean contains(byte[] buf, int n, byte[] m) {
+    if (m == null) {
+      return false;
+    }
+    outer:
+    for (int i = 0; i + m.length <= n; i++) {
+      for (int j = 0; j < m.length; j++) {
+        if (Character.toLowerCase(buf[i + j]) != Character.toLowerCase(m[j])) { // RESP command names in either case
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private void awaitThawed() throws InterruptedException {

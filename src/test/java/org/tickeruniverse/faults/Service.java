@@ -68,6 +68,11 @@ final class Service implements AutoCloseable {
         .until(() -> get("/health/live").statusCode() == 200);
   }
 
+  /** SIGKILL: no shutdown hook, no lease release. {@link #launch()} starts it again. */
+  void kill() throws InterruptedException {
+    process.kill();
+  }
+
   /** SIGKILL, then the same command again (same port, settings and stores). */
   void killAndRestart() throws Exception {
     process.kill();
