@@ -50,6 +50,9 @@ public final class Stores {
         .setConnectionTimeout(5)
         .setShared(true)
         .setName(SHARED_POOL_NAME);
+    // No transport options (TCP keep-alive, read idle time-out) here: the MySQL driver of Vert.x
+    // 5.0.7 builds its connection factory without the builder's NetClientOptions. Statements are
+    // bounded in UniverseRepository instead, which closes a hung statement's socket (closeHung).
     return MySQLBuilder.pool().with(pool).connectingTo(mysqlConnectOptions(config)).using(vertx).build();
   }
 
