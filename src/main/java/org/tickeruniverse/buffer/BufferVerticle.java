@@ -16,6 +16,7 @@ import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.privacy.ContributorKey;
+import org.tickeruniverse.store.RedisDurability;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.ticker.TickerBatch;
 
@@ -66,9 +67,10 @@ public final class BufferVerticle extends VerticleBase {
     contributorKey = ContributorKey.of(config.privacy().secret());
     writer = new CoalescingBufferWriter(buckets::currentKey,
         (key, members, contributors) -> script.add(key, buckets.contributorsKeyOf(key), ttl, contributors, members),
-        MAX_IN_FLIGHT, metrics::bufferWrite);
+        MAX_IN_FLIGHT, config.buffer().maxQueued(), metrics::bufferWrite, metrics::bufferRejected);
     consumer = vertx.eventBus().consumer(Addresses.BUFFER, this::handle);
-    return consumer.completion();
+    // Once per node, by the only writer of buckets; in the background: Redis may be down now.
+    return consumer.completion().onSuccess(v -> RedisDurability.warnIfNotPersistent(redis, LOG));
   }
 
   private void handle(Message<Object> msg) {

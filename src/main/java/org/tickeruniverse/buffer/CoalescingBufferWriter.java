@@ -1,5 +1,6 @@
 package org.tickeruniverse.buffer;
 
+import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Supplier;
+import org.tickeruniverse.bus.FailureException;
 
 /**
  * Group commit for bucket writes: while {@code maxInFlight} scripts are already on their way to
@@ -14,6 +16,11 @@ import java.util.function.Supplier;
  * script. Under load that turns N requests into a handful of round trips; when idle a request
  * goes out at once. A caller's future completes only after the script that carried its own
  * tickers succeeded.
+ *
+ * <p>Bounded: at most {@code maxQueued} requests wait for their turn. Beyond, a request fails at
+ * once with {@link ErrorCode#OVERLOADED} (HTTP 503 with Retry-After) instead of queueing for as long
+ * as Redis is slow: while Redis hangs, memory stays bounded and callers hear the truth quickly
+ * (docs/DESIGN.md#faults).
  *
  * <p>Not thread-safe by design: it lives on its verticle's event loop, which calls it and (the
  * Redis client completes futures on the caller's context) completes its writes.
@@ -35,19 +42,28 @@ final class CoalescingBufferWriter {
   private final Supplier<String> currentKey;
   private final Write write;
   private final int maxInFlight;
+  private final int maxQueued;
   private final java.util.function.IntConsumer onWrite;
+  private final Runnable onRejected;
   private int inFlight;
 
-  CoalescingBufferWriter(Supplier<String> currentKey, Write write, int maxInFlight,
-                         java.util.function.IntConsumer onWrite) {
+  CoalescingBufferWriter(Supplier<String> currentKey, Write write, int maxInFlight, int maxQueued,
+                         java.util.function.IntConsumer onWrite, Runnable onRejected) {
     this.currentKey = currentKey;
     this.write = write;
     this.maxInFlight = maxInFlight;
+    this.maxQueued = maxQueued;
     this.onWrite = onWrite;
+    this.onRejected = onRejected;
   }
 
   /** @param contributor the uploader's element in the bucket's contributors HLL (a keyed hash) */
   Future<Void> add(List<String> tickers, String contributor) {
+    if (queue.size() >= maxQueued) {
+      onRejected.run();
+      return Future.failedFuture(new FailureException(ErrorCode.OVERLOADED,
+          "too many uploads are waiting for the buffer store; try again shortly"));
+    }
     Promise<Void> done = Promise.promise();
     queue.add(new Pending(tickers, contributor, done));
     drain();

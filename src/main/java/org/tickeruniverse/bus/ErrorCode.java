@@ -22,12 +22,25 @@ public enum ErrorCode {
   FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  /**
+   * A leased job (flush, evict) that did not run because another holder's lease is live; the
+   * message carries {@value #RETRY_AFTER_SECONDS}, how long until that lease ends.
+   */
+  BUSY(409, "busy"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
   INTERNAL(500, "internal_error"),
   STORE_UNAVAILABLE(503, "store_unavailable"),
   UNIVERSE_UNAVAILABLE(503, "universe_unavailable"),
+  /**
+   * Refused before any work because a bound is full (buffer requests waiting for Redis,
+   * requests per connection); 503 like a store outage, told apart by its code. After
+   * {@link #STORE_UNAVAILABLE} so that {@link #ofCode}(503) stays that.
+   */
   OVERLOADED(503, "overloaded");
+
+  /** Field of a failure's JSON message: seconds until trying again makes sense. */
+  public static final String RETRY_AFTER_SECONDS = "retryAfterSeconds";
 
   private final int code;
   private final String name;
@@ -52,9 +65,17 @@ public enum ErrorCode {
   }
 
   public String body(String message, List<String> offenders) {
+    return body(message, offenders, 0);
+  }
+
+  /** With {@code retryAfterSeconds} when it is positive. */
+  public String body(String message, List<String> offenders, int retryAfterSeconds) {
     JsonObject json = new JsonObject().put("code", name).put("message", message);
     if (!offenders.isEmpty()) {
       json.put("offenders", new JsonArray(List.copyOf(offenders)));
+    }
+    if (retryAfterSeconds > 0) {
+      json.put(RETRY_AFTER_SECONDS, retryAfterSeconds);
     }
     return json.encode();
   }

@@ -27,7 +27,8 @@ public final class Replies {
       if (e instanceof InvalidTickersException invalid) {
         msg.fail(ErrorCode.INVALID_INPUT.code(), ErrorCode.INVALID_INPUT.body(invalid.getMessage(), invalid.offenders()));
       } else if (e instanceof FailureException known) {
-        msg.fail(known.failure().code(), known.failure().body(known.getMessage()));
+        msg.fail(known.failure().code(),
+            known.failure().body(known.getMessage(), java.util.List.of(), known.retryAfterSeconds()));
       } else {
         log.warn("{} failed: {}", msg.address(), describe(e));
         msg.fail(ErrorCode.STORE_UNAVAILABLE.code(), ErrorCode.STORE_UNAVAILABLE.body("a backing store is unavailable"));

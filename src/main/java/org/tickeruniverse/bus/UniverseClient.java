@@ -117,14 +117,15 @@ public final class UniverseClient {
   }
 
   /**
-   * Flushes every closed bucket now. Zero counts when another node holds the flush lease at this
-   * moment (it is flushing the same buckets).
+   * Flushes every closed bucket now. Fails with a {@code ReplyException} of failure code 409
+   * ({@code {"code":"busy","message":…,"retryAfterSeconds":n}}) when another node holds the flush
+   * lease at this moment: it is flushing the same buckets, and its lease ends within n seconds.
    */
   public Future<FlushCounts> flush() {
     return request(Addresses.FLUSH, new JsonObject()).map(FlushCounts::fromJson);
   }
 
-  /** Evicts rows not referenced within the TTL now; returns rows deleted (0 when another node is at it). */
+  /** Evicts rows not referenced within the TTL now; returns rows deleted (409 busy, as for {@link #flush()}, when another node is at it). */
   public Future<Long> evict() {
     return request(Addresses.EVICT, new JsonObject()).map(r -> r.getLong(Messages.DELETED));
   }

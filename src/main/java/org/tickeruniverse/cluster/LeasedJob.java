@@ -3,6 +3,7 @@ package org.tickeruniverse.cluster;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.tickeruniverse.async.SingleFlight;
 
 /**
  * Runs a job at most once at a time on this node and, through a {@link Lease}, on one node of
@@ -11,13 +12,13 @@ import java.util.function.Supplier;
  */
 public final class LeasedJob<T> {
 
-  private final Lease lease;
-  private final Supplier<Future<T>> work;
-  private Future<Optional<T>> running;
+  private final SingleFlight<Optional<T>> runs;
 
   public LeasedJob(Lease lease, Supplier<Future<T>> work) {
-    this.lease = lease;
-    this.work = work;
+    // Joined rather than queued: the schedule and the lease retry start the next run.
+    this.runs = new SingleFlight<>(() -> lease.acquire().compose(mine -> mine
+        ? work.get().map(Optional::of).eventually(lease::release)
+        : Future.succeededFuture(Optional.<T>empty())));
   }
 
   /**
@@ -26,23 +27,11 @@ public final class LeasedJob<T> {
    * several requests is reported once.
    */
   public boolean running() {
-    return running != null;
+    return runs.running();
   }
 
   /** The run's result, or empty when another node holds the lease and does the work. */
   public Future<Optional<T>> run() {
-    if (running != null) {
-      return running;
-    }
-    Future<Optional<T>> run = lease.acquire().compose(mine -> mine
-        ? work.get().map(Optional::of).eventually(lease::release)
-        : Future.succeededFuture(Optional.<T>empty()));
-    running = run;
-    run.onComplete(ar -> {
-      if (running == run) {
-        running = null;
-      }
-    });
-    return run;
+    return runs.join();
   }
 }

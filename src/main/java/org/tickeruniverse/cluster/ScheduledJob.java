@@ -3,6 +3,9 @@ package org.tickeruniverse.cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import org.tickeruniverse.bus.ErrorCode;
+import org.tickeruniverse.bus.FailureException;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -31,10 +34,10 @@ public final class ScheduledJob<T> {
   static final long MIN_TIMER_MILLIS = 1000;
 
   private final Vertx vertx;
+  private final String name;
   private final Lease lease;
   private final LeasedJob<T> job;
   private final LongSupplier millisUntilNextRun;
-  private final T nothing;
   private final Reporter<T> reporter;
   private long scheduleTimer = -1;
   private long retryTimer = -1;
@@ -42,16 +45,16 @@ public final class ScheduledJob<T> {
   private boolean stopped;
 
   /**
+   * @param name the job's name in the message of a refusal ("flush", "evict")
    * @param millisUntilNextRun the wall-clock schedule, asked again after every scheduled run
-   * @param nothing the answer of a run that another node does
    */
-  public ScheduledJob(Vertx vertx, Lease lease, Supplier<Future<T>> work, LongSupplier millisUntilNextRun,
-                      T nothing, Reporter<T> reporter) {
+  public ScheduledJob(Vertx vertx, String name, Lease lease, Supplier<Future<T>> work,
+                      LongSupplier millisUntilNextRun, Reporter<T> reporter) {
     this.vertx = vertx;
+    this.name = name;
     this.lease = lease;
     this.job = new LeasedJob<>(lease, work);
     this.millisUntilNextRun = millisUntilNextRun;
-    this.nothing = nothing;
     this.reporter = reporter;
   }
 
@@ -60,10 +63,15 @@ public final class ScheduledJob<T> {
     arm();
   }
 
-  /** One run, or the run under way; {@code nothing} when another node holds the lease. */
+  /**
+   * One run, or the run under way. Fails with {@link ErrorCode#BUSY} (and the seconds until the
+   * other holder's lease ends) when another holder's lease is live: work that did not run is
+   * never reported as a run that found nothing. A refused run is retried when the lease ends
+   * whatever the trigger, so scheduled callers may ignore the refusal.
+   */
   public Future<T> run(String trigger) {
     if (job.running()) {
-      return job.run().map(result -> result.orElse(nothing));
+      return job.run().compose(this::orBusy);
     }
     long started = System.nanoTime();
     return job.run()
@@ -78,7 +86,24 @@ public final class ScheduledJob<T> {
             retryWhenTheLeaseIsFree();
           }
         })
-        .map(result -> result.orElse(nothing));
+        .compose(this::orBusy);
+  }
+
+  private Future<T> orBusy(Optional<T> result) {
+    if (result.isPresent()) {
+      return Future.succeededFuture(result.get());
+    }
+    return lease.millisUntilRetry().otherwise(MIN_TIMER_MILLIS).compose(millis -> {
+      int seconds = retryAfterSeconds(millis);
+      return Future.failedFuture(new FailureException(ErrorCode.BUSY,
+          "another node is running the " + name + " (its lease ends within " + seconds + " s); try again then",
+          seconds));
+    });
+  }
+
+  /** Whole seconds, rounded up, at least 1: what {@code Retry-After} can say. */
+  static int retryAfterSeconds(long millis) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
   }
 
   public void stop() {
@@ -92,7 +117,7 @@ public final class ScheduledJob<T> {
       return;
     }
     scheduleTimer = vertx.setTimer(Math.max(MIN_TIMER_MILLIS, millisUntilNextRun.getAsLong()), id -> {
-      run("schedule");
+      run("schedule"); // a refusal (another holder) retries on its own: see retryWhenTheLeaseIsFree
       arm();
     });
   }

@@ -94,7 +94,8 @@ public final class Setting<T> {
   public static final Setting<Integer> FLUSH_CHUNK = declare("flush.chunkSize", "TU_FLUSH_CHUNK_SIZE",
       SettingType.intIn(1, 10_000), 1000, "rows per multi-row upsert / members per SSCAN page");
   public static final Setting<Integer> FLUSH_LEASE = declare("flush.leaseSeconds", "TU_FLUSH_LEASE_SECONDS",
-      SettingType.intIn(1, 3600), 60, "flush lease, renewed while the flush runs");
+      SettingType.intIn(1, 3600), 10,
+      "flush lease (and eviction lock time-out), renewed every third of it while the job runs: a crashed holder delays the job by at most this");
 
   // ---- privacy (the publication pool, docs/DESIGN.md#anonymity-the-publication-pool) ------
   public static final Setting<String> PRIVACY_SECRET = declare("privacy.secret", "TU_PRIVACY_SECRET",

@@ -50,7 +50,7 @@ public final class EvictVerticle extends VerticleBase implements ScheduledJob.Re
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
     pool = Stores.mysql(vertx, config.mysql());
-    EvictJob evict = new EvictJob(vertx, new UniverseRepository(pool), clock,
+    EvictJob evict = new EvictJob(vertx, new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), clock,
         Duration.ofDays(config.evict().ttlDays()), config.evict().batchSize(), config.evict().pauseMillis());
     var connectOptions = Stores.mysqlConnectOptions(config.mysql());
     // Named locks are server-wide: the database in the name keeps two services on one server
@@ -61,7 +61,7 @@ public final class EvictVerticle extends VerticleBase implements ScheduledJob.Re
     MysqlLease lease = new MysqlLease(vertx, () -> MySQLConnection.connect(vertx, connectOptions)
         .map(conn -> (SqlConnection) conn), lockName, Math.max(3, config.flush().leaseSeconds()));
     DailySchedule schedule = new DailySchedule(config.evict().dailyAtUtc());
-    job = new ScheduledJob<>(vertx, lease, evict::run, () -> schedule.millisUntilNext(clock), 0L, this);
+    job = new ScheduledJob<>(vertx, "eviction", lease, evict::run, () -> schedule.millisUntilNext(clock), this);
     consumer = vertx.eventBus().consumer(Addresses.EVICT, msg ->
         Replies.reply(msg, job.run("request").map(n -> Messages.count(Messages.DELETED, n)), LOG));
     return consumer.completion().onSuccess(v -> job.start());

@@ -57,7 +57,7 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
     Buckets buckets = config.buckets(clock);
-    RedisLease lease = new RedisLease(redis, config.buffer().keyPrefix() + ":lease:flush",
+    RedisLease lease = new RedisLease(vertx, redis, config.buffer().keyPrefix() + ":lease:flush",
         config.flush().leaseSeconds() * 1000L);
     ServiceConfig.Privacy privacy = config.privacy();
     PublicationRule rule = new PublicationRule(privacy.minContributors(), privacy.minContributorsAfterHold(),
@@ -66,17 +66,18 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     LOG.info("publication rule: {}", rule.describe());
     PrivacyNotes.warnings(config).forEach(LOG::warn);
     ServiceMetrics.get().privacyMaxHold(privacy.maxHoldSeconds());
-    FlushJob flush = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
+    FlushJob flush = new FlushJob(new BucketStore(redis, buckets),
+        new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), buckets,
         config.flush().chunkSize(), rule, config.buffer().ttlSeconds(), lease::renew);
-    job = new ScheduledJob<>(vertx, lease, flush::run, buckets::millisUntilNextFlush, FlushCounts.NONE, this);
+    job = new ScheduledJob<>(vertx, "flush", lease, flush::run, buckets::millisUntilNextFlush, this);
     consumer = vertx.eventBus().consumer(Addresses.FLUSH, msg -> Replies.reply(msg, run("request"), LOG));
     return consumer.completion().onSuccess(v -> {
       job.start();
-      job.run("start-up");
+      job.run("start-up"); // refused: retried when the holder's lease ends
     });
   }
 
-  /** One run's counts; zeros when another node holds the lease and flushes instead. */
+  /** One run's counts; {@code BUSY} (409) when another node holds the lease and flushes instead. */
   Future<io.vertx.core.json.JsonObject> run(String trigger) {
     return job.run(trigger).map(FlushCounts::toJson);
   }

@@ -50,9 +50,14 @@ final class ApiError extends RuntimeException {
     return of(ErrorCode.NOT_FOUND, message);
   }
 
-  /** A 503 (or other refusal) with {@code Retry-After}. */
+  /** A refusal (503, 409) with {@code Retry-After}. */
   static ApiError unavailable(ErrorCode code, String message, int retryAfterSeconds) {
     return new ApiError(code.code(), code.errorCode(), message, List.of(), retryAfterSeconds);
+  }
+
+  /** A leased job refused while another holder's lease is live: 409 with Retry-After. */
+  static ApiError busy(String message, int retryAfterSeconds) {
+    return unavailable(ErrorCode.BUSY, message, retryAfterSeconds);
   }
 
   static ApiError internal() {

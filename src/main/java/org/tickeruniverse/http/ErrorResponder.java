@@ -1,10 +1,14 @@
 package org.tickeruniverse.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +42,9 @@ final class ErrorResponder implements Handler<RoutingContext> {
   static final int STORE_RETRY_AFTER_SECONDS = 5;
 
   private static final int MAX_MESSAGE_LENGTH = 300;
+
+  /** How long a refused oversized body may still arrive (and be discarded) before the connection ends. */
+  static final long LINGER_MILLIS = 500;
 
   /** OpenAPI path → methods it has; for the {@code Allow} header of a 405. */
   private final Map<String, Set<HttpMethod>> methodsByPath;
@@ -76,6 +83,10 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (!error.offenders().isEmpty()) {
       body.put("offenders", new JsonArray(List.copyOf(error.offenders())));
     }
+    if (error.status() == ErrorCode.BUSY.code()) {
+      // A refused admin job says in the body too how long the other holder's lease has left.
+      body.put(ErrorCode.RETRY_AFTER_SECONDS, error.retryAfterSeconds());
+    }
     response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -86,7 +97,37 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (error.retryAfterSeconds() > 0) {
       response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
     }
-    response.end(new JsonObject().put("error", body).toBuffer());
+    boolean endConnection = error.status() == 413 && ctx.request().version() != HttpVersion.HTTP_2;
+    if (endConnection) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    Future<Void> sent = response.end(new JsonObject().put("error", body).toBuffer());
+    if (endConnection) {
+      sent.onComplete(ar -> endAfterLingering(ctx));
+    }
+  }
+
+  /**
+   * The connection of a refused oversized body ends at once, not at the idle time-out: the rest
+   * of the body is never wanted, and one open socket per hostile client for 30 s is a resource.
+   * It lingers up to {@link #LINGER_MILLIS} reading and discarding what is still in flight (as
+   * web servers do), because closing a socket with unread bytes resets it, and a reset can reach
+   * the client before it read the 413. HTTP/2 refuses the stream alone; the connection stays.
+   */
+  private static void endAfterLingering(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpConnection connection = request.connection();
+    if (request.isEnded()) {
+      connection.close();
+      return;
+    }
+    long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> connection.close());
+    request.handler(discarded -> { });
+    request.endHandler(v -> {
+      ctx.vertx().cancelTimer(timer);
+      connection.close();
+    });
+    request.resume();
   }
 
   static ApiError classify(Throwable failure, int statusCode) {
@@ -135,6 +176,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
             offenders.stream().map(String::valueOf).toList(), 0);
       }
       case 403 -> new ApiError(403, code, details.getString("message", "not allowed"), List.of(), 0);
+      case 409 -> ApiError.busy(details.getString("message", "another node is running this job"),
+          Math.max(1, details.getInteger(ErrorCode.RETRY_AFTER_SECONDS, 1)));
       case 503 -> new ApiError(503, code, details.getString("message", "temporarily unavailable"), List.of(),
           STORE_RETRY_AFTER_SECONDS);
       default -> {

@@ -111,7 +111,7 @@ public final class HttpVerticle extends VerticleBase {
     h.put("getApiDocsAsset", docs.asset());
     h.put("healthLive", new Liveness());
     h.put("healthReady", HealthCheckHandler.createWithHealthChecks(Readiness.checks(vertx, readinessNeeds, redis,
-        pool == null ? null : new UniverseRepository(pool), () -> universe.current() != null,
+        pool == null ? null : new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), () -> universe.current() != null,
         READINESS_TIMEOUT_MILLIS)));
     h.put("getMetrics", new MetricsHandler());
     return h;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tickeruniverse.async.SingleFlight;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.universe.UniverseDocument;
@@ -40,8 +41,8 @@ final class UniverseCache {
   private UniverseDocument current;
   /** The ETag the UniverseVerticle gave for {@link #current}; events are compared with it. */
   private String sourceEtag;
-  private boolean fetching;
-  private boolean fetchAgain;
+  /** One fetch in flight, at most one queued: a change announced mid-fetch is fetched once more. */
+  private final SingleFlight<Loaded> fetches = new SingleFlight<>(this::fetchOnce);
   private long retryDelayMillis = FIRST_RETRY_MILLIS;
   private boolean failing;
   private long retryTimer = -1;
@@ -84,26 +85,19 @@ final class UniverseCache {
   }
 
   private void fetch() {
-    if (stopped) {
-      return;
+    if (!stopped) {
+      fetches.again();
     }
-    if (fetching) {
-      fetchAgain = true; // a change arrived during a fetch: fetch once more afterwards
-      return;
-    }
-    fetching = true;
-    vertx.eventBus().<JsonObject>request(Addresses.LIST, new JsonObject(), delivery)
+  }
+
+  private Future<Loaded> fetchOnce() {
+    return vertx.eventBus().<JsonObject>request(Addresses.LIST, new JsonObject(), delivery)
         .compose(reply -> build(reply.body()))
         .onComplete(ar -> {
-          fetching = false;
           if (ar.succeeded()) {
             onLoaded(ar.result());
           } else {
             onFailed(ar.cause());
-          }
-          if (fetchAgain && !stopped) {
-            fetchAgain = false;
-            fetch();
           }
         });
   }

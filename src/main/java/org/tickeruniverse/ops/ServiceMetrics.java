@@ -29,6 +29,7 @@ public final class ServiceMetrics {
   private final Counter bufferRequests;
   private final Counter bufferTickers;
   private final Counter bufferWrites;
+  private final Counter bufferRejected;
   private final DistributionSummary bufferWriteMembers;
   private final AtomicLong heldBuckets = new AtomicLong();
   private final AtomicLong oldestHeldSeconds = new AtomicLong();
@@ -43,6 +44,7 @@ public final class ServiceMetrics {
     bufferRequests = registry.counter("tu_buffer_requests_total");
     bufferTickers = registry.counter("tu_buffer_tickers_total");
     bufferWrites = registry.counter("tu_buffer_redis_writes_total");
+    bufferRejected = registry.counter("tu_buffer_rejected_total");
     bufferWriteMembers = registry.summary("tu_buffer_redis_write_members");
     registry.gauge("tu_flush_oldest_unflushed_bucket_age_seconds", oldestUnflushedAgeSeconds);
     registry.gauge("tu_universe_tickers", universeSize);
@@ -89,6 +91,11 @@ public final class ServiceMetrics {
   public void buffered(int tickers) {
     bufferRequests.increment();
     bufferTickers.increment(tickers);
+  }
+
+  /** A buffer request refused because {@code buffer.maxQueued} requests already wait for Redis. */
+  public void bufferRejected() {
+    bufferRejected.increment();
   }
 
   public void bufferWrite(int members) {

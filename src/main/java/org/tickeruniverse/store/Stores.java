@@ -1,6 +1,8 @@
 package org.tickeruniverse.store;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.Future;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.redis.client.Redis;
@@ -10,7 +12,12 @@ import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.internal.Connection;
+import io.vertx.sqlclient.internal.SqlConnectionInternal;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.Urls;
 
@@ -30,6 +37,12 @@ public final class Stores {
   private Stores() {
   }
 
+  /** The command's own time-out fires first, with its clearer error. */
+  static final int REDIS_IDLE_SLACK_MILLIS = 1_000;
+
+  /** Connecting to a store that does not answer fails after this, not after the OS's minutes. */
+  static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
   public static Pool mysql(Vertx vertx, ServiceConfig.Mysql config) {
     PoolOptions pool = new PoolOptions()
         .setMaxSize(config.poolSize())
@@ -37,7 +50,32 @@ public final class Stores {
         .setConnectionTimeout(5)
         .setShared(true)
         .setName(SHARED_POOL_NAME);
+    // No transport options (TCP keep-alive, read idle time-out) here: the MySQL driver of Vert.x
+    // 5.0.7 builds its connection factory without the builder's NetClientOptions. Statements are
+    // bounded in UniverseRepository instead, which closes a hung statement's socket (closeHung).
     return MySQLBuilder.pool().with(pool).connectingTo(mysqlConnectOptions(config)).using(vertx).build();
+  }
+
+  /**
+   * Closes the socket of a pooled connection whose statement timed out, so the pool replaces it
+   * instead of handing the wedged connection to the next statement. Closing the pooled handle
+   * would only return it to the pool, and the driver's own close first talks to the server; the
+   * socket is reached through the client's internal classes (vertx-sql-client 5.0.7), with the
+   * plain close as the fall-back should they change (StoreTimeoutsIT would then fail).
+   */
+  public static Future<Void> closeHung(SqlConnection conn) {
+    try {
+      if (conn instanceof SqlConnectionInternal internal) {
+        Connection pooled = internal.unwrap();
+        Connection socket = pooled.unwrap();
+        if (socket instanceof SocketConnectionBase base) {
+          return base.socket().close().timeout(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (RuntimeException unexpected) {
+      // fall through
+    }
+    return conn.close();
   }
 
   public static MySQLConnectOptions mysqlConnectOptions(ServiceConfig.Mysql config) {
@@ -58,8 +96,9 @@ public final class Stores {
     return options;
   }
 
+  /** Every command fails after {@code redis.commandTimeoutMillis} ({@link TimedRedis}). */
   public static Redis redis(Vertx vertx, ServiceConfig.Redis config) {
-    return Redis.createClient(vertx, redisOptions(config));
+    return new TimedRedis(Redis.createClient(vertx, redisOptions(config)), config.commandTimeoutMillis());
   }
 
   /** The three URL forms of {@link Urls} mapped to the client's topologies. */
@@ -69,6 +108,10 @@ public final class Stores {
         .setMaxPoolSize(config.maxPoolSize())
         .setMaxPoolWaiting(config.maxPoolWaiting())
         .setMaxWaitingHandlers(config.maxPoolWaiting() * 4);
+    NetClientOptions net = new NetClientOptions()
+        .setTcpKeepAlive(true)
+        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+    options.setNetClientOptions(net);
     String scheme = Urls.scheme(url);
     Optional<String> userInfo = Urls.userInfo(url);
     switch (scheme) {
@@ -87,7 +130,16 @@ public final class Stores {
         Urls.redisEndpoints(url).forEach(hp ->
             options.addConnectionString("redis://" + userInfo.map(ui -> ui + "@").orElse("") + hp));
       }
-      default -> options.setType(RedisClientType.STANDALONE).setConnectionString(url);
+      default -> {
+        options.setType(RedisClientType.STANDALONE).setConnectionString(url);
+        // A connection that receives nothing for a little longer than a command may take is
+        // closed: the commands queued on it fail and the pool connects afresh, so a hung or
+        // blackholed server does not keep a connection wedged once it is back. Only for a single
+        // server: Sentinel and Cluster clients keep long-idle connections (subscriptions, slot
+        // maps) that must not be cut for silence. See docs/DESIGN.md#faults.
+        net.setReadIdleTimeout(config.commandTimeoutMillis() + REDIS_IDLE_SLACK_MILLIS)
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+      }
     }
     return options;
   }

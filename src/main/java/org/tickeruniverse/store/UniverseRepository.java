@@ -3,6 +3,7 @@ package org.tickeruniverse.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -10,6 +11,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.tickeruniverse.config.Setting;
 
 /**
  * Every SQL statement of the service, against the table of docs/DESIGN.md#data-layout. Callers pass tickers that
@@ -23,9 +28,34 @@ import java.util.List;
 public final class UniverseRepository {
 
   private final Pool pool;
+  private final long queryTimeoutMillis;
 
+  /** With the declared default of {@code mysql.queryTimeoutMillis}. */
   public UniverseRepository(Pool pool) {
+    this(pool, Setting.MYSQL_QUERY_TIMEOUT.defaultValue());
+  }
+
+  /** Every statement fails after {@code queryTimeoutMillis}, and its connection is closed. */
+  public UniverseRepository(Pool pool, long queryTimeoutMillis) {
     this.pool = pool;
+    this.queryTimeoutMillis = queryTimeoutMillis;
+  }
+
+  /**
+   * One statement on a pooled connection, bounded: if the server does not answer within the
+   * query time-out the statement fails, and its connection is closed rather than returned, so a
+   * hung server or a network that swallows packets cannot keep the pool's connections for ever
+   * (the MySQL client of Vert.x 5.0.7 ignores the pool's transport options, so no read idle
+   * time-out can do this for it). See docs/DESIGN.md#faults.
+   */
+  <T> Future<T> timed(Function<SqlConnection, Future<T>> statement) {
+    // The failure is passed on only once the socket is closed, so that the pool has dropped the
+    // connection before it would take the handle back.
+    return pool.withConnection(conn -> statement.apply(conn)
+        .timeout(queryTimeoutMillis, TimeUnit.MILLISECONDS)
+        .recover(e -> e instanceof TimeoutException
+            ? Stores.closeHung(conn).transform(closed -> Future.<T>failedFuture(e))
+            : Future.failedFuture(e)));
   }
 
   /**
@@ -36,7 +66,7 @@ public final class UniverseRepository {
     if (sortedTickers.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(Sql.upsert(sortedTickers.size())).execute(rows(sortedTickers, stamp)).mapEmpty();
+    return timed(c -> c.preparedQuery(Sql.upsert(sortedTickers.size())).execute(rows(sortedTickers, stamp))).mapEmpty();
   }
 
   /**
@@ -67,7 +97,7 @@ public final class UniverseRepository {
     if (n == 0) {
       return Future.succeededFuture(UpsertCounts.NONE);
     }
-    return pool.preparedQuery(Sql.insertIgnore(n)).execute(rows(sortedTickers, stamp)).compose(created -> {
+    return timed(c -> c.preparedQuery(Sql.insertIgnore(n)).execute(rows(sortedTickers, stamp))).compose(created -> {
       int inserted = created.rowCount();
       if (inserted >= n) {
         return Future.succeededFuture(new UpsertCounts(n, 0));
@@ -97,12 +127,12 @@ public final class UniverseRepository {
     }
     Tuple args = Tuple.tuple().addLocalDateTime(utc(stamp));
     sortedTickers.forEach(args::addString);
-    return pool.preparedQuery(Sql.refresh(sortedTickers.size())).execute(args).map(r -> r.rowCount());
+    return timed(c -> c.preparedQuery(Sql.refresh(sortedTickers.size())).execute(args)).map(r -> r.rowCount());
   }
 
   /** Every ticker, sorted by its bytes (the column's binary collation). */
   public Future<List<String>> listAll() {
-    return pool.query(Sql.LIST).execute().map(rows -> {
+    return timed(c -> c.query(Sql.LIST).execute()).map(rows -> {
       List<String> out = new ArrayList<>(rows.size());
       for (Row row : rows) {
         out.add(row.getString(0));
@@ -116,12 +146,12 @@ public final class UniverseRepository {
 
   /** Deletes at most {@code limit} rows last referenced before {@code cutoff}; returns how many. */
   public Future<Integer> evictBatch(Instant cutoff, int limit) {
-    return pool.preparedQuery(Sql.EVICT_BATCH).execute(Tuple.of(utc(cutoff), limit)).map(r -> r.rowCount());
+    return timed(c -> c.preparedQuery(Sql.EVICT_BATCH).execute(Tuple.of(utc(cutoff), limit))).map(r -> r.rowCount());
   }
 
   /** A cheap round trip for readiness checks. */
   public Future<Void> ping() {
-    return pool.query(Sql.PING).execute().mapEmpty();
+    return timed(c -> c.query(Sql.PING).execute()).mapEmpty();
   }
 
   static LocalDateTime utc(Instant instant) {

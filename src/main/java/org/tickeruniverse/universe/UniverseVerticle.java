@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tickeruniverse.async.SingleFlight;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.ErrorCode;
@@ -53,8 +54,7 @@ public final class UniverseVerticle extends VerticleBase {
   private Buckets buckets;
   private ServiceConfig config;
   private UniverseDocument snapshot;
-  private Future<UniverseDocument> reloading;
-  private boolean reloadAgain;
+  private SingleFlight<UniverseDocument> loads;
   private long periodicId = -1;
   private final List<MessageConsumer<?>> consumers = new java.util.ArrayList<>();
   /** The seed file's tickers (empty: none configured) and when they were last upserted. */
@@ -79,7 +79,8 @@ public final class UniverseVerticle extends VerticleBase {
       seeds = SeedFile.load(config.universe().seedFile());
     }
     pool = Stores.mysql(vertx, config.mysql());
-    repository = new UniverseRepository(pool);
+    repository = new UniverseRepository(pool, config.mysql().queryTimeoutMillis());
+    loads = new SingleFlight<>(this::load);
     buckets = config.buckets(clock);
     var bus = vertx.eventBus();
     consumers.add(bus.consumer(Addresses.REFRESH, msg -> write(msg, this::refresh)));
@@ -149,7 +150,7 @@ public final class UniverseVerticle extends VerticleBase {
   }
 
   private void list(Message<Object> msg) {
-    Future<UniverseDocument> doc = snapshot != null ? Future.succeededFuture(snapshot) : reload();
+    Future<UniverseDocument> doc = snapshot != null ? Future.succeededFuture(snapshot) : loads.join();
     Replies.reply(msg, doc.map(d -> new JsonObject()
         .put(Messages.COUNT, d.count())
         .put(Messages.TICKERS, new JsonArray(d.tickers()))
@@ -157,29 +158,21 @@ public final class UniverseVerticle extends VerticleBase {
   }
 
   /**
-   * Reloads the snapshot. Events can arrive in bursts (a flush on every node of a cluster);
+   * Reloads the snapshot. Events can arrive in bursts (a flush on every node of a cluster):
    * at most one load runs at a time and at most one more is queued behind it.
    */
   private Future<UniverseDocument> reload() {
-    if (reloading != null) {
-      reloadAgain = true;
-      return reloading;
-    }
-    Future<UniverseDocument> load = repository.listAll().map(UniverseDocument::of);
-    reloading = load;
-    load.onComplete(ar -> {
-      reloading = null;
+    return loads.again();
+  }
+
+  private Future<UniverseDocument> load() {
+    return repository.listAll().map(UniverseDocument::of).onComplete(ar -> {
       if (ar.succeeded()) {
         publishIfChanged(ar.result());
       } else {
         LOG.warn("universe reload failed, keeping the previous snapshot: {}", Replies.describe(ar.cause()));
       }
-      if (reloadAgain) {
-        reloadAgain = false;
-        reload();
-      }
     });
-    return load;
   }
 
   private void publishIfChanged(UniverseDocument fresh) {

@@ -1,10 +1,13 @@
 package org.tickeruniverse.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +86,14 @@ class ClusterLeaseKillIT {
             new DeploymentOptions().setConfig(survivor.config().toJson())).await(30, TimeUnit.SECONDS);
         UniverseClient local = UniverseClient.create(survivor.vertx(),
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000));
-        assertThat(local.flush().await(60, TimeUnit.SECONDS)).isEqualTo(FlushCounts.NONE);
+        // Refused truthfully: 409 busy with the seconds until the holder's lease ends, never zeros.
+        assertThatThrownBy(() -> local.flush().await(60, TimeUnit.SECONDS))
+            .isInstanceOfSatisfying(ReplyException.class, e -> {
+              assertThat(e.failureCode()).isEqualTo(409);
+              JsonObject details = new JsonObject(e.getMessage());
+              assertThat(details.getString("code")).isEqualTo("busy");
+              assertThat(details.getInteger("retryAfterSeconds")).isBetween(1, LEASE_SECONDS + 1);
+            });
 
         victim.kill();
       }

@@ -55,14 +55,15 @@ class ClusterConfigTest {
 
   @Test
   void theFlushLeaseMustBeShorterThanTheBucket() {
-    assertThat(load().flush().leaseSeconds()).isEqualTo(60);
+    assertThat(load().flush().leaseSeconds()).isEqualTo(10);
     assertThatThrownBy(() -> load("--flush.leaseSeconds=300"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TU_FLUSH_LEASE_SECONDS (flush.leaseSeconds)")
         .hasMessageContaining("shorter than the bucket (300 s)");
-    assertThatThrownBy(() -> load("--buffer.bucketSeconds=60"))
-        .as("the default lease of 60 s does not fit a 60 s bucket")
+    assertThatThrownBy(() -> load("--buffer.bucketSeconds=10"))
+        .as("the default lease of 10 s does not fit a 10 s bucket")
         .isInstanceOf(ConfigException.class);
+    assertThat(load("--buffer.bucketSeconds=60").flush().leaseSeconds()).isEqualTo(10);
     assertThat(load("--buffer.bucketSeconds=60", "--flush.leaseSeconds=20").flush().leaseSeconds()).isEqualTo(20);
   }
 

@@ -22,7 +22,7 @@ final class Answers {
   }
 
   /**
-   * The uniform error shape: {@code {"error":{"code","message"[,"offenders"]}}} and nothing else,
+   * The uniform error shape: {@code {"error":{"code","message"[,"offenders"][,"retryAfterSeconds"]}}} and nothing else,
    * JSON content type, and no trace of the implementation in the text.
    */
   static JsonObject assertError(HttpResponse<byte[]> response, int status, String code) {
@@ -32,7 +32,7 @@ final class Answers {
     JsonObject body = json(response);
     assertThat(body.fieldNames()).containsExactly("error");
     JsonObject error = body.getJsonObject("error");
-    assertThat(error.fieldNames()).containsAnyOf("code").isSubsetOf("code", "message", "offenders");
+    assertThat(error.fieldNames()).containsAnyOf("code").isSubsetOf("code", "message", "offenders", "retryAfterSeconds");
     assertThat(error.getString("code")).isEqualTo(code);
     assertThat(error.getString("message")).isNotBlank();
     // Offenders echo the caller's own input back (which may well say "DROP TABLE"); the rest is ours.

@@ -326,6 +326,20 @@ class ContractConformanceTest {
   }
 
   @Test
+  void aFlushRefusedForAnotherHoldersLeaseIs409BusyWithRetryAfter() {
+    for (String path : List.of("/api/v1/admin/flush", "/api/v1/admin/evict")) {
+      String address = path.endsWith("flush") ? Addresses.FLUSH : Addresses.EVICT;
+      server.standIns.override(address, StandIns.rawFail(ErrorCode.BUSY.code(),
+          ErrorCode.BUSY.body("another node is running the flush", List.of(), 7)));
+      HttpResponse<byte[]> r = server.post(path, ADMIN, null);
+      JsonObject error = assertError(r, 409, "busy");
+      assertThat(error.getInteger("retryAfterSeconds")).isEqualTo(7);
+      assertThat(r.headers().firstValue("Retry-After")).contains("7");
+      conforms(path.endsWith("flush") ? "adminFlush" : "adminEvict", r);
+    }
+  }
+
+  @Test
   void evictAnswersDeleted() {
     HttpResponse<byte[]> r = server.post("/api/v1/admin/evict", ADMIN, null);
     assertThat(r.statusCode()).isEqualTo(200);

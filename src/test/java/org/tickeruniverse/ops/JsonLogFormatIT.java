@@ -39,9 +39,10 @@ class JsonLogFormatIT {
     int port = TestConfigs.freePort();
     // The shipped configuration, not the test class path's logback-test.xml.
     String shipped = JsonLogFormatIT.class.getResource("/logback.xml").toString();
-    try (NodeProcess node = NodeProcess.start(List.of("-Dlogback.configurationFile=" + shipped),
+    try (NodeProcess node = NodeProcess.start(
         Map.of("TU_REDIS_URL", redis.url(), "TU_MYSQL_URL", mysql.url(),
             "TU_API_TOKENS", TestConfigs.CALLER_TOKEN, "TU_ADMIN_TOKENS", TestConfigs.ADMIN_TOKEN),
+        List.of("-Dlogback.configurationFile=" + shipped),
         "--log.format=json", "--http.port=" + port, "--http.host=127.0.0.1")) {
       String base = "http://127.0.0.1:" + port;
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))

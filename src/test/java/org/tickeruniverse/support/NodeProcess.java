@@ -21,6 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
 
+  /**
+   * The JVM flags of a service process in tests, the one definition in the test support: a
+   * bounded heap and direct memory and the serial collector, the memory shape scripts/run.sh
+   * documents for production, so that the fault suite's memory bounds hold for what ships.
+   */
+  public static final List<String> SERVICE_JVM_FLAGS = List.of(
+      "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m");
+
   private final Process process;
   private final Path log;
   private final Thread hook;
@@ -33,16 +41,17 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Map<String, String> env, String... args) throws IOException {
-    return start(List.of(), env, args);
+    return start(env, List.of(), args);
   }
 
-  /** @param jvmOptions options for the JVM itself, e.g. {@code -Dlogback.configurationFile=…} */
-  public static NodeProcess start(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
+  /** With JVM flags after {@link #SERVICE_JVM_FLAGS}, e.g. a test-only system property. */
+  public static NodeProcess start(Map<String, String> env, List<String> extraJvmFlags, String... args)
+      throws IOException {
     Path log = Files.createTempFile("tu-node-", ".log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.addAll(jvmOptions);
+    cmd.addAll(SERVICE_JVM_FLAGS);
+    cmd.addAll(extraJvmFlags);
     cmd.add("-cp");
     // Under surefire this is the booter jar whose manifest names every class path entry.
     cmd.add(System.getProperty("java.class.path"));
@@ -75,8 +84,8 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGTERM (an orderly stop: the shutdown hook runs), and wait until the process is gone. */
   public int stop() throws InterruptedException, IOException {
-    // kill(1), as GracefulShutdownTest does: an orchestrator's SIGTERM, whatever Process.destroy() does here.
-    new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start().waitFor();
+    // kill(1), as GracefulShutdownIT does: an orchestrator's SIGTERM, whatever Process.destroy() does here.
+    signal("TERM");
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("process " + process.pid() + " did not stop within 60 s of SIGTERM");
     }
@@ -86,6 +95,29 @@ public final class NodeProcess implements AutoCloseable {
   /** Every line the process printed so far (standard output and error). */
   public List<String> output() throws IOException {
     return Files.readAllLines(log, StandardCharsets.UTF_8);
+  }
+
+  /** Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}) to this process. */
+  public void signal(String name) throws IOException, InterruptedException {
+    signal(process.pid(), name);
+  }
+
+  /** Sends a signal by name to any process of the test's own (a server it started). */
+  public static void signal(long pid, String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+    }
+  }
+
+  /** A line of /proc/PID/status in kB, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak). */
+  public long memoryKb(String field) throws IOException {
+    for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException(field + " not in /proc/" + process.pid() + "/status");
   }
 
   /** The last lines of the process's output, for failure messages. */

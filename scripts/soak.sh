@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Soak test (not part of mvn verify): SOAK_SECONDS (600) of mixed load against a service started
+# the way scripts/bench.sh starts one (its own Redis, MariaDB and jar on free loopback ports in a
+# temporary folder), then a report:
+#
+#   errors     answers that were neither the documented success nor a documented refusal: must be 0
+#   heap       heap in use right after a full GC (jcmd GC.run + jstat), at the start and the end:
+#              flat within 10%
+#   rows       rows in MySQL = distinct tickers acknowledged with 202, after the last flush
+#
+# Load: SOAK_WORKERS (4) curl loops each uploading one unique ticker per request, every 10th
+# request a universe read, every 20th a refresh; 10 s buckets, so the service's own timer flushes
+# every 10 s (lease 5 s); an admin eviction every 60 s.
+# Knobs: SOAK_SECONDS, SOAK_WORKERS, JAVA_FLAGS (default: the documented memory flags),
+# SOAK_KEEP=1 (keep the folder and logs). Stops exactly the processes it started, by pid.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SOAK_SECONDS="${SOAK_SECONDS:-600}"
+WORKERS="${SOAK_WORKERS:-4}"
+JAVA_FLAGS="${JAVA_FLAGS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m}"
+JAR="$ROOT/target/ticker-universe-fat.jar"
+for v in SOAK_SECONDS WORKERS; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: $v must be a positive integer" >&2; exit 2; }
+done
+
+log() { printf 'soak.sh: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+find_bin() { local n d; for n in "$@"; do command -v "$n" 2>/dev/null && return 0
+  for d in /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin; do [ -x "$d/$n" ] && { echo "$d/$n"; return 0; }; done; done; return 1; }
+REDIS_SERVER="$(find_bin redis-server)" || die "redis-server missing (apt-get install redis-server)"
+REDIS_CLI="$(find_bin redis-cli)" || die "redis-cli missing (apt-get install redis-tools)"
+MARIADBD="$(find_bin mariadbd mysqld)" || die "mariadbd missing (apt-get install mariadb-server)"
+MARIADB="$(find_bin mariadb mysql)" || die "mariadb client missing"
+INSTALL_DB="$(find_bin mariadb-install-db mysql_install_db)" || die "mariadb-install-db missing"
+for t in curl jcmd jstat; do command -v "$t" >/dev/null || die "$t missing"; done
+
+if [ ! -f "$JAR" ] || [ -n "$(find src conf pom.xml -newer "$JAR" -print -quit 2>/dev/null)" ]; then
+  log "building $JAR"
+  mvn -B -q -DskipTests package
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tu-soak.XXXXXX")"
+PIDS=()
+stop_all() {
+  local rc=$? i
+  set +e
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null; done
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do wait "${PIDS[$i]}" 2>/dev/null; done
+  if [ "${SOAK_KEEP:-0}" = 1 ] || ((rc != 0)); then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
+  exit "$rc"
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { local d=$((SECONDS + 120)); until "$@" >/dev/null 2>&1; do ((SECONDS < d)) || die "not ready: $*"; sleep 0.2; done; }
+
+REDIS_PORT="$(free_port)"; MYSQL_PORT="$(free_port)"; HTTP_PORT="$(free_port)"
+mkdir -p "$WORK/redis"
+# Persistence as the README asks for: AOF, fsync every second.
+"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec \
+  --dir "$WORK/redis" </dev/null >"$WORK/redis.log" 2>&1 &
+PIDS+=($!)
+"$INSTALL_DB" --no-defaults --datadir="$WORK/mariadb" --auth-root-authentication-method=normal --skip-test-db \
+  >"$WORK/install.log" 2>&1 || die "mariadb-install-db failed"
+user=(); [ "$(id -u)" -eq 0 ] && user=(--user=root)
+"$MARIADBD" --no-defaults --datadir="$WORK/mariadb" --socket="$WORK/mariadb/s.sock" --port="$MYSQL_PORT" \
+  --bind-address=127.0.0.1 "${user[@]}" --skip-log-bin --skip-name-resolve --default-time-zone=+00:00 \
+  </dev/null >"$WORK/mariadb.log" 2>&1 &
+PIDS+=($!)
+rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+sqlc() { "$MARIADB" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B "$@"; }
+wait_for rcli ping
+wait_for sqlc -e 'SELECT 1'
+
+TOKEN="soak-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+ADMIN="soak-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+read -r -a jflags <<<"$JAVA_FLAGS"
+env TU_HTTP_HOST=127.0.0.1 TU_HTTP_PORT="$HTTP_PORT" TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+  TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" TU_API_TOKENS="$TOKEN" TU_ADMIN_TOKENS="$ADMIN" \
+  TU_BUCKET_SECONDS=10 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=5 \
+  java "${jflags[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
+JAVA_PID=$!
+PIDS+=("$JAVA_PID")
+BASE="http://127.0.0.1:$HTTP_PORT"
+wait_for curl -fsS --max-time 2 "$BASE/health/ready"
+log "ready; ${SOAK_SECONDS}s of load with $WORKERS workers (folder $WORK)"
+
+heap_after_gc() { # KiB in use right after a full collection (survivors + eden + old)
+  jcmd "$JAVA_PID" GC.run >/dev/null
+  jstat -gc "$JAVA_PID" | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR == 2 { printf "%d\n", $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"] }'
+}
+
+call() { # call EXPECTED METHOD PATH [BODY]: prints the status; counts an unexpected one as an error
+  local expected="$1" status
+  status="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 30 -X "$2" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' ${4:+--data "$4"} "$BASE$3" 2>/dev/null || echo 000)"
+  [[ " $expected " == *" $status "* ]] || echo "$2 $3 -> $status" >>"$WORK/errors"
+  echo "$status"
+}
+
+worker() { # worker N: uploads, reads and refreshes until the deadline
+  local n="$1" i=0 t
+  while ((SECONDS < END)); do
+    t="S${n}X$i"
+    [ "$(call 202 POST /api/v1/tickers/buffer "{\"tickers\":[\"$t\"]}")" = 202 ] && echo "$t" >>"$WORK/ack.$n"
+    ((i % 10 == 0)) && call "200 304" GET /api/v1/universe >/dev/null
+    ((i % 20 == 0)) && call 200 POST /api/v1/tickers/refresh "{\"tickers\":[\"$t\"]}" >/dev/null
+    i=$((i + 1))
+  done
+}
+
+: >"$WORK/errors"
+sleep 5 # let start-up settle (JIT, first flush)
+HEAP_START="$(heap_after_gc)"
+END=$((SECONDS + SOAK_SECONDS))
+for ((w = 0; w < WORKERS; w++)); do worker "$w" & PIDS+=($!); done
+evictions=0
+while ((SECONDS < END)); do
+  sleep 60 &
+  wait $! || true
+  ((SECONDS < END)) || break
+  # Another holder cannot exist on one node, so 409 would be an error here too.
+  s="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 120 -X POST -H "Authorization: Bearer $ADMIN" "$BASE/api/v1/admin/evict" || echo 000)"
+  [ "$s" = 200 ] || echo "evict -> $s" >>"$WORK/errors"
+  evictions=$((evictions + 1))
+done
+for ((w = 0; w < WORKERS; w++)); do wait "${PIDS[$((${#PIDS[@]} - WORKERS + w))]}" 2>/dev/null || true; done
+HEAP_END="$(heap_after_gc)"
+
+acked="$(cat "$WORK"/ack.* 2>/dev/null | sort -u | wc -l)"
+# The last bucket closes within 10 s + 1 s grace; its flush follows at once.
+deadline=$((SECONDS + 60))
+rows=0
+while ((SECONDS < deadline)); do
+  rows="$(sqlc -e 'SELECT COUNT(*) FROM ticker_universe.ticker_universe' 2>/dev/null || echo 0)"
+  ((rows >= acked)) && break
+  sleep 1
+done
+errors="$(wc -l <"$WORK/errors")"
+rss="$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$JAVA_PID/status")"
+drift="$(awk -v a="$HEAP_START" -v b="$HEAP_END" 'BEGIN { printf "%+.1f", (b - a) * 100 / a }')"
+printf 'soak: %ss, %s workers, %s evictions\n' "$SOAK_SECONDS" "$WORKERS" "$evictions"
+printf 'soak: errors %s (must be 0)%s\n' "$errors" "$( ((errors)) && echo ": $(head -n 3 "$WORK/errors" | tr '\n' ';')")"
+printf 'soak: heap after GC %s KiB at start, %s KiB at end (%s%%, flat within 10%%)\n' "$HEAP_START" "$HEAP_END" "$drift"
+printf 'soak: peak RSS %s MB\n' "$rss"
+printf 'soak: rows %s, acknowledged %s (%s)\n' "$rows" "$acked" "$([ "$rows" = "$acked" ] && echo equal || echo DIFFERENT)"
+ok=1
+((errors == 0)) || ok=0
+[ "$rows" = "$acked" ] || ok=0
+awk -v d="$drift" 'BEGIN { exit !(d <= 10 && d >= -100) }' || ok=0
+((ok)) || exit 1
