@@ -94,6 +94,8 @@ log "ready; ${SOAK_SECONDS}s of load with $WORKERS workers (folder $WORK)"
 
 heap_after_gc() { # KiB in use right after a full collection (survivors + eden + old)
   jcmd "$JAVA_PID" GC.run >/dev/null
+  # the live objects by class, to compare start and end when the heap grew (kept with SOAK_KEEP=1)
+  jcmd "$JAVA_PID" GC.class_histogram 2>/dev/null | head -n 40 >"$WORK/histogram.$SECONDS" || true
   jstat -gc "$JAVA_PID" | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
     NR == 2 { printf "%d\n", $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"] }'
 }

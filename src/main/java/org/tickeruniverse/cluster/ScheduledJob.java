@@ -3,11 +3,11 @@ package org.tickeruniverse.cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import org.tickeruniverse.bus.Failure;
-import org.tickeruniverse.bus.FailureException;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.tickeruniverse.bus.Failure;
+import org.tickeruniverse.bus.FailureException;
 
 /**
  * A leased job (flush, evict) run on three occasions: on a wall-clock schedule, on request, and —
@@ -96,7 +96,8 @@ public final class ScheduledJob<T> {
     return lease.millisUntilRetry().otherwise(MIN_TIMER_MILLIS).compose(millis -> {
       int seconds = retryAfterSeconds(millis);
       return Future.failedFuture(new FailureException(Failure.BUSY,
-          "another node is running the " + name + " (its lease ends within " + seconds + " s); try again then",
+          "the " + name + " is held by another node (or by one that died holding it); its lease ends within "
+              + seconds + " s: try again then",
           seconds));
     });
   }
