@@ -4,14 +4,16 @@
 # temporary folder), then a report:
 #
 #   errors     answers that were neither the documented success nor a documented refusal: must be 0
-#   heap       heap in use right after a full GC (jcmd GC.run + jstat), at the start and the end:
-#              flat within 10%
+#   heap       heap in use right after a full GC (jcmd GC.run + jstat), at the start (after a warm-up
+#              that puts every ticker of the pool into the universe) and at the end: flat within 10%
 #   rows       rows in MySQL = distinct tickers acknowledged with 202, after the last flush
 #
-# Load: SOAK_WORKERS (4) curl loops each uploading one unique ticker per request, every 10th
-# request a universe read, every 20th a refresh; 10 s buckets, so the service's own timer flushes
-# every 10 s (lease 5 s); an admin eviction every 60 s.
-# Knobs: SOAK_SECONDS, SOAK_WORKERS, JAVA_FLAGS (default: the documented memory flags),
+# Load: SOAK_WORKERS (4) curl loops each uploading a ticker drawn from a fixed pool of SOAK_TICKERS
+# (5000) per request — a fixed pool, so that the universe (held in memory twice) stops growing
+# after the warm-up and heap growth would mean a leak — every 10th request a universe read, every
+# 20th a refresh; 10 s buckets, so the service's own timer flushes every 10 s (lease 5 s); an
+# admin eviction every 60 s.
+# Knobs: SOAK_SECONDS, SOAK_WORKERS, SOAK_TICKERS, JAVA_FLAGS (default: the documented memory flags),
 # SOAK_KEEP=1 (keep the folder and logs). Stops exactly the processes it started, by pid.
 set -euo pipefail
 
@@ -19,9 +21,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SOAK_SECONDS="${SOAK_SECONDS:-600}"
 WORKERS="${SOAK_WORKERS:-4}"
+TICKERS="${SOAK_TICKERS:-5000}"
 JAVA_FLAGS="${JAVA_FLAGS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m}"
 JAR="$ROOT/target/ticker-universe-fat.jar"
-for v in SOAK_SECONDS WORKERS; do
+for v in SOAK_SECONDS WORKERS TICKERS; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: $v must be a positive integer" >&2; exit 2; }
 done
 
@@ -91,6 +94,8 @@ log "ready; ${SOAK_SECONDS}s of load with $WORKERS workers (folder $WORK)"
 
 heap_after_gc() { # KiB in use right after a full collection (survivors + eden + old)
   jcmd "$JAVA_PID" GC.run >/dev/null
+  # the live objects by class, to compare start and end when the heap grew (kept with SOAK_KEEP=1)
+  jcmd "$JAVA_PID" GC.class_histogram 2>/dev/null | head -n 40 >"$WORK/histogram.$SECONDS" || true
   jstat -gc "$JAVA_PID" | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
     NR == 2 { printf "%d\n", $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"] }'
 }
@@ -106,7 +111,7 @@ call() { # call EXPECTED METHOD PATH [BODY]: prints the status; counts an unexpe
 worker() { # worker N: uploads, reads and refreshes until the deadline
   local n="$1" i=0 t
   while ((SECONDS < END)); do
-    t="S${n}X$i"
+    t="S$(( (RANDOM * 32768 + RANDOM) % TICKERS ))"
     [ "$(call 202 POST /api/v1/tickers/buffer "{\"tickers\":[\"$t\"]}")" = 202 ] && echo "$t" >>"$WORK/ack.$n"
     ((i % 10 == 0)) && call "200 304" GET /api/v1/universe >/dev/null
     ((i % 20 == 0)) && call 200 POST /api/v1/tickers/refresh "{\"tickers\":[\"$t\"]}" >/dev/null
@@ -115,7 +120,17 @@ worker() { # worker N: uploads, reads and refreshes until the deadline
 }
 
 : >"$WORK/errors"
-sleep 5 # let start-up settle (JIT, first flush)
+# Warm-up: every ticker of the pool once (100 per request), then its flush, so the universe is full.
+for ((i = 0; i < TICKERS; i += 100)); do
+  batch="$(seq -f 'S%.0f' "$i" $((i + 99 < TICKERS - 1 ? i + 99 : TICKERS - 1)) | sed 's/.*/"&"/' | paste -sd, -)"
+  [ "$(call 202 POST /api/v1/tickers/buffer "{\"tickers\":[$batch]}")" = 202 ] && tr -d '"' <<<"$batch" | tr , '\n' >>"$WORK/ack.warmup"
+done
+deadline=$((SECONDS + 60))
+until [ "$(sqlc -e 'SELECT COUNT(*) FROM ticker_universe.ticker_universe' 2>/dev/null || echo 0)" -ge "$TICKERS" ]; do
+  ((SECONDS < deadline)) || die "the warm-up's tickers were not flushed within 60 s"
+  sleep 1
+done
+sleep 2 # the universe reload and the HTTP copy follow the flush
 HEAP_START="$(heap_after_gc)"
 END=$((SECONDS + SOAK_SECONDS))
 for ((w = 0; w < WORKERS; w++)); do worker "$w" & PIDS+=($!); done

@@ -8,6 +8,7 @@ import org.tickeruniverse.bus.FailureException;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.tickeruniverse.bus.FailureException;
 
 /**
  * A leased job (flush, evict) run on three occasions: on a wall-clock schedule, on request, and —
@@ -96,7 +97,8 @@ public final class ScheduledJob<T> {
     return lease.millisUntilRetry().otherwise(MIN_TIMER_MILLIS).compose(millis -> {
       int seconds = retryAfterSeconds(millis);
       return Future.failedFuture(new FailureException(ErrorCode.BUSY,
-          "another node is running the " + name + " (its lease ends within " + seconds + " s); try again then",
+          "the " + name + " is held by another node (or by one that died holding it); its lease ends within "
+              + seconds + " s: try again then",
           seconds));
     });
   }

@@ -2,6 +2,7 @@ package org.tickeruniverse.store;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -58,8 +59,9 @@ public final class Stores {
 
   /**
    * Closes the socket of a pooled connection whose statement timed out, so the pool replaces it
-   * instead of handing the wedged connection to the next statement. Closing the pooled handle
-   * would only return it to the pool, and the driver's own close first talks to the server; the
+   * instead of handing the wedged connection to the next statement; the caller must not give the
+   * handle back. Closing the pooled handle would only return it to the pool, and the driver's
+   * own close first talks to the server; the
    * socket is reached through the client's internal classes (vertx-sql-client 5.0.7), with the
    * plain close as the fall-back should they change (StoreTimeoutsIT would then fail).
    */
@@ -69,13 +71,17 @@ public final class Stores {
         Connection pooled = internal.unwrap();
         Connection socket = pooled.unwrap();
         if (socket instanceof SocketConnectionBase base) {
-          return base.socket().close().timeout(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+          // Done when the handle hears of the close (the pool has dropped the connection by then).
+          Promise<Void> closed = Promise.promise();
+          conn.closeHandler(v -> closed.tryComplete());
+          base.socket().close();
+          return closed.future().timeout(CONNECT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         }
       }
     } catch (RuntimeException unexpected) {
       // fall through
     }
-    return conn.close();
+    return conn.close(); // the fall-back: at least the statement's caller is not kept waiting
   }
 
   public static MySQLConnectOptions mysqlConnectOptions(ServiceConfig.Mysql config) {

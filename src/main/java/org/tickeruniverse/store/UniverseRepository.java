@@ -49,13 +49,18 @@ public final class UniverseRepository {
    * time-out can do this for it). See docs/DESIGN.md#faults.
    */
   <T> Future<T> timed(Function<SqlConnection, Future<T>> statement) {
-    // The failure is passed on only once the socket is closed, so that the pool has dropped the
-    // connection before it would take the handle back.
-    return pool.withConnection(conn -> statement.apply(conn)
+    // A timed-out connection is closed and never handed back: the pool drops a connection whose
+    // socket closed and opens another, whereas a handle given back races that drop and may be
+    // lent out once more, dead.
+    return pool.getConnection().compose(conn -> statement.apply(conn)
         .timeout(queryTimeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(e -> e instanceof TimeoutException
-            ? Stores.closeHung(conn).transform(closed -> Future.<T>failedFuture(e))
-            : Future.failedFuture(e)));
+        .transform(ar -> {
+          if (ar.failed() && ar.cause() instanceof TimeoutException) {
+            return Stores.closeHung(conn).transform(closed -> Future.<T>failedFuture(ar.cause()));
+          }
+          return conn.close().transform(released ->
+              ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.<T>failedFuture(ar.cause()));
+        }));
   }
 
   /**

@@ -14,7 +14,11 @@ import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
-/** A statement that MySQL does not answer fails after mysql.queryTimeoutMillis, and the pool carries on. */
+/**
+ * A store that stops answering costs a bounded wait: a SQL statement fails after
+ * mysql.queryTimeoutMillis and the pool carries on; a Redis command fails after
+ * redis.commandTimeoutMillis and the client works again as soon as Redis does.
+ */
 @RealServers
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class StoreTimeoutsIT {
@@ -42,6 +46,39 @@ class StoreTimeoutsIT {
       repository.ping().await(5, TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(1));
       pool.close().await(5, TimeUnit.SECONDS);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aRedisCommandUnansweredPastTheCommandTimeoutFailsAndTheClientRecovers(RedisServer redis, MariaDbServer mysql)
+      throws Exception {
+    ServiceConfig config = TestConfigs.forServers(redis, mysql, "--redis.commandTimeoutMillis=500");
+    java.util.regex.Matcher pid = java.util.regex.Pattern.compile("process_id:(\\d+)")
+        .matcher(String.valueOf(redis.command("INFO", "server")));
+    assertThat(pid.find()).isTrue();
+    Vertx vertx = Vertx.vertx();
+    io.vertx.redis.client.Request ping = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING);
+    try {
+      io.vertx.redis.client.Redis client = Stores.redis(vertx, config.redis());
+      // connected and warm (the first connection's handshake may itself take longer than 500 ms here)
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> "PONG".equals(client.send(ping).await(5, TimeUnit.SECONDS).toString()));
+      org.tickeruniverse.support.NodeProcess.signal(Long.parseLong(pid.group(1)), "STOP");
+      long t0 = System.nanoTime();
+      try {
+        Throwable failure = client.send(ping).map(r -> (Throwable) null).otherwise(e -> e).await(30, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(failure).as("the command failed").isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(2000));
+      } finally {
+        org.tickeruniverse.support.NodeProcess.signal(Long.parseLong(pid.group(1)), "CONT");
+      }
+      // Commands succeed again as soon as Redis answers; the wedged connection was replaced or drained.
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).ignoreExceptions()
+          .until(() -> "PONG".equals(client.send(ping).await(5, TimeUnit.SECONDS).toString()));
+      client.close();
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
