@@ -15,6 +15,7 @@ import org.tickeruniverse.evict.EvictVerticle;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.http.HttpVerticle;
 import org.tickeruniverse.ops.OpsServerVerticle;
+import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.ops.StoreWatchVerticle;
 import org.tickeruniverse.universe.UniverseVerticle;
 
@@ -28,16 +29,24 @@ public final class Node {
   private final Vertx vertx;
   private final ServiceConfig config;
   private final Clock clock;
+  /** The one set of meters every verticle of this node counts on. */
+  private final ServiceMetrics metrics;
   private final List<String> deployments = new ArrayList<>();
 
   public Node(Vertx vertx, ServiceConfig config) {
     this(vertx, config, Clock.systemUTC());
   }
 
+  /** A node whose verticles count on the registry {@code vertx} was built with. */
   public Node(Vertx vertx, ServiceConfig config, Clock clock) {
+    this(vertx, config, clock, ServiceMetrics.fromVertxBackend());
+  }
+
+  public Node(Vertx vertx, ServiceConfig config, Clock clock, ServiceMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Whether this node runs anything that writes or reads MySQL (and so migrates it). */
@@ -49,7 +58,7 @@ public final class Node {
     Future<Void> chain = Future.succeededFuture();
     if (StoreWatchVerticle.watches(config)) {
       DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
-      chain = chain.compose(v -> vertx.deployVerticle(new StoreWatchVerticle(), options))
+      chain = chain.compose(v -> vertx.deployVerticle(new StoreWatchVerticle(metrics), options))
           .onSuccess(deployments::add).mapEmpty();
     }
     if (OpsServerVerticle.wanted(config)) {
@@ -57,11 +66,11 @@ public final class Node {
       chain = chain.compose(v -> vertx.deployVerticle(new OpsServerVerticle(), options))
           .onSuccess(deployments::add).mapEmpty();
     }
-    chain = step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(clock), 1);
-    chain = step(chain, VerticleName.BUFFER, () -> new BufferVerticle(clock), 1);
-    chain = step(chain, VerticleName.FLUSH, () -> new FlushVerticle(clock), 1);
-    chain = step(chain, VerticleName.EVICT, () -> new EvictVerticle(clock), 1);
-    chain = step(chain, VerticleName.HTTP, () -> new HttpVerticle(), config.http().instances());
+    chain = step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(clock, metrics), 1);
+    chain = step(chain, VerticleName.BUFFER, () -> new BufferVerticle(clock, metrics), 1);
+    chain = step(chain, VerticleName.FLUSH, () -> new FlushVerticle(clock, metrics), 1);
+    chain = step(chain, VerticleName.EVICT, () -> new EvictVerticle(clock, metrics), 1);
+    chain = step(chain, VerticleName.HTTP, () -> new HttpVerticle(metrics), config.http().instances());
     return chain;
   }
 

@@ -44,22 +44,22 @@ public final class BufferVerticle extends VerticleBase {
   private MessageConsumer<Object> consumer;
   private CoalescingBufferWriter writer;
   private int maxTickers;
-  private ServiceMetrics metrics;
+  private final ServiceMetrics metrics;
   private ContributorKey contributorKey;
 
   public BufferVerticle() {
-    this(Clock.systemUTC());
+    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public BufferVerticle(Clock clock) {
+  public BufferVerticle(Clock clock, ServiceMetrics metrics) {
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
     maxTickers = config.buffer().maxTickers();
-    metrics = ServiceMetrics.get();
     redis = Stores.redis(vertx, config.redis());
     Buckets buckets = config.buckets(clock);
     BufferScript script = new BufferScript(redis);

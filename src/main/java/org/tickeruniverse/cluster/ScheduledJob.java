@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.tickeruniverse.bus.ErrorCode;
-import org.tickeruniverse.bus.FailureException;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;

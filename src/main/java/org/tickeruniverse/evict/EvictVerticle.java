@@ -14,6 +14,7 @@ import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.cluster.ScheduledJob;
+import org.tickeruniverse.cluster.JobReport;
 import org.tickeruniverse.cluster.MysqlLease;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
@@ -29,21 +30,23 @@ import org.tickeruniverse.store.UniverseRepository;
  * that runs nothing but eviction needs no Redis; eviction is idempotent anyway (a second run
  * finds nothing older than the cut-off).
  */
-public final class EvictVerticle extends VerticleBase implements ScheduledJob.Reporter<Long> {
+public final class EvictVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EvictVerticle.class);
 
   private final Clock clock;
+  private final ServiceMetrics metrics;
   private Pool pool;
   private ScheduledJob<Long> job;
   private MessageConsumer<Object> consumer;
 
   public EvictVerticle() {
-    this(Clock.systemUTC());
+    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public EvictVerticle(Clock clock) {
+  public EvictVerticle(Clock clock, ServiceMetrics metrics) {
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -61,31 +64,20 @@ public final class EvictVerticle extends VerticleBase implements ScheduledJob.Re
     MysqlLease lease = new MysqlLease(vertx, () -> MySQLConnection.connect(vertx, connectOptions)
         .map(conn -> (SqlConnection) conn), lockName, Math.max(3, config.flush().leaseSeconds()));
     DailySchedule schedule = new DailySchedule(config.evict().dailyAtUtc());
-    job = new ScheduledJob<>(vertx, "eviction", lease, evict::run, () -> schedule.millisUntilNext(clock), this);
+    job = new ScheduledJob<>(vertx, "eviction", lease, evict::run, () -> schedule.millisUntilNext(clock), report());
     consumer = vertx.eventBus().consumer(Addresses.EVICT, msg ->
         Replies.reply(msg, job.run("request").map(n -> Messages.count(Messages.DELETED, n)), LOG));
     return consumer.completion().onSuccess(v -> job.start());
   }
 
-  @Override
-  public void done(String trigger, Long deleted, Duration took) {
-    ServiceMetrics.get().evicted(deleted, took, "ok");
-    LOG.info("evict ({}): {} row(s) deleted in {} ms", trigger, deleted, took.toMillis());
-    if (deleted > 0) {
-      vertx.eventBus().publish(Addresses.EVENT_EVICTED, Messages.count(Messages.DELETED, deleted)
-          .put(Messages.DURATION_MILLIS, took.toMillis()));
-    }
-  }
-
-  @Override
-  public void skipped(String trigger, Duration took) {
-    // another node evicts; nothing to report here
-  }
-
-  @Override
-  public void failed(String trigger, Throwable error, Duration took) {
-    ServiceMetrics.get().evicted(0, took, "failed");
-    LOG.warn("evict ({}) failed: {}", trigger, Replies.describe(error));
+  /** Every run is logged (eviction is daily); an event only when rows went. */
+  private JobReport<Long> report() {
+    return new JobReport<>("evict", LOG, vertx.eventBus(),
+        (outcome, deleted, took) -> metrics.evicted(deleted == null ? 0 : deleted, took, outcome),
+        (deleted, took) -> deleted + " row(s) deleted in " + took.toMillis() + " ms",
+        Addresses.EVENT_EVICTED, (deleted, took) -> deleted > 0
+            ? Messages.count(Messages.DELETED, deleted).put(Messages.DURATION_MILLIS, took.toMillis())
+            : null);
   }
 
   @Override

@@ -53,21 +53,24 @@ public final class FlushJob {
   private final int chunkSize;
   private final PublicationRule rule;
   private final int ttlSeconds;
+  private final ServiceMetrics metrics;
   private final Supplier<Future<?>> heartbeat;
 
   /**
    * @param ttlSeconds the TTL held buckets get again on every run (the buffer's TTL)
+   * @param metrics where the oldest bucket's age and the pool's meters go
    * @param heartbeat called after every page, e.g. to renew a lease; its failure does not stop
    *     the run (the work is idempotent, so finishing it is always safe)
    */
   public FlushJob(BucketStore store, UniverseRepository repository, Buckets buckets, int chunkSize,
-                  PublicationRule rule, int ttlSeconds, Supplier<Future<?>> heartbeat) {
+                  PublicationRule rule, int ttlSeconds, ServiceMetrics metrics, Supplier<Future<?>> heartbeat) {
     this.store = store;
     this.repository = repository;
     this.buckets = buckets;
     this.chunkSize = chunkSize;
     this.rule = rule;
     this.ttlSeconds = ttlSeconds;
+    this.metrics = metrics;
     this.heartbeat = heartbeat;
   }
 
@@ -86,13 +89,13 @@ public final class FlushJob {
    */
   private Future<FlushCounts> publishFrom(List<Long> pool, FlushCounts sum) {
     if (pool.isEmpty()) {
-      ServiceMetrics.get().privacyHeld(0, 0);
+      metrics.privacyHeld(0, 0);
       return Future.succeededFuture(sum);
     }
     return store.poolContributors(pool, ttlSeconds).compose(counts -> {
       PublicationRule.Decision decision = rule.decide(pool, counts, buckets.clock().instant().getEpochSecond());
       if (!decision.publishes()) {
-        ServiceMetrics.get().privacyHeld(pool.size(), decision.oldestHeldSeconds());
+        metrics.privacyHeld(pool.size(), decision.oldestHeldSeconds());
         return Future.succeededFuture(sum.withHeld(pool.size()));
       }
       List<Long> published = pool.subList(0, decision.publish());
@@ -104,7 +107,7 @@ public final class FlushJob {
             .map(part::plus));
       }
       return publication.compose(done -> {
-        ServiceMetrics.get().privacyPublication(decision.contributors(), decision.belowThreshold());
+        metrics.privacyPublication(decision.contributors(), decision.belowThreshold());
         return publishFrom(pool.subList(decision.publish(), pool.size()),
             sum.plus(done.withContributors(decision.contributors())));
       });
@@ -243,6 +246,6 @@ public final class FlushJob {
         .findFirst()
         .map(s -> now - buckets.endOf(s))
         .orElse(0L);
-    ServiceMetrics.get().oldestUnflushedBucketAge(age);
+    metrics.oldestUnflushedBucketAge(age);
   }
 }

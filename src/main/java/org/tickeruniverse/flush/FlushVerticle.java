@@ -13,6 +13,7 @@ import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.Replies;
+import org.tickeruniverse.cluster.JobReport;
 import org.tickeruniverse.cluster.RedisLease;
 import org.tickeruniverse.cluster.ScheduledJob;
 import org.tickeruniverse.config.ServiceConfig;
@@ -33,22 +34,24 @@ import org.tickeruniverse.store.UniverseRepository;
  * {@link ScheduledJob} for the retry when the holder dies). The lease lives in Redis, next to the
  * buckets and under the same key prefix, so on Redis Cluster it shares their slot.
  */
-public final class FlushVerticle extends VerticleBase implements ScheduledJob.Reporter<FlushCounts> {
+public final class FlushVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlushVerticle.class);
 
   private final Clock clock;
+  private final ServiceMetrics metrics;
   private Redis redis;
   private Pool pool;
   private ScheduledJob<FlushCounts> job;
   private MessageConsumer<Object> consumer;
 
   public FlushVerticle() {
-    this(Clock.systemUTC());
+    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public FlushVerticle(Clock clock) {
+  public FlushVerticle(Clock clock, ServiceMetrics metrics) {
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -65,11 +68,11 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     // Said where the rule is applied, once per node that flushes, with what weakens it.
     LOG.info("publication rule: {}", rule.describe());
     PrivacyNotes.warnings(config).forEach(LOG::warn);
-    ServiceMetrics.get().privacyMaxHold(privacy.maxHoldSeconds());
+    metrics.privacyMaxHold(privacy.maxHoldSeconds());
     FlushJob flush = new FlushJob(new BucketStore(redis, buckets),
         new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), buckets,
-        config.flush().chunkSize(), rule, config.buffer().ttlSeconds(), lease::renew);
-    job = new ScheduledJob<>(vertx, "flush", lease, flush::run, buckets::millisUntilNextFlush, this);
+        config.flush().chunkSize(), rule, config.buffer().ttlSeconds(), metrics, lease::renew);
+    job = new ScheduledJob<>(vertx, "flush", lease, flush::run, buckets::millisUntilNextFlush, report());
     consumer = vertx.eventBus().consumer(Addresses.FLUSH, msg -> Replies.reply(msg, run("request"), LOG));
     return consumer.completion().onSuccess(v -> {
       job.start();
@@ -82,29 +85,19 @@ public final class FlushVerticle extends VerticleBase implements ScheduledJob.Re
     return job.run(trigger).map(FlushCounts::toJson);
   }
 
-  @Override
-  public void done(String trigger, FlushCounts counts, Duration took) {
-    ServiceMetrics.get().flushRun("ok", counts.buckets(), counts.read(), counts.inserted(), counts.bumped(), took);
-    if (counts.buckets() > 0) {
-      // One event per run that published: the universe changes once, never once per bucket.
-      LOG.info("flush ({}): {} bucket(s) published, {} contributors, {} read, {} inserted, {} bumped, "
-              + "{} rejected, {} held in {} ms", trigger, counts.buckets(), counts.contributors(), counts.read(),
-          counts.inserted(), counts.bumped(), counts.rejected(), counts.held(), counts.durationMillis());
-      vertx.eventBus().publish(Addresses.EVENT_FLUSHED, counts.toJson());
-    } else if (counts.held() > 0) {
-      LOG.info("flush ({}): {} closed bucket(s) held for more contributors", trigger, counts.held());
-    }
-  }
-
-  @Override
-  public void skipped(String trigger, Duration took) {
-    ServiceMetrics.get().flushRun("skipped", 0, 0, 0, 0, took);
-  }
-
-  @Override
-  public void failed(String trigger, Throwable error, Duration took) {
-    ServiceMetrics.get().flushRun("failed", 0, 0, 0, 0, took);
-    LOG.warn("flush ({}) failed, the next run resumes it: {}", trigger, Replies.describe(error));
+  /**
+   * One event per run that published: the universe changes once, never once per bucket. A run
+   * that only held buckets says so in the log; counts only, in both.
+   */
+  private JobReport<FlushCounts> report() {
+    return new JobReport<>("flush", LOG, vertx.eventBus(),
+        (outcome, counts, took) -> metrics.flushRun(outcome, counts == null ? FlushCounts.NONE : counts, took),
+        (counts, took) -> counts.buckets() > 0
+            ? counts.buckets() + " bucket(s) published, " + counts.contributors() + " contributors, "
+                + counts.read() + " read, " + counts.inserted() + " inserted, " + counts.bumped() + " bumped, "
+                + counts.rejected() + " rejected, " + counts.held() + " held in " + counts.durationMillis() + " ms"
+            : counts.held() > 0 ? counts.held() + " closed bucket(s) held for more contributors" : null,
+        Addresses.EVENT_FLUSHED, (counts, took) -> counts.buckets() > 0 ? counts.toJson() : null);
   }
 
   @Override

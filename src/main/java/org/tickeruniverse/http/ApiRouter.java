@@ -50,11 +50,12 @@ final class ApiRouter {
    * @param tokens null when authentication is disabled (every operation is then open)
    */
   static Router build(Vertx vertx, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
-                      BearerTokens tokens, int bodyLimitBytes, int maxConcurrentPerConnection) {
+                      BearerTokens tokens, ServiceMetrics metrics, int bodyLimitBytes,
+                      int maxConcurrentPerConnection) {
     Map<String, Handler<RoutingContext>> unbound = new HashMap<>(handlers);
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, contract);
-    AccessLog accessLog = new AccessLog(ServiceMetrics.get());
+    AccessLog accessLog = new AccessLog(metrics);
     RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor)
         .rootHandler(accessLog)
         .rootHandler(new ConnectionLimiter(maxConcurrentPerConnection));

@@ -26,6 +26,7 @@ import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.Liveness;
 import org.tickeruniverse.ops.MetricsHandler;
 import org.tickeruniverse.ops.Readiness;
+import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
@@ -59,6 +60,16 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
 
+  private final ServiceMetrics metrics;
+
+  public HttpVerticle() {
+    this(ServiceMetrics.fromVertxBackend());
+  }
+
+  public HttpVerticle(ServiceMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   @Override
   public Future<?> start() {
     config = ServiceConfig.fromJson(config());
@@ -85,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
   private Future<HttpServer> listen(OpenAPIContract contract, Buffer document) {
     ServiceConfig.Auth auth = config.auth();
     BearerTokens tokens = auth.disabled() ? null : new BearerTokens(auth.apiTokens(), auth.adminTokens());
-    router = ApiRouter.build(vertx, contract, handlers(document), tokens,
+    router = ApiRouter.build(vertx, contract, handlers(document), tokens, metrics,
         config.http().bodyLimitBytes(), config.http().maxConcurrentRequestsPerConnection());
     server = vertx.createHttpServer(serverOptions(config.http()));
     return server.requestHandler(router).listen();

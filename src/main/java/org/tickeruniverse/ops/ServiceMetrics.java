@@ -12,13 +12,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.Tags;
+import org.tickeruniverse.bus.FlushCounts;
 
 /**
  * The service's own meters. Privacy (docs/DESIGN.md#privacy-rules): no meter has a label that could carry a ticker or
  * a caller; they count, nothing more.
  *
- * <p>Meters go to the registry Vert.x was built with (the Prometheus one behind {@code /metrics})
- * or, when metrics are off (some tests), to a private registry, so code never checks.
+ * <p>One instance per registry, passed to the code that counts (see {@link #fromVertxBackend()}):
+ * nothing looks its meters up per call, and a test can hand in a registry of its own.
  */
 public final class ServiceMetrics {
 
@@ -57,16 +58,33 @@ public final class ServiceMetrics {
     registry.gauge("tu_privacy_held_buckets", heldBuckets);
     registry.gauge("tu_privacy_oldest_held_seconds", oldestHeldSeconds);
     registry.gauge("tu_privacy_max_hold_seconds", maxHoldSeconds);
+    // Every outcome series exists from the start at 0, so a rate or increase() sees the first one.
+    for (String outcome : new String[] {"ok", "skipped", "failed"}) {
+      registry.counter("tu_flush_runs_total", "outcome", outcome);
+      registry.counter("tu_evict_runs_total", "outcome", outcome);
+    }
   }
 
   private static final ServiceMetrics DETACHED = new ServiceMetrics(new SimpleMeterRegistry());
   private static volatile ServiceMetrics current = DETACHED;
 
+  /** Meters on a registry of the caller's (a test's, say). */
+  public static ServiceMetrics of(MeterRegistry registry) {
+    return new ServiceMetrics(registry);
+  }
+
+  /** Meters that go nowhere: for code run outside a service (tests, tools). */
+  public static ServiceMetrics detached() {
+    return of(new SimpleMeterRegistry());
+  }
+
   /**
-   * The meters bound to the current Vert.x backend registry (looked up each time, so a JVM that
-   * builds Vert.x more than once — tests — always reports to the live one).
+   * The meters of the registry Vert.x was built with (the Prometheus one behind {@code /metrics}),
+   * or detached ones when Vert.x runs without metrics. Asked once by whoever builds the verticles
+   * ({@code Node}, or a verticle's no-argument constructor for a sibling's deployment), which then
+   * pass the instance in; a JVM that builds Vert.x more than once (tests) gets the live registry.
    */
-  public static ServiceMetrics get() {
+  public static ServiceMetrics fromVertxBackend() {
     MeterRegistry backend = BackendRegistries.getDefaultNow();
     if (backend == null) {
       return DETACHED;
@@ -103,12 +121,12 @@ public final class ServiceMetrics {
     bufferWriteMembers.record(members);
   }
 
-  public void flushRun(String outcome, long buckets, long read, long inserted, long bumped, Duration took) {
+  public void flushRun(String outcome, FlushCounts counts, Duration took) {
     registry.counter("tu_flush_runs_total", "outcome", outcome).increment();
-    registry.counter("tu_flush_buckets_total").increment(buckets);
-    registry.counter("tu_flush_tickers_read_total").increment(read);
-    registry.counter("tu_flush_rows_inserted_total").increment(inserted);
-    registry.counter("tu_flush_rows_bumped_total").increment(bumped);
+    registry.counter("tu_flush_buckets_total").increment(counts.buckets());
+    registry.counter("tu_flush_tickers_read_total").increment(counts.read());
+    registry.counter("tu_flush_rows_inserted_total").increment(counts.inserted());
+    registry.counter("tu_flush_rows_bumped_total").increment(counts.bumped());
     Timer.builder("tu_flush_duration").register(registry).record(took);
   }
 

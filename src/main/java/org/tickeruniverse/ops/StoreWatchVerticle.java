@@ -21,6 +21,8 @@ import org.tickeruniverse.store.UniverseRepository;
  */
 public final class StoreWatchVerticle extends VerticleBase {
 
+  private final ServiceMetrics metrics;
+
   static final long PERIOD_MILLIS = 5_000;
   static final long TIMEOUT_MILLIS = 2_000;
 
@@ -30,6 +32,10 @@ public final class StoreWatchVerticle extends VerticleBase {
   private long timer = -1;
   private boolean redisChecking;
   private boolean mysqlChecking;
+
+  public StoreWatchVerticle(ServiceMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** Whether a node with this configuration uses a store at all (and so runs this watch). */
   public static boolean watches(ServiceConfig config) {
@@ -52,7 +58,6 @@ public final class StoreWatchVerticle extends VerticleBase {
   }
 
   private void check() {
-    ServiceMetrics metrics = ServiceMetrics.get();
     // One ping per store at a time: a store slower than the period is not pinged twice over.
     if (redis != null && !redisChecking) {
       redisChecking = true;

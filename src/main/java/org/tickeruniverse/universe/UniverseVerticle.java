@@ -49,6 +49,7 @@ public final class UniverseVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UniverseVerticle.class);
 
   private final Clock clock;
+  private final ServiceMetrics metrics;
   private Pool pool;
   private UniverseRepository repository;
   private Buckets buckets;
@@ -63,11 +64,12 @@ public final class UniverseVerticle extends VerticleBase {
   private boolean seeding;
 
   public UniverseVerticle() {
-    this(Clock.systemUTC());
+    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public UniverseVerticle(Clock clock) {
+  public UniverseVerticle(Clock clock, ServiceMetrics metrics) {
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -178,7 +180,7 @@ public final class UniverseVerticle extends VerticleBase {
   private void publishIfChanged(UniverseDocument fresh) {
     boolean changed = snapshot == null || !snapshot.etag().equals(fresh.etag());
     snapshot = fresh;
-    ServiceMetrics.get().universeSize(fresh.count());
+    metrics.universeSize(fresh.count());
     if (changed) {
       vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED,
           new JsonObject().put(Messages.COUNT, fresh.count()).put(Messages.ETAG, fresh.etag()));

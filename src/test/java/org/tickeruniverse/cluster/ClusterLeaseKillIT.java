@@ -1,5 +1,6 @@
 package org.tickeruniverse.cluster;
 
+import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -82,7 +83,7 @@ class ClusterLeaseKillIT {
         assertThat(holder).as("the victim holds the lease").isNotNull();
 
         // While it lives, nobody else flushes: the survivor's FlushVerticle finds the lease taken.
-        survivor.vertx().deployVerticle(() -> new FlushVerticle(Clock.systemUTC()),
+        survivor.vertx().deployVerticle(() -> new FlushVerticle(Clock.systemUTC(), ServiceMetrics.detached()),
             new DeploymentOptions().setConfig(survivor.config().toJson())).await(30, TimeUnit.SECONDS);
         UniverseClient local = UniverseClient.create(survivor.vertx(),
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000));

@@ -1,5 +1,6 @@
 package org.tickeruniverse.flush;
 
+import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -58,7 +59,7 @@ class FlushJobLargeBucketIT {
       Buckets buckets = new Buckets("ticker_universe", 300, 5, Clock.fixed(now, ZoneOffset.UTC));
       // One member per page: as many pages as tickers.
       FlushJob job = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets, 1,
-          new PublicationRule(1, 1, 86_400, 300), 7200, Future::succeededFuture);
+          new PublicationRule(1, 1, 86_400, 300), 7200, ServiceMetrics.detached(), Future::succeededFuture);
       FlushCounts counts = vertx.getOrCreateContext().<FlushCounts>executeBlocking(() -> null)
           .compose(v -> job.run())
           .await(100, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package org.tickeruniverse.http;
 
+import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -110,7 +111,7 @@ class ContractRoutesTest {
   }
 
   private static Router build(Map<String, Handler<RoutingContext>> handlers) {
-    return ApiRouter.build(vertx, contract, handlers, new BearerTokens(Set.of(), Set.of()), 1024, 4);
+    return ApiRouter.build(vertx, contract, handlers, new BearerTokens(Set.of(), Set.of()), ServiceMetrics.detached(), 1024, 4);
   }
 
   private static Map<String, Handler<RoutingContext>> allHandlers() {

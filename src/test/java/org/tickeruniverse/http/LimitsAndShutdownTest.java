@@ -205,7 +205,7 @@ class LimitsAndShutdownTest {
       StandIns standIns = new StandIns(vertx).registerAll();
       var config = org.tickeruniverse.config.ConfigLoader.load(List.of(),
           TestServer.env(Map.of("TU_HTTP_PORT", String.valueOf(TestServer.closedPort()), "TU_HTTP_INSTANCES", "3")));
-      String id = vertx.deployVerticle(HttpVerticle::new, new io.vertx.core.DeploymentOptions()
+      String id = vertx.deployVerticle(() -> new HttpVerticle(), new io.vertx.core.DeploymentOptions()
           .setConfig(config.toJson()).setInstances(config.http().instances())).await();
       // Fresh connections land on different instances; each holds its own copy of the universe,
       // and every copy answers the same bytes.

@@ -1,5 +1,6 @@
 package org.tickeruniverse.it;
 
+import org.tickeruniverse.ops.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -27,7 +28,8 @@ final class FlushRunner {
     Buckets buckets = c.buckets(service.clock());
     FlushJob job = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
         c.flush().chunkSize(), new PublicationRule(c.privacy().minContributors(), c.privacy().minContributorsAfterHold(),
-            c.privacy().maxHoldSeconds(), c.buffer().bucketSeconds()), c.buffer().ttlSeconds(), Future::succeededFuture);
+            c.privacy().maxHoldSeconds(), c.buffer().bucketSeconds()), c.buffer().ttlSeconds(), ServiceMetrics.detached(),
+        Future::succeededFuture);
     return job.run().eventually(() -> redis.close()).eventually(() -> pool.close());
   }
 }

@@ -1,5 +1,6 @@
 package org.tickeruniverse.it;
 
+import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -299,7 +300,7 @@ class PrivacyPoolIT {
   @Test
   void twoFlushVerticlesDecidingAtOncePublishOnce() {
     service = start();
-    service.vertx().deployVerticle(() -> new FlushVerticle(service.clock()),
+    service.vertx().deployVerticle(() -> new FlushVerticle(service.clock(), ServiceMetrics.detached()),
             new DeploymentOptions().setConfig(service.config().toJson()))
         .timeout(30, TimeUnit.SECONDS).await();
     buffer("alice", "AAPL");
