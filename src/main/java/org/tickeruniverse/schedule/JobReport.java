@@ -1,4 +1,4 @@
-package org.tickeruniverse.cluster;
+package org.tickeruniverse.schedule;
 
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package org.tickeruniverse.cluster;
+package org.tickeruniverse.lease;
 
 import io.vertx.core.Future;
 import java.util.Optional;

@@ -1,9 +1,11 @@
-package org.tickeruniverse.cluster;
+package org.tickeruniverse.schedule;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.tickeruniverse.bus.ErrorCode;
+import org.tickeruniverse.lease.Lease;
+import org.tickeruniverse.lease.LeasedJob;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
