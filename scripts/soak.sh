@@ -13,44 +13,32 @@
 # after the warm-up and heap growth would mean a leak — every 10th request a universe read, every
 # 20th a refresh; 10 s buckets, so the service's own timer flushes every 10 s (lease 5 s); an
 # admin eviction every 60 s.
-# Knobs: SOAK_SECONDS, SOAK_WORKERS, SOAK_TICKERS, JAVA_FLAGS (default: the documented memory flags),
+# Knobs: SOAK_SECONDS, SOAK_WORKERS, SOAK_TICKERS, JAVA_OPTS (default: the documented memory options),
 # SOAK_KEEP=1 (keep the folder and logs). Stops exactly the processes it started, by pid.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCRIPT_NAME=soak.sh
+READY_TIMEOUT=120
+# shellcheck source=SCRIPTDIR/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
 SOAK_SECONDS="${SOAK_SECONDS:-600}"
 WORKERS="${SOAK_WORKERS:-4}"
 TICKERS="${SOAK_TICKERS:-5000}"
-JAVA_FLAGS="${JAVA_FLAGS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m}"
-JAR="$ROOT/target/ticker-universe-fat.jar"
 for v in SOAK_SECONDS WORKERS TICKERS; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: $v must be a positive integer" >&2; exit 2; }
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer"
 done
-
-log() { printf 'soak.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-find_bin() { local n d; for n in "$@"; do command -v "$n" 2>/dev/null && return 0
-  for d in /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin; do [ -x "$d/$n" ] && { echo "$d/$n"; return 0; }; done; done; return 1; }
-REDIS_SERVER="$(find_bin redis-server)" || die "redis-server missing (apt-get install redis-server)"
 REDIS_CLI="$(find_bin redis-cli)" || die "redis-cli missing (apt-get install redis-tools)"
-MARIADBD="$(find_bin mariadbd mysqld)" || die "mariadbd missing (apt-get install mariadb-server)"
 MARIADB="$(find_bin mariadb mysql)" || die "mariadb client missing"
-INSTALL_DB="$(find_bin mariadb-install-db mysql_install_db)" || die "mariadb-install-db missing"
 for t in curl jcmd jstat; do command -v "$t" >/dev/null || die "$t missing"; done
-
-if [ ! -f "$JAR" ] || [ -n "$(find src conf pom.xml -newer "$JAR" -print -quit 2>/dev/null)" ]; then
-  log "building $JAR"
-  mvn -B -q -DskipTests package
-fi
+build_jar_if_stale
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tu-soak.XXXXXX")"
 PIDS=()
 stop_all() {
   local rc=$? i
   set +e
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null; done
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do wait "${PIDS[$i]}" 2>/dev/null; done
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}" "process ${PIDS[$i]}" 30; done
   if [ "${SOAK_KEEP:-0}" = 1 ] || ((rc != 0)); then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
   exit "$rc"
 }
@@ -58,38 +46,29 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { local d=$((SECONDS + 120)); until "$@" >/dev/null 2>&1; do ((SECONDS < d)) || die "not ready: $*"; sleep 0.2; done; }
-
-REDIS_PORT="$(free_port)"; MYSQL_PORT="$(free_port)"; HTTP_PORT="$(free_port)"
-mkdir -p "$WORK/redis"
+free_port REDIS_PORT; free_port MYSQL_PORT; free_port HTTP_PORT
 # Persistence as the README asks for: AOF, fsync every second.
-"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec \
-  --dir "$WORK/redis" </dev/null >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-"$INSTALL_DB" --no-defaults --datadir="$WORK/mariadb" --auth-root-authentication-method=normal --skip-test-db \
-  >"$WORK/install.log" 2>&1 || die "mariadb-install-db failed"
-user=(); [ "$(id -u)" -eq 0 ] && user=(--user=root)
-"$MARIADBD" --no-defaults --datadir="$WORK/mariadb" --socket="$WORK/mariadb/s.sock" --port="$MYSQL_PORT" \
-  --bind-address=127.0.0.1 "${user[@]}" --skip-log-bin --skip-name-resolve --default-time-zone=+00:00 \
-  </dev/null >"$WORK/mariadb.log" 2>&1 &
-PIDS+=($!)
+start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" --save '' --appendonly yes --appendfsync everysec
+PIDS+=("$REDIS_PID")
+init_mariadb_datadir "$WORK/mariadb" "$WORK/install.log"
+start_mariadbd "$WORK/mariadb" "$MYSQL_PORT" "$WORK/mariadb/s.sock" "$WORK/mariadb.log"
+PIDS+=("$MARIADB_PID")
 rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 sqlc() { "$MARIADB" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B "$@"; }
-wait_for rcli ping
-wait_for sqlc -e 'SELECT 1'
+wait_ready redis "$REDIS_PID" "$WORK/redis.log" rcli ping
+wait_ready mariadb "$MARIADB_PID" "$WORK/mariadb.log" sqlc -e 'SELECT 1'
 
 TOKEN="soak-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN="soak-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-read -r -a jflags <<<"$JAVA_FLAGS"
+service_java_opts   # the documented JVM options (JAVA_OPTS replaces the memory part)
 env TU_HTTP_HOST=127.0.0.1 TU_HTTP_PORT="$HTTP_PORT" TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" TU_API_TOKENS="$TOKEN" TU_ADMIN_TOKENS="$ADMIN" \
   TU_BUCKET_SECONDS=10 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=5 \
-  java "${jflags[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
+  java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 JAVA_PID=$!
 PIDS+=("$JAVA_PID")
 BASE="http://127.0.0.1:$HTTP_PORT"
-wait_for curl -fsS --max-time 2 "$BASE/health/ready"
+wait_ready service "$JAVA_PID" "$WORK/service.log" curl -fsS --max-time 2 "$BASE/health/ready"
 log "ready; ${SOAK_SECONDS}s of load with $WORKERS workers (folder $WORK)"
 
 heap_after_gc() { # KiB in use right after a full collection (survivors + eden + old)
