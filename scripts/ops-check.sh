@@ -36,40 +36,21 @@ build_jar_if_stale
 # ------------------------------------------------------------------------------- processes
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tu-ops-check.XXXXXX")"
-STARTED=()   # "pid name", stopped in reverse order on exit
 
 cleanup() {
-  local rc=$? i
+  local rc=$?
   set +e
   trap '' INT TERM HUP
-  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
-    stop_pid "${STARTED[$i]%% *}" "${STARTED[$i]#* }" 30
-  done
-  if [ "${OPS_CHECK_KEEP:-0}" = 1 ] || ((rc != 0)); then
-    log "logs kept in $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  stop_started "$rc" "${OPS_CHECK_KEEP:-0}"
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+exit_on_signals
 
-free_port REDIS_PORT
-free_port MYSQL_PORT
+start_local_stores --save '' --appendonly no
 free_port HTTP_PORT
 free_port PROM_PORT
 log "working in $WORK; Redis :$REDIS_PORT, MariaDB :$MYSQL_PORT, service :$HTTP_PORT, Prometheus :$PROM_PORT"
-
-start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" --save '' --appendonly no
-STARTED+=("$REDIS_PID redis-server")
-init_mariadb_datadir "$WORK/mariadb" "$WORK/mariadb-install.log"
-start_mariadbd "$WORK/mariadb" "$MYSQL_PORT" "$WORK/mariadb/s.sock" "$WORK/mariadb.log"
-STARTED+=("$MARIADB_PID mariadbd")
-wait_ready redis-server "$REDIS_PID" "$WORK/redis.log" redis_ping "$REDIS_PORT"
-wait_ready mariadbd "$MARIADB_PID" "$WORK/mariadb.log" mariadb_ping "$MYSQL_PORT"
 
 API_TOKEN="ops-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN_TOKEN="ops-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"

@@ -34,29 +34,21 @@ for t in curl jcmd jstat; do command -v "$t" >/dev/null || die "$t missing"; don
 build_jar_if_stale
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tu-soak.XXXXXX")"
-PIDS=()
-stop_all() {
-  local rc=$? i
+cleanup() {
+  local rc=$?
   set +e
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}" "process ${PIDS[$i]}" 30; done
-  if [ "${SOAK_KEEP:-0}" = 1 ] || ((rc != 0)); then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
+  trap '' INT TERM HUP
+  stop_started "$rc" "${SOAK_KEEP:-0}"
   exit "$rc"
 }
-trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap cleanup EXIT
+exit_on_signals
 
-free_port REDIS_PORT; free_port MYSQL_PORT; free_port HTTP_PORT
 # Persistence as the README asks for: AOF, fsync every second.
-start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" --save '' --appendonly yes --appendfsync everysec
-PIDS+=("$REDIS_PID")
-init_mariadb_datadir "$WORK/mariadb" "$WORK/install.log"
-start_mariadbd "$WORK/mariadb" "$MYSQL_PORT" "$WORK/mariadb/s.sock" "$WORK/mariadb.log"
-PIDS+=("$MARIADB_PID")
+start_local_stores --save '' --appendonly yes --appendfsync everysec
+free_port HTTP_PORT
 rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 sqlc() { "$MARIADB" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B "$@"; }
-wait_ready redis "$REDIS_PID" "$WORK/redis.log" rcli ping
-wait_ready mariadb "$MARIADB_PID" "$WORK/mariadb.log" sqlc -e 'SELECT 1'
 
 TOKEN="soak-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN="soak-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -66,7 +58,7 @@ env TU_HTTP_HOST=127.0.0.1 TU_HTTP_PORT="$HTTP_PORT" TU_REDIS_URL="redis://127.0
   TU_BUCKET_SECONDS=10 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=5 \
   java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 JAVA_PID=$!
-PIDS+=("$JAVA_PID")
+STARTED+=("$JAVA_PID service")
 BASE="http://127.0.0.1:$HTTP_PORT"
 wait_ready service "$JAVA_PID" "$WORK/service.log" curl -fsS --max-time 2 "$BASE/health/ready"
 log "ready; ${SOAK_SECONDS}s of load with $WORKERS workers (folder $WORK)"
@@ -112,7 +104,8 @@ done
 sleep 2 # the universe reload and the HTTP copy follow the flush
 HEAP_START="$(heap_after_gc)"
 END=$((SECONDS + SOAK_SECONDS))
-for ((w = 0; w < WORKERS; w++)); do worker "$w" & PIDS+=($!); done
+WORKER_PIDS=()
+for ((w = 0; w < WORKERS; w++)); do worker "$w" & WORKER_PIDS+=($!); done
 evictions=0
 while ((SECONDS < END)); do
   sleep 60 &
@@ -123,7 +116,7 @@ while ((SECONDS < END)); do
   [ "$s" = 200 ] || echo "evict -> $s" >>"$WORK/errors"
   evictions=$((evictions + 1))
 done
-for ((w = 0; w < WORKERS; w++)); do wait "${PIDS[$((${#PIDS[@]} - WORKERS + w))]}" 2>/dev/null || true; done
+for pid in "${WORKER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 HEAP_END="$(heap_after_gc)"
 
 acked="$(cat "$WORK"/ack.* 2>/dev/null | sort -u | wc -l)"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds ticker-universe and runs every test: ./mvnw -B verify, extra arguments passed on
 # (e.g. scripts/test.sh -Dtest=FlushVerticleTest), then the operations checks: promtool on
-# ops/prometheus/alerts.yml and its unit tests, and scripts/ops-check.sh (a real Prometheus
-# scraping a real service). A bare Debian 12 with only git is enough.
+# ops/prometheus/alerts.yml and its unit tests, scripts/ops-check.sh (a real Prometheus scraping a
+# real service) and scripts/api-page-check.sh (the API page in headless Chromium). A bare Debian 12
+# with only git is enough.
 #
 # The tests start their own Redis and MariaDB (src/test/java/org/tickeruniverse/testsupport):
 # Docker when available, otherwise the redis-server / mariadbd binaries of the Debian packages.
-# Missing packages (a Java 17 JDK, curl for ./mvnw, Redis, MariaDB, Prometheus for promtool) are
+# Missing packages (a Java 17 JDK, curl for ./mvnw, Redis, MariaDB, Prometheus for promtool, Chromium) are
 # installed with apt-get when run as root; otherwise the one command to run is printed. With
 # TU_TEST_REDIS_URL and TU_TEST_MYSQL_URL both set the tests use those servers and no server
 # package is needed for them (ops-check.sh still starts its own).
@@ -27,7 +28,8 @@ report_time() {
 trap report_time EXIT
 
 packages=()
-read -r -a packages <<<"$({ build_packages; server_packages; find_bin promtool >/dev/null || echo prometheus; } | tr '\n' ' ')"
+read -r -a packages <<<"$({ build_packages; server_packages; find_bin promtool >/dev/null || echo prometheus
+  find_bin chromium chromium-browser >/dev/null || echo chromium; } | tr '\n' ' ')"
 install_packages "${packages[@]}"
 
 ./mvnw -B verify "$@"
@@ -38,3 +40,4 @@ log "promtool check rules + test rules"
 "$PROMTOOL" test rules ops/prometheus/alerts.test.yml
 
 scripts/ops-check.sh
+scripts/api-page-check.sh

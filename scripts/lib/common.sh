@@ -215,3 +215,35 @@ server_packages() { # server_packages: the Debian packages missing for local Red
   { find_bin mariadbd mysqld >/dev/null && find_bin mariadb-install-db mysql_install_db >/dev/null \
     && find_bin mariadb-admin mysqladmin >/dev/null; } || echo mariadb-server mariadb-client
 }
+
+# ------------------------------------------------------------------------------- a throw-away stack
+# For the scripts that start their own servers in a temporary folder WORK (bench, ops-check,
+# api-page-check, soak). STARTED holds "PID NAME" of each process, in start order.
+
+STARTED=()
+
+start_local_stores() { # start_local_stores [REDIS-ARG...]: Redis and MariaDB on free ports under $WORK; sets REDIS_PORT, MYSQL_PORT
+  free_port REDIS_PORT
+  free_port MYSQL_PORT
+  start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" "$@"
+  STARTED+=("$REDIS_PID redis-server")
+  init_mariadb_datadir "$WORK/mariadb" "$WORK/mariadb-install.log"
+  start_mariadbd "$WORK/mariadb" "$MYSQL_PORT" "$WORK/mariadb/s.sock" "$WORK/mariadb.log"
+  STARTED+=("$MARIADB_PID mariadbd")
+  wait_ready redis-server "$REDIS_PID" "$WORK/redis.log" redis_ping "$REDIS_PORT"
+  wait_ready mariadbd "$MARIADB_PID" "$WORK/mariadb.log" mariadb_ping "$MYSQL_PORT"
+}
+
+stop_started() { # stop_started STATUS KEEP: stops STARTED newest first; keeps $WORK when KEEP=1 or STATUS≠0
+  local i
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
+    stop_pid "${STARTED[$i]%% *}" "${STARTED[$i]#* }" 30
+  done
+  if [ "$2" = 1 ] || (($1 != 0)); then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
+}
+
+exit_on_signals() { # exit_on_signals: Ctrl-C, SIGTERM and SIGHUP end the script through its EXIT trap
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+}
