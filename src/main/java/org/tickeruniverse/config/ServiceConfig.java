@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The whole configuration, typed and validated once at start-up. Each section is a record whose
@@ -117,15 +118,19 @@ public record ServiceConfig(
 
   /** Serialised form handed to verticles; the inverse of {@link #fromJson}. */
   public JsonObject toJson() {
+    return json(s -> s.toJson(get(s)));
+  }
+
+  /** Every setting at its JSON path, with the value {@code valueOf} gives (conf/'s layout). */
+  static JsonObject json(Function<Setting<?>, Object> valueOf) {
     JsonObject out = new JsonObject();
     for (Setting<?> s : Setting.ALL) {
-      String[] parts = s.path().split("\\.");
-      JsonObject section = out.getJsonObject(parts[0]);
+      JsonObject section = out.getJsonObject(s.section());
       if (section == null) {
         section = new JsonObject();
-        out.put(parts[0], section);
+        out.put(s.section(), section);
       }
-      section.put(parts[1], s.toJson(get(s)));
+      section.put(s.component(), valueOf.apply(s));
     }
     return out;
   }

@@ -28,17 +28,7 @@ class SettingsDocumentationTest {
   }
 
   static JsonObject defaults() {
-    JsonObject out = new JsonObject();
-    for (Setting<?> s : Setting.ALL) {
-      String[] parts = s.path().split("\\.");
-      JsonObject section = out.getJsonObject(parts[0]);
-      if (section == null) {
-        section = new JsonObject();
-        out.put(parts[0], section);
-      }
-      section.put(parts[1], s.toJson(s.defaultValue()));
-    }
-    return out;
+    return ServiceConfig.json(s -> s.toJson(s.defaultValue()));
   }
 
   @Test
