@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.time.Clock;
@@ -24,8 +24,8 @@ import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.universe.SeedFile;
 
 /**
- * The process: read and validate the configuration, migrate the schema, build Vert.x (clustered
- * or not), deploy this node's verticles, and on SIGTERM drain and close in order.
+ * The process: read and validate the configuration, migrate the schema, build Vert.x (clustered or
+ * not), deploy this node's verticles, and on SIGTERM drain and close in order.
  *
  * <p>A plain {@code main} rather than the tech-preview {@code VertxApplication}: configuration
  * decides how Vert.x is built, and a bad setting must end in one line and an exit code.
@@ -36,6 +36,7 @@ public final class Main {
 
   /** Exit status for a configuration error (EX_CONFIG in sysexits.h). */
   static final int EXIT_CONFIG = 78;
+
   /** Exit status when a store or Vert.x could not be started. */
   static final int EXIT_START_FAILED = 1;
 
@@ -46,8 +47,7 @@ public final class Main {
    */
   static final String TEST_CLOCK_OFFSET_PROPERTY = "tu.test.clockOffsetMillis";
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     ServiceConfig config;
@@ -68,8 +68,10 @@ public final class Main {
     try {
       if (Node.needsMysql(config)) {
         var result = Migrations.migrate(config.mysql());
-        LOG.info("schema at version {} ({} migration(s) applied)",
-            result.targetSchemaVersion != null ? result.targetSchemaVersion : "current", result.migrationsExecuted);
+        LOG.info(
+            "schema at version {} ({} migration(s) applied)",
+            result.targetSchemaVersion != null ? result.targetSchemaVersion : "current",
+            result.migrationsExecuted);
       }
       vertx = buildVertx(config).await(2, TimeUnit.MINUTES);
       node = new Node(vertx, config, clock());
@@ -83,17 +85,22 @@ public final class Main {
       System.exit(EXIT_START_FAILED);
       return;
     }
-    LOG.info("ticker-universe started in {} ms: verticles {}{}{}, {} transport",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.node().verticles(),
-        config.node().runs(VerticleName.HTTP) ? ", HTTP " + config.http().host() + ":" + config.http().port() : "",
+    LOG.info(
+        "ticker-universe started in {} ms: verticles {}{}{}, {} transport",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        config.node().verticles(),
+        config.node().runs(VerticleName.HTTP)
+            ? ", HTTP " + config.http().host() + ":" + config.http().port()
+            : "",
         config.cluster().enabled()
-            ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host() : "",
+            ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host()
+            : "",
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
   }
 
   /**
-   * The one line that explains a failed start: on stderr as text, or as a log line when
-   * {@code log.format=json} so that a log collector still reads every line as JSON.
+   * The one line that explains a failed start: on stderr as text, or as a log line when {@code
+   * log.format=json} so that a log collector still reads every line as JSON.
    */
   private static void fatal(ServiceConfig config, String line) {
     if (LogFormat.JSON.equals(config.log().format())) {
@@ -108,51 +115,62 @@ public final class Main {
     if (offset == null || offset.isBlank()) {
       return Clock.systemUTC();
     }
-    LOG.warn("TEST ONLY: the wall clock of this process is shifted by {} ms ({})", offset, TEST_CLOCK_OFFSET_PROPERTY);
+    LOG.warn(
+        "TEST ONLY: the wall clock of this process is shifted by {} ms ({})",
+        offset,
+        TEST_CLOCK_OFFSET_PROPERTY);
     return Clock.offset(Clock.systemUTC(), Duration.ofMillis(Long.parseLong(offset.trim())));
   }
 
   private static void registerShutdownHook(Node node, ServiceConfig config) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down: draining HTTP, then closing verticles and stores");
-      try {
-        node.shutdown().await(config.node().shutdownSeconds() + 15L, TimeUnit.SECONDS);
-        LOG.info("stopped cleanly");
-      } catch (Exception e) {
-        LOG.warn("shutdown did not complete cleanly: {}", oneLine(e));
-      }
-      // Flush what the asynchronous access log still queues before halting.
-      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-        logback.stop();
-      }
-      // A signal-initiated exit would report 143; an orderly stop is a success.
-      Runtime.getRuntime().halt(0);
-    }, "ticker-universe-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("shutting down: draining HTTP, then closing verticles and stores");
+                  try {
+                    node.shutdown().await(config.node().shutdownSeconds() + 15L, TimeUnit.SECONDS);
+                    LOG.info("stopped cleanly");
+                  } catch (Exception e) {
+                    LOG.warn("shutdown did not complete cleanly: {}", oneLine(e));
+                  }
+                  // Flush what the asynchronous access log still queues before halting.
+                  if (LoggerFactory.getILoggerFactory()
+                      instanceof ch.qos.logback.classic.LoggerContext logback) {
+                    logback.stop();
+                  }
+                  // A signal-initiated exit would report 143; an orderly stop is a success.
+                  Runtime.getRuntime().halt(0);
+                },
+                "ticker-universe-shutdown"));
   }
 
   public static Future<Vertx> buildVertx(ServiceConfig config) {
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
-        .setEnabled(true)
-        .setJvmMetricsEnabled(true)
-        // Event-bus meters register a gauge for every request's reply handler
-        // (vertx-micrometer-metrics#259) for figures the service's own meters already give
-        // (docs/PERFORMANCE.md#event-bus-meters-off).
-        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
-        // Vert.x's HTTP server meters look three meters up by name and tags on every response;
-        // the access log records tu_http_server_requests per route instead, each meter resolved
-        // once (docs/PERFORMANCE.md#request-meters-resolved-once-per-route).
-        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            // Event-bus meters register a gauge for every request's reply handler
+            // (vertx-micrometer-metrics#259) for figures the service's own meters already give
+            // (docs/PERFORMANCE.md#event-bus-meters-off).
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+            // Vert.x's HTTP server meters look three meters up by name and tags on every response;
+            // the access log records tu_http_server_requests per route instead, each meter resolved
+            // once (docs/PERFORMANCE.md#request-meters-resolved-once-per-route).
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     // epoll where the native library loads (Linux x86-64, see pom.xml); NIO elsewhere.
-    VertxOptions options = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
+    VertxOptions options =
+        new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
     if (config.cluster().enabled()) {
       options.setEventBusOptions(HazelcastClusterConfig.eventBus(config.cluster()));
     }
-    VertxBuilder builder = Vertx.builder()
-        .with(options)
-        .withMetrics(new MicrometerMetricsFactory());
+    VertxBuilder builder =
+        Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory());
     if (config.cluster().enabled()) {
-      return builder.withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster())).buildClustered();
+      return builder
+          .withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster()))
+          .buildClustered();
     }
     return Future.succeededFuture(builder.build());
   }
@@ -163,6 +181,8 @@ public final class Main {
       root = root.getCause();
     }
     String msg = String.valueOf(root.getMessage()).replace('\n', ' ');
-    return root == e ? msg : e.getMessage() == null ? msg : (e.getMessage().replace('\n', ' ') + " (" + msg + ")");
+    return root == e
+        ? msg
+        : e.getMessage() == null ? msg : (e.getMessage().replace('\n', ' ') + " (" + msg + ")");
   }
 }

@@ -1,5 +1,6 @@
 package org.tickeruniverse;
 
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import io.vertx.core.Deployable;
 import org.tickeruniverse.buffer.BufferVerticle;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.VerticleName;
@@ -21,16 +21,18 @@ import org.tickeruniverse.universe.UniverseVerticle;
 
 /**
  * The verticles one node runs ({@code node.verticles}), deployed in dependency order — the
- * event-bus consumers before the HTTP edge that calls them — and stopped in the reverse order, so
- * a request accepted during shutdown still finds its consumer while HTTP drains.
+ * event-bus consumers before the HTTP edge that calls them — and stopped in the reverse order, so a
+ * request accepted during shutdown still finds its consumer while HTTP drains.
  */
 public final class Node {
 
   private final Vertx vertx;
   private final ServiceConfig config;
   private final Clock clock;
+
   /** The one set of meters every verticle of this node counts on. */
   private final ServiceMetrics metrics;
+
   private final List<String> deployments = new ArrayList<>();
 
   public Node(Vertx vertx, ServiceConfig config) {
@@ -51,35 +53,47 @@ public final class Node {
 
   /** Whether this node runs anything that writes or reads MySQL (and so migrates it). */
   public static boolean needsMysql(ServiceConfig config) {
-    return config.node().runs(VerticleName.UNIVERSE) || config.node().runs(VerticleName.FLUSH) || config.node().runs(VerticleName.EVICT);
+    return config.node().runs(VerticleName.UNIVERSE)
+        || config.node().runs(VerticleName.FLUSH)
+        || config.node().runs(VerticleName.EVICT);
   }
 
   public Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (StoreWatchVerticle.watches(config)) {
       DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
-      chain = chain.compose(v -> vertx.deployVerticle(new StoreWatchVerticle(metrics), options))
-          .onSuccess(deployments::add).mapEmpty();
+      chain =
+          chain
+              .compose(v -> vertx.deployVerticle(new StoreWatchVerticle(metrics), options))
+              .onSuccess(deployments::add)
+              .mapEmpty();
     }
     if (OpsServerVerticle.wanted(config)) {
       DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
-      chain = chain.compose(v -> vertx.deployVerticle(new OpsServerVerticle(), options))
-          .onSuccess(deployments::add).mapEmpty();
+      chain =
+          chain
+              .compose(v -> vertx.deployVerticle(new OpsServerVerticle(), options))
+              .onSuccess(deployments::add)
+              .mapEmpty();
     }
     chain = step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(clock, metrics), 1);
     chain = step(chain, VerticleName.BUFFER, () -> new BufferVerticle(clock, metrics), 1);
     chain = step(chain, VerticleName.FLUSH, () -> new FlushVerticle(clock, metrics), 1);
     chain = step(chain, VerticleName.EVICT, () -> new EvictVerticle(clock, metrics), 1);
-    chain = step(chain, VerticleName.HTTP, () -> new HttpVerticle(metrics), config.http().instances());
+    chain =
+        step(chain, VerticleName.HTTP, () -> new HttpVerticle(metrics), config.http().instances());
     return chain;
   }
 
-  private Future<Void> step(Future<Void> chain, VerticleName name, Supplier<Deployable> verticle, int instances) {
+  private Future<Void> step(
+      Future<Void> chain, VerticleName name, Supplier<Deployable> verticle, int instances) {
     if (!config.node().runs(name)) {
       return chain;
     }
-    DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);
-    return chain.compose(v -> vertx.deployVerticle(verticle, options))
+    DeploymentOptions options =
+        new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);
+    return chain
+        .compose(v -> vertx.deployVerticle(verticle, options))
         .onSuccess(id -> deployments.add(id))
         .mapEmpty();
   }

@@ -5,16 +5,16 @@ import io.vertx.core.Promise;
 import java.util.function.Supplier;
 
 /**
- * One run of an asynchronous job in flight at a time, and at most one more queued behind it.
- * Used wherever bursts of triggers (events from every node, timers, requests) must not pile up
- * loads: the universe snapshot's reload, the HTTP edge's copy of it, a leased job.
+ * One run of an asynchronous job in flight at a time, and at most one more queued behind it. Used
+ * wherever bursts of triggers (events from every node, timers, requests) must not pile up loads:
+ * the universe snapshot's reload, the HTTP edge's copy of it, a leased job.
  *
  * <ul>
- *   <li>{@link #join()}: the run under way, or a new one when none is. For callers that want
- *       "a result", not "a result that saw my change".
- *   <li>{@link #again()}: a run that starts after the current one, shared by every caller that
- *       asks while the current one runs. For triggers that announce a change the running load
- *       may have missed.
+ *   <li>{@link #join()}: the run under way, or a new one when none is. For callers that want "a
+ *       result", not "a result that saw my change".
+ *   <li>{@link #again()}: a run that starts after the current one, shared by every caller that asks
+ *       while the current one runs. For triggers that announce a change the running load may have
+ *       missed.
  * </ul>
  *
  * <p>Not thread-safe by design: it lives on its owner's event loop.
@@ -58,14 +58,15 @@ public final class SingleFlight<T> {
       run = Future.failedFuture(e);
     }
     running = run;
-    run.onComplete(ar -> {
-      running = null;
-      Promise<T> next = queued;
-      if (next != null) {
-        queued = null;
-        start().onComplete(next);
-      }
-    });
+    run.onComplete(
+        ar -> {
+          running = null;
+          Promise<T> next = queued;
+          if (next != null) {
+            queued = null;
+            start().onComplete(next);
+          }
+        });
     return run;
   }
 }

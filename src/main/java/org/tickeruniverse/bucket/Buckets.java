@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
- * Bucket arithmetic (docs/DESIGN.md#data-layout): a bucket is {@code [start, start + width)} in epoch seconds with
- * {@code start = floor(epochSeconds / width) * width}, stored under
- * {@code <prefix>:buffer:<start>}. Pure: time comes from the injected {@link Clock}.
+ * Bucket arithmetic (docs/DESIGN.md#data-layout): a bucket is {@code [start, start + width)} in
+ * epoch seconds with {@code start = floor(epochSeconds / width) * width}, stored under {@code
+ * <prefix>:buffer:<start>}. Pure: time comes from the injected {@link Clock}.
  */
 public final class Buckets {
 
@@ -59,9 +59,9 @@ public final class Buckets {
   }
 
   /**
-   * The HyperLogLog of the distinct contributors (keyed hashes) of the bucket starting at
-   * {@code bucketStart}: same prefix, so on Redis Cluster it shares the bucket's hash slot, and
-   * outside the bucket pattern, so discovery never mistakes it for a bucket
+   * The HyperLogLog of the distinct contributors (keyed hashes) of the bucket starting at {@code
+   * bucketStart}: same prefix, so on Redis Cluster it shares the bucket's hash slot, and outside
+   * the bucket pattern, so discovery never mistakes it for a bucket
    * (docs/DESIGN.md#anonymity-the-publication-pool).
    */
   public String contributorsKey(long bucketStart) {
@@ -70,7 +70,8 @@ public final class Buckets {
 
   /** The contributors key belonging to a bucket key of this prefix. */
   public String contributorsKeyOf(String bucketKey) {
-    return contributorsKey(parseKey(bucketKey).orElseThrow(() -> new IllegalArgumentException("not a bucket key")));
+    return contributorsKey(
+        parseKey(bucketKey).orElseThrow(() -> new IllegalArgumentException("not a bucket key")));
   }
 
   /** A scratch key (same slot) a flush script merges the pool's counts in and deletes again. */
@@ -101,8 +102,8 @@ public final class Buckets {
   }
 
   /**
-   * A bucket is closed once its end lies at least {@code grace} in the past: no writer whose
-   * clock is at most {@code grace} behind ours still writes into it.
+   * A bucket is closed once its end lies at least {@code grace} in the past: no writer whose clock
+   * is at most {@code grace} behind ours still writes into it.
    */
   public boolean isClosed(long bucketStart) {
     return endOf(bucketStart) <= clock.instant().getEpochSecond() - graceSeconds;

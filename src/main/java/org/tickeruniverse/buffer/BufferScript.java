@@ -11,8 +11,8 @@ import java.util.Collection;
 import java.util.HexFormat;
 
 /**
- * SADD + PFADD + EXPIRE as one Lua script: Redis runs a script atomically, so no crash can leave
- * a bucket key without its TTL (a key without TTL would never disappear if nobody flushed it), nor
+ * SADD + PFADD + EXPIRE as one Lua script: Redis runs a script atomically, so no crash can leave a
+ * bucket key without its TTL (a key without TTL would never disappear if nobody flushed it), nor
  * tickers without the contributors that uploaded them (the flush counts those before it publishes:
  * docs/DESIGN.md#anonymity-the-publication-pool). Both keys share the prefix's hash slot, so it
  * runs unchanged on Redis Cluster.
@@ -20,8 +20,8 @@ import java.util.HexFormat;
  * <p>The contributors are keyed hashes, added to a HyperLogLog: Redis keeps registers, not the
  * hashes, so not even the hashes of who uploaded can be read back.
  *
- * <p>Sent as EVALSHA; the first call on a server that has not seen the script gets NOSCRIPT and
- * is repeated as EVAL, which also loads it.
+ * <p>Sent as EVALSHA; the first call on a server that has not seen the script gets NOSCRIPT and is
+ * repeated as EVAL, which also loads it.
  */
 final class BufferScript {
 
@@ -30,7 +30,8 @@ final class BufferScript {
    * elements, then the members. SADD/PFADD in slices: Lua's unpack() has a stack limit of a few
    * thousand values.
    */
-  static final String LUA = """
+  static final String LUA =
+      """
       local c = tonumber(ARGV[2])
       local n = #ARGV
       for i = 3 + c, n, 1000 do
@@ -52,18 +53,47 @@ final class BufferScript {
     this.redis = redis;
   }
 
-  Future<Void> add(String key, String contributorsKey, int ttlSeconds, Collection<String> contributors,
-                   Collection<String> members) {
-    return redis.send(request(Command.EVALSHA, SHA1, key, contributorsKey, ttlSeconds, contributors, members))
-        .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
-            ? redis.send(request(Command.EVAL, LUA, key, contributorsKey, ttlSeconds, contributors, members))
-            : Future.failedFuture(e))
+  Future<Void> add(
+      String key,
+      String contributorsKey,
+      int ttlSeconds,
+      Collection<String> contributors,
+      Collection<String> members) {
+    return redis
+        .send(
+            request(Command.EVALSHA, SHA1, key, contributorsKey, ttlSeconds, contributors, members))
+        .recover(
+            e ->
+                String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
+                    ? redis.send(
+                        request(
+                            Command.EVAL,
+                            LUA,
+                            key,
+                            contributorsKey,
+                            ttlSeconds,
+                            contributors,
+                            members))
+                    : Future.failedFuture(e))
         .mapEmpty();
   }
 
-  private static Request request(Command cmd, String script, String key, String contributorsKey, int ttl,
-                                 Collection<String> contributors, Collection<String> members) {
-    Request r = Request.cmd(cmd).arg(script).arg(2).arg(key).arg(contributorsKey).arg(ttl).arg(contributors.size());
+  private static Request request(
+      Command cmd,
+      String script,
+      String key,
+      String contributorsKey,
+      int ttl,
+      Collection<String> contributors,
+      Collection<String> members) {
+    Request r =
+        Request.cmd(cmd)
+            .arg(script)
+            .arg(2)
+            .arg(key)
+            .arg(contributorsKey)
+            .arg(ttl)
+            .arg(contributors.size());
     contributors.forEach(r::arg);
     members.forEach(r::arg);
     return r;
@@ -71,8 +101,9 @@ final class BufferScript {
 
   private static String sha1(String text) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is part of every JRE", e);
     }

@@ -24,17 +24,17 @@ import org.tickeruniverse.ticker.TickerBatch;
  * The only writer of bucket keys. Serves {@link Addresses#BUFFER}: validates the tickers (the bus
  * is an edge too: siblings send here directly), adds them to the current bucket with its TTL, and
  * counts its contributor (a keyed hash, in the bucket's HyperLogLog, in the same script), and
- * answers the number of distinct valid tickers — never how many were new to the bucket, which
- * would tell the caller whether somebody else uploaded the same ticker minutes ago.
+ * answers the number of distinct valid tickers — never how many were new to the bucket, which would
+ * tell the caller whether somebody else uploaded the same ticker minutes ago.
  */
 public final class BufferVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BufferVerticle.class);
 
   /**
-   * Scripts in flight at once; requests arriving meanwhile coalesce into the next script. Two
-   * keeps one script forming while another travels; more only makes scripts smaller, and every
-   * script costs Redis (and this event loop) work of its own
+   * Scripts in flight at once; requests arriving meanwhile coalesce into the next script. Two keeps
+   * one script forming while another travels; more only makes scripts smaller, and every script
+   * costs Redis (and this event loop) work of its own
    * (docs/PERFORMANCE.md#group-commit-with-two-scripts-in-flight).
    */
   private static final int MAX_IN_FLIGHT = 2;
@@ -65,9 +65,15 @@ public final class BufferVerticle extends VerticleBase {
     BufferScript script = new BufferScript(redis);
     int ttl = config.buffer().ttlSeconds();
     contributorKey = ContributorKey.of(config.privacy().secret());
-    writer = new CoalescingBufferWriter(buckets::currentKey,
-        (key, members, contributors) -> script.add(key, buckets.contributorsKeyOf(key), ttl, contributors, members),
-        MAX_IN_FLIGHT, config.buffer().maxQueued(), metrics::bufferWrite, metrics::bufferRejected);
+    writer =
+        new CoalescingBufferWriter(
+            buckets::currentKey,
+            (key, members, contributors) ->
+                script.add(key, buckets.contributorsKeyOf(key), ttl, contributors, members),
+            MAX_IN_FLIGHT,
+            config.buffer().maxQueued(),
+            metrics::bufferWrite,
+            metrics::bufferRejected);
     consumer = vertx.eventBus().consumer(Addresses.BUFFER, this::handle);
     // Once per node, by the only writer of buckets; in the background: Redis may be down now.
     return consumer.completion().onSuccess(v -> RedisDurability.warnIfNotPersistent(redis, LOG));
@@ -78,14 +84,20 @@ public final class BufferVerticle extends VerticleBase {
     try {
       TickerBatch batch = TickerBatch.parse(Messages.rawTickers(msg.body()), maxTickers);
       String contributor = Messages.contributor(msg.body());
-      // Only the keyed hash goes further; a request without a contributor is the shared unknown one.
-      String element = contributor == null ? ContributorKey.UNKNOWN : contributorKey.element(contributor);
-      outcome = batch.isEmpty()
-          ? Future.succeededFuture(Messages.count(Messages.BUFFERED, 0))
-          : writer.add(batch.tickers(), element).map(v -> {
-            metrics.buffered(batch.size());
-            return Messages.count(Messages.BUFFERED, batch.size());
-          });
+      // Only the keyed hash goes further; a request without a contributor is the shared unknown
+      // one.
+      String element =
+          contributor == null ? ContributorKey.UNKNOWN : contributorKey.element(contributor);
+      outcome =
+          batch.isEmpty()
+              ? Future.succeededFuture(Messages.count(Messages.BUFFERED, 0))
+              : writer
+                  .add(batch.tickers(), element)
+                  .map(
+                      v -> {
+                        metrics.buffered(batch.size());
+                        return Messages.count(Messages.BUFFERED, batch.size());
+                      });
     } catch (RuntimeException invalid) {
       outcome = Future.failedFuture(invalid);
     }

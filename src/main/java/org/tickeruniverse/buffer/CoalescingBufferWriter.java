@@ -1,6 +1,5 @@
 package org.tickeruniverse.buffer;
 
-import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -8,18 +7,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Supplier;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.FailureException;
 
 /**
  * Group commit for bucket writes: while {@code maxInFlight} scripts are already on their way to
  * Redis, new requests queue up; as soon as one returns, everything queued goes out as a single
- * script. Under load that turns N requests into a handful of round trips; when idle a request
- * goes out at once. A caller's future completes only after the script that carried its own
- * tickers succeeded.
+ * script. Under load that turns N requests into a handful of round trips; when idle a request goes
+ * out at once. A caller's future completes only after the script that carried its own tickers
+ * succeeded.
  *
  * <p>Bounded: at most {@code maxQueued} requests wait for their turn. Beyond, a request fails at
- * once with {@link ErrorCode#OVERLOADED} (HTTP 503 with Retry-After) instead of queueing for as long
- * as Redis is slow: while Redis hangs, memory stays bounded and callers hear the truth quickly
+ * once with {@link ErrorCode#OVERLOADED} (HTTP 503 with Retry-After) instead of queueing for as
+ * long as Redis is slow: while Redis hangs, memory stays bounded and callers hear the truth quickly
  * (docs/DESIGN.md#faults).
  *
  * <p>Not thread-safe by design: it lives on its verticle's event loop, which calls it and (the
@@ -32,11 +32,13 @@ final class CoalescingBufferWriter {
 
   interface Write {
     /** {@code contributors}: the distinct contributor elements of the group (never empty). */
-    Future<Void> add(String key, java.util.Collection<String> members, java.util.Collection<String> contributors);
+    Future<Void> add(
+        String key,
+        java.util.Collection<String> members,
+        java.util.Collection<String> contributors);
   }
 
-  private record Pending(List<String> tickers, String contributor, Promise<Void> done) {
-  }
+  private record Pending(List<String> tickers, String contributor, Promise<Void> done) {}
 
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Supplier<String> currentKey;
@@ -47,8 +49,13 @@ final class CoalescingBufferWriter {
   private final Runnable onRejected;
   private int inFlight;
 
-  CoalescingBufferWriter(Supplier<String> currentKey, Write write, int maxInFlight, int maxQueued,
-                         java.util.function.IntConsumer onWrite, Runnable onRejected) {
+  CoalescingBufferWriter(
+      Supplier<String> currentKey,
+      Write write,
+      int maxInFlight,
+      int maxQueued,
+      java.util.function.IntConsumer onWrite,
+      Runnable onRejected) {
     this.currentKey = currentKey;
     this.write = write;
     this.maxInFlight = maxInFlight;
@@ -57,12 +64,16 @@ final class CoalescingBufferWriter {
     this.onRejected = onRejected;
   }
 
-  /** @param contributor the uploader's element in the bucket's contributors HLL (a keyed hash) */
+  /**
+   * @param contributor the uploader's element in the bucket's contributors HLL (a keyed hash)
+   */
   Future<Void> add(List<String> tickers, String contributor) {
     if (queue.size() >= maxQueued) {
       onRejected.run();
-      return Future.failedFuture(new FailureException(ErrorCode.OVERLOADED,
-          "too many uploads are waiting for the buffer store; try again shortly"));
+      return Future.failedFuture(
+          new FailureException(
+              ErrorCode.OVERLOADED,
+              "too many uploads are waiting for the buffer store; try again shortly"));
     }
     Promise<Void> done = Promise.promise();
     queue.add(new Pending(tickers, contributor, done));
@@ -77,7 +88,8 @@ final class CoalescingBufferWriter {
       // The group's uploaders go into the same script as its tickers: one atomic write of both.
       LinkedHashSet<String> contributors = new LinkedHashSet<>();
       while (!queue.isEmpty()
-          && (group.isEmpty() || members.size() + queue.peek().tickers().size() <= MAX_MEMBERS_PER_WRITE)) {
+          && (group.isEmpty()
+              || members.size() + queue.peek().tickers().size() <= MAX_MEMBERS_PER_WRITE)) {
         Pending p = queue.poll();
         group.add(p);
         members.addAll(p.tickers());
@@ -87,17 +99,20 @@ final class CoalescingBufferWriter {
       onWrite.accept(members.size());
       // The key is taken when the write leaves, not when the request arrived: at most a few
       // milliseconds apart, and the later bucket is always the safe side of a boundary.
-      write.add(currentKey.get(), members, contributors).onComplete(ar -> {
-        inFlight--;
-        for (Pending p : group) {
-          if (ar.succeeded()) {
-            p.done().complete();
-          } else {
-            p.done().fail(ar.cause());
-          }
-        }
-        drain();
-      });
+      write
+          .add(currentKey.get(), members, contributors)
+          .onComplete(
+              ar -> {
+                inFlight--;
+                for (Pending p : group) {
+                  if (ar.succeeded()) {
+                    p.done().complete();
+                  } else {
+                    p.done().fail(ar.cause());
+                  }
+                }
+                drain();
+              });
     }
   }
 }

@@ -8,12 +8,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Every error the service answers, each once: its HTTP status and its machine-readable code.
- * The HTTP edge renders them as {@code {"error":{"code":"…","message":"…"}}}; the event-bus API
- * sends the status as the explicit int {@link ReplyException#failureCode()} (so a reply failure
- * maps to an HTTP status without a table and survives the cluster unchanged) and, as the
- * failure's message, a small JSON object {@code {"code":"…","message":"…","offenders":[…]}}, so
- * the typed client and the HTTP edge show the same text. See docs/DESIGN.md#interfaces.
+ * Every error the service answers, each once: its HTTP status and its machine-readable code. The
+ * HTTP edge renders them as {@code {"error":{"code":"…","message":"…"}}}; the event-bus API sends
+ * the status as the explicit int {@link ReplyException#failureCode()} (so a reply failure maps to
+ * an HTTP status without a table and survives the cluster unchanged) and, as the failure's message,
+ * a small JSON object {@code {"code":"…","message":"…","offenders":[…]}}, so the typed client and
+ * the HTTP edge show the same text. See docs/DESIGN.md#interfaces.
  */
 public enum ErrorCode {
   INVALID_INPUT(400, "invalid_input"),
@@ -33,9 +33,9 @@ public enum ErrorCode {
   STORE_UNAVAILABLE(503, "store_unavailable"),
   UNIVERSE_UNAVAILABLE(503, "universe_unavailable"),
   /**
-   * Refused before any work because a bound is full (buffer requests waiting for Redis,
-   * requests per connection); 503 like a store outage, told apart by its code. After
-   * {@link #STORE_UNAVAILABLE} so that {@link #ofCode}(503) stays that.
+   * Refused before any work because a bound is full (buffer requests waiting for Redis, requests
+   * per connection); 503 like a store outage, told apart by its code. After {@link
+   * #STORE_UNAVAILABLE} so that {@link #ofCode}(503) stays that.
    */
   OVERLOADED(503, "overloaded");
 
@@ -102,12 +102,18 @@ public enum ErrorCode {
         } catch (DecodeException | ClassCastException notOurs) {
           // fall through: a failure not produced by this service's handlers
         }
-        return new JsonObject().put("code", ofCode(re.failureCode()).errorCode())
+        return new JsonObject()
+            .put("code", ofCode(re.failureCode()).errorCode())
             .put("message", "request failed");
       }
       // NO_HANDLERS / TIMEOUT / ERROR: the owning verticle is not there or too slow.
-      return new JsonObject().put("code", STORE_UNAVAILABLE.errorCode())
-          .put("message", "the service is temporarily unavailable (" + re.failureType().name().toLowerCase() + ")");
+      return new JsonObject()
+          .put("code", STORE_UNAVAILABLE.errorCode())
+          .put(
+              "message",
+              "the service is temporarily unavailable ("
+                  + re.failureType().name().toLowerCase()
+                  + ")");
     }
     return new JsonObject().put("code", INTERNAL.errorCode()).put("message", "internal error");
   }
@@ -115,7 +121,8 @@ public enum ErrorCode {
   /** The HTTP-like status of any failure of an event-bus request. */
   public static int status(Throwable error) {
     if (error instanceof ReplyException re) {
-      return re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? ofCode(re.failureCode()).code
+      return re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          ? ofCode(re.failureCode()).code
           : STORE_UNAVAILABLE.code;
     }
     return INTERNAL.code;

@@ -3,20 +3,28 @@ package org.tickeruniverse.bus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What one flush run did: closed buckets published, members read from Redis, rows inserted,
- * rows whose {@code last_referenced_at} moved, members dropped as invalid (written by another
- * writer with a looser grammar), closed buckets held back for want of contributors, the distinct
- * contributors of what was published (the smallest publication's when a run published several,
- * 0 when it published nothing), and how long it took. Counts only: nothing here names a bucket,
- * a ticker or a contributor (docs/DESIGN.md#anonymity-the-publication-pool).
+ * What one flush run did: closed buckets published, members read from Redis, rows inserted, rows
+ * whose {@code last_referenced_at} moved, members dropped as invalid (written by another writer
+ * with a looser grammar), closed buckets held back for want of contributors, the distinct
+ * contributors of what was published (the smallest publication's when a run published several, 0
+ * when it published nothing), and how long it took. Counts only: nothing here names a bucket, a
+ * ticker or a contributor (docs/DESIGN.md#anonymity-the-publication-pool).
  */
-public record FlushCounts(long buckets, long read, long inserted, long bumped, long rejected, long held,
-                          long contributors, long durationMillis) {
+public record FlushCounts(
+    long buckets,
+    long read,
+    long inserted,
+    long bumped,
+    long rejected,
+    long held,
+    long contributors,
+    long durationMillis) {
 
   public static final FlushCounts NONE = new FlushCounts(0, 0, 0, 0, 0, 0, 0, 0);
 
   /** The counts of a run that held nothing and published without a contributor count. */
-  public FlushCounts(long buckets, long read, long inserted, long bumped, long rejected, long durationMillis) {
+  public FlushCounts(
+      long buckets, long read, long inserted, long bumped, long rejected, long durationMillis) {
     this(buckets, read, inserted, bumped, rejected, 0, 0, durationMillis);
   }
 
@@ -25,9 +33,19 @@ public record FlushCounts(long buckets, long read, long inserted, long bumped, l
    * count, so a run of several publications reports the weakest one's anonymity set.
    */
   public FlushCounts plus(FlushCounts o) {
-    long c = contributors == 0 ? o.contributors : o.contributors == 0 ? contributors : Math.min(contributors, o.contributors);
-    return new FlushCounts(buckets + o.buckets, read + o.read, inserted + o.inserted,
-        bumped + o.bumped, rejected + o.rejected, held + o.held, c, durationMillis + o.durationMillis);
+    long c =
+        contributors == 0
+            ? o.contributors
+            : o.contributors == 0 ? contributors : Math.min(contributors, o.contributors);
+    return new FlushCounts(
+        buckets + o.buckets,
+        read + o.read,
+        inserted + o.inserted,
+        bumped + o.bumped,
+        rejected + o.rejected,
+        held + o.held,
+        c,
+        durationMillis + o.durationMillis);
   }
 
   public FlushCounts withDuration(long millis) {
@@ -35,7 +53,8 @@ public record FlushCounts(long buckets, long read, long inserted, long bumped, l
   }
 
   public FlushCounts withHeld(long heldBuckets) {
-    return new FlushCounts(buckets, read, inserted, bumped, rejected, heldBuckets, contributors, durationMillis);
+    return new FlushCounts(
+        buckets, read, inserted, bumped, rejected, heldBuckets, contributors, durationMillis);
   }
 
   public FlushCounts withContributors(long n) {
@@ -55,9 +74,14 @@ public record FlushCounts(long buckets, long read, long inserted, long bumped, l
   }
 
   public static FlushCounts fromJson(JsonObject json) {
-    return new FlushCounts(json.getLong("buckets", 0L), json.getLong("read", 0L),
-        json.getLong("inserted", 0L), json.getLong("bumped", 0L), json.getLong("rejected", 0L),
-        json.getLong("held", 0L), json.getLong("contributors", 0L),
+    return new FlushCounts(
+        json.getLong("buckets", 0L),
+        json.getLong("read", 0L),
+        json.getLong("inserted", 0L),
+        json.getLong("bumped", 0L),
+        json.getLong("rejected", 0L),
+        json.getLong("held", 0L),
+        json.getLong("contributors", 0L),
         json.getLong(Messages.DURATION_MILLIS, 0L));
   }
 }

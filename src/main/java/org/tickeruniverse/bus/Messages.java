@@ -9,6 +9,7 @@ import org.tickeruniverse.privacy.ContributorKey;
 public final class Messages {
 
   public static final String TICKERS = "tickers";
+
   /**
    * Optional on a buffer request: who uploaded (1–128 printable ASCII characters, opaque to the
    * service, which only counts its keyed hash). Without it the upload counts as the one shared
@@ -16,6 +17,7 @@ public final class Messages {
    * (docs/DESIGN.md#anonymity-the-publication-pool).
    */
   public static final String CONTRIBUTOR = "contributor";
+
   public static final String BUFFERED = "buffered";
   public static final String UPDATED = "updated";
   public static final String UPSERTED = "upserted";
@@ -24,8 +26,7 @@ public final class Messages {
   public static final String ETAG = "etag";
   public static final String DURATION_MILLIS = "durationMillis";
 
-  private Messages() {
-  }
+  private Messages() {}
 
   public static JsonObject tickersRequest(List<String> tickers) {
     return new JsonObject().put(TICKERS, new JsonArray(List.copyOf(tickers)));
@@ -48,16 +49,22 @@ public final class Messages {
     if (json.getValue(CONTRIBUTOR) instanceof String s && ContributorKey.isValidContributor(s)) {
       return s;
     }
-    throw new FailureException(ErrorCode.INVALID_INPUT, "'" + CONTRIBUTOR + "' must be 1-" + ContributorKey.MAX_LENGTH
-        + " printable ASCII characters");
+    throw new FailureException(
+        ErrorCode.INVALID_INPUT,
+        "'"
+            + CONTRIBUTOR
+            + "' must be 1-"
+            + ContributorKey.MAX_LENGTH
+            + " printable ASCII characters");
   }
 
   /**
-   * The raw entries of a tickers request, or null when the body is not an object with a
-   * {@code tickers} array. Validation of the entries is {@code TickerBatch}'s job.
+   * The raw entries of a tickers request, or null when the body is not an object with a {@code
+   * tickers} array. Validation of the entries is {@code TickerBatch}'s job.
    */
   public static List<?> rawTickers(Object body) {
-    if (!(body instanceof JsonObject json) || !(json.getValue(TICKERS) instanceof JsonArray array)) {
+    if (!(body instanceof JsonObject json)
+        || !(json.getValue(TICKERS) instanceof JsonArray array)) {
       return null;
     }
     return array.getList();

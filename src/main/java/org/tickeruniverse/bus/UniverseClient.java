@@ -47,14 +47,14 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Failures are left as the {@link ReplyException} the event bus delivered: {@code
- * failureCode()} is the HTTP-like code of {@link ErrorCode} and {@code getMessage()} its JSON body
- * ({@link ErrorCode#details} parses either). Event subscriptions are cluster-wide: a flush on any
- * node reaches every subscriber. Events carry counts, never tickers.
+ * <p>Failures are left as the {@link ReplyException} the event bus delivered: {@code failureCode()}
+ * is the HTTP-like code of {@link ErrorCode} and {@code getMessage()} its JSON body ({@link
+ * ErrorCode#details} parses either). Event subscriptions are cluster-wide: a flush on any node
+ * reaches every subscriber. Events carry counts, never tickers.
  *
- * <p>The default send time-out is the event bus's (30 s). A flush that catches up many buckets
- * can take longer: pass {@link DeliveryOptions} with a longer {@code sendTimeout} when calling
- * {@link #flush()} or {@link #evict()} on a large universe.
+ * <p>The default send time-out is the event bus's (30 s). A flush that catches up many buckets can
+ * take longer: pass {@link DeliveryOptions} with a longer {@code sendTimeout} when calling {@link
+ * #flush()} or {@link #evict()} on a large universe.
  */
 public final class UniverseClient {
 
@@ -94,7 +94,9 @@ public final class UniverseClient {
         .map(r -> r.getInteger(Messages.BUFFERED));
   }
 
-  /** Moves {@code last_referenced_at} of the tickers already in the universe; returns rows matched. */
+  /**
+   * Moves {@code last_referenced_at} of the tickers already in the universe; returns rows matched.
+   */
   public Future<Integer> refresh(List<String> tickers) {
     return request(Addresses.REFRESH, tickers(tickers)).map(r -> r.getInteger(Messages.UPDATED));
   }
@@ -106,14 +108,16 @@ public final class UniverseClient {
 
   /** Every ticker of the universe, sorted; the same list the HTTP endpoint publishes. */
   public Future<List<String>> list() {
-    return request(Addresses.LIST, new JsonObject()).map(r -> {
-      JsonArray array = r.getJsonArray(Messages.TICKERS, new JsonArray());
-      List<String> tickers = new ArrayList<>(array.size());
-      for (Object t : array) {
-        tickers.add((String) t);
-      }
-      return List.copyOf(tickers);
-    });
+    return request(Addresses.LIST, new JsonObject())
+        .map(
+            r -> {
+              JsonArray array = r.getJsonArray(Messages.TICKERS, new JsonArray());
+              List<String> tickers = new ArrayList<>(array.size());
+              for (Object t : array) {
+                tickers.add((String) t);
+              }
+              return List.copyOf(tickers);
+            });
   }
 
   /**
@@ -125,7 +129,10 @@ public final class UniverseClient {
     return request(Addresses.FLUSH, new JsonObject()).map(FlushCounts::fromJson);
   }
 
-  /** Evicts rows not referenced within the TTL now; returns rows deleted (409 busy, as for {@link #flush()}, when another node is at it). */
+  /**
+   * Evicts rows not referenced within the TTL now; returns rows deleted (409 busy, as for {@link
+   * #flush()}, when another node is at it).
+   */
   public Future<Long> evict() {
     return request(Addresses.EVICT, new JsonObject()).map(r -> r.getLong(Messages.DELETED));
   }
@@ -136,13 +143,17 @@ public final class UniverseClient {
    */
   public MessageConsumer<JsonObject> onFlushed(Handler<FlushCounts> handler) {
     Objects.requireNonNull(handler, "handler");
-    return bus.consumer(Addresses.EVENT_FLUSHED, msg -> handler.handle(FlushCounts.fromJson(msg.body())));
+    return bus.consumer(
+        Addresses.EVENT_FLUSHED, msg -> handler.handle(FlushCounts.fromJson(msg.body())));
   }
 
-  /** Calls {@code handler} with the number of rows deleted after every eviction that deleted rows. */
+  /**
+   * Calls {@code handler} with the number of rows deleted after every eviction that deleted rows.
+   */
   public MessageConsumer<JsonObject> onEvicted(Handler<Long> handler) {
     Objects.requireNonNull(handler, "handler");
-    return bus.consumer(Addresses.EVENT_EVICTED, msg -> handler.handle(msg.body().getLong(Messages.DELETED, 0L)));
+    return bus.consumer(
+        Addresses.EVENT_EVICTED, msg -> handler.handle(msg.body().getLong(Messages.DELETED, 0L)));
   }
 
   /** Entries go as they are (nulls too): validating them is the serving verticle's job. */

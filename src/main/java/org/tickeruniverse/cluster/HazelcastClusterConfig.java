@@ -10,19 +10,17 @@ import org.tickeruniverse.config.ServiceConfig;
 
 /**
  * The Hazelcast configuration of a clustered node: Vert.x's shipped {@code default-cluster.xml}
- * (the maps and multimaps the event bus needs) with networking from our configuration — TCP-IP
- * join with explicit members (or, with {@code cluster.discovery=kubernetes}, the addresses behind a
- * headless Service), one interface, ports counting up from {@code cluster.port}.
- * Never multicast: it does not cross most networks, and it would let any process on the
- * segment join.
+ * (the maps and multimaps the event bus needs) with networking from our configuration — TCP-IP join
+ * with explicit members (or, with {@code cluster.discovery=kubernetes}, the addresses behind a
+ * headless Service), one interface, ports counting up from {@code cluster.port}. Never multicast:
+ * it does not cross most networks, and it would let any process on the segment join.
  */
 public final class HazelcastClusterConfig {
 
   /** The {@code cluster.discovery} value that selects Kubernetes DNS lookup. */
   static final String KUBERNETES = "kubernetes";
 
-  private HazelcastClusterConfig() {
-  }
+  private HazelcastClusterConfig() {}
 
   /**
    * The clustered event bus listens on the interface Hazelcast binds, on {@code cluster.busPort}
@@ -59,7 +57,8 @@ public final class HazelcastClusterConfig {
       // addresses behind a headless Service. Needs no API access (no RBAC), only cluster DNS;
       // cluster.host is then the pod's own IP (docs/CLUSTER.md).
       join.getTcpIpConfig().setEnabled(false);
-      join.getKubernetesConfig().setEnabled(true)
+      join.getKubernetesConfig()
+          .setEnabled(true)
           .setProperty("service-dns", cluster.kubernetesServiceDns())
           .setProperty("service-port", String.valueOf(cluster.port()));
     } else {

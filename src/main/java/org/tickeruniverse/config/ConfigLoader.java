@@ -28,11 +28,9 @@ public final class ConfigLoader {
 
   static final String DEFAULTS_RESOURCE = "conf/ticker-universe.json";
 
-  private ConfigLoader() {
-  }
+  private ConfigLoader() {}
 
   /** What the command line asked for besides settings. */
-
   public static ServiceConfig load(List<String> args, Map<String, String> env) {
     JsonObject merged = defaults();
     List<String> overrides = new ArrayList<>();
@@ -48,34 +46,45 @@ public final class ConfigLoader {
       } else if (arg.startsWith("--") && arg.contains("=")) {
         overrides.add(arg);
       } else {
-        throw new ConfigException("unknown command-line argument \"" + arg
-            + "\": use -conf FILE, -cluster, or --<setting>=<value> such as --http.port=9090");
+        throw new ConfigException(
+            "unknown command-line argument \""
+                + arg
+                + "\": use -conf FILE, -cluster, or --<setting>=<value> such as --http.port=9090");
       }
     }
     // The command line beats the environment: fold both into one flat map keyed by env name.
     Map<String, String> flat = new java.util.HashMap<>();
-    env.forEach((k, v) -> {
-      if (k.startsWith("TU_")) {
-        flat.put(k, v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith("TU_")) {
+            flat.put(k, v);
+          }
+        });
     for (String o : overrides) {
       String path = o.substring(2, o.indexOf('='));
       String value = o.substring(o.indexOf('=') + 1);
-      Setting<?> setting = Setting.ALL.stream()
-          .filter(s -> s.path().equals(path))
-          .findFirst()
-          .orElseThrow(() -> new ConfigException("unknown setting --" + path
-              + "; known: " + Setting.ALL.stream().map(s -> s.path()).toList()));
+      Setting<?> setting =
+          Setting.ALL.stream()
+              .filter(s -> s.path().equals(path))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          "unknown setting --"
+                              + path
+                              + "; known: "
+                              + Setting.ALL.stream().map(s -> s.path()).toList()));
       flat.put(setting.env(), value);
     }
     return new ConfigReader(merged, flat).read();
   }
 
   static JsonObject defaults() {
-    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+    try (InputStream in =
+        ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
       if (in == null) {
-        throw new ConfigException("the defaults " + DEFAULTS_RESOURCE + " are missing from the class path");
+        throw new ConfigException(
+            "the defaults " + DEFAULTS_RESOURCE + " are missing from the class path");
       }
       return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -87,7 +96,8 @@ public final class ConfigLoader {
     try {
       return new JsonObject(Files.readString(file));
     } catch (IOException e) {
-      throw new ConfigException("-conf " + file + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
+      throw new ConfigException(
+          "-conf " + file + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
     } catch (DecodeException e) {
       throw new ConfigException("-conf " + file + ": not a JSON object");
     }

@@ -8,9 +8,9 @@ import java.util.Optional;
 /**
  * Turns layered JSON plus environment variables into a validated {@link ServiceConfig}: each
  * declared {@link Setting} is taken from the environment, else the JSON, else its default, and
- * parsed by its type; then the rules that relate settings to each other are checked. Every
- * failure is a {@link ConfigException} whose message names the setting both ways (env variable
- * and JSON path) and the offending value (never a secret's).
+ * parsed by its type; then the rules that relate settings to each other are checked. Every failure
+ * is a {@link ConfigException} whose message names the setting both ways (env variable and JSON
+ * path) and the offending value (never a secret's).
  */
 final class ConfigReader {
 
@@ -40,45 +40,75 @@ final class ConfigReader {
   private void checkRules() {
     int bucket = value(Setting.BUCKET_SECONDS);
     if (3600 % bucket != 0) {
-      throw fail(Setting.BUCKET_SECONDS, bucket, "must divide an hour (3600 s) so buckets align to wall-clock boundaries");
+      throw fail(
+          Setting.BUCKET_SECONDS,
+          bucket,
+          "must divide an hour (3600 s) so buckets align to wall-clock boundaries");
     }
     if (value(Setting.BUFFER_TTL) <= bucket) {
-      throw fail(Setting.BUFFER_TTL, value(Setting.BUFFER_TTL),
+      throw fail(
+          Setting.BUFFER_TTL,
+          value(Setting.BUFFER_TTL),
           "must be longer than the bucket (" + bucket + " s), or buckets expire before they close");
     }
     String prefix = value(Setting.KEY_PREFIX);
-    if (Urls.scheme(value(Setting.REDIS_URL)).equals("redis-cluster") && hashTag(prefix).isEmpty()) {
-      throw fail(Setting.KEY_PREFIX, prefix, "must contain a Redis Cluster hash tag such as {"
-          + prefix.replaceAll("[{}]", "") + "} when " + Setting.REDIS_URL.env()
-          + " is redis-cluster://: every key the service touches (buckets, lease) must share one hash slot");
+    if (Urls.scheme(value(Setting.REDIS_URL)).equals("redis-cluster")
+        && hashTag(prefix).isEmpty()) {
+      throw fail(
+          Setting.KEY_PREFIX,
+          prefix,
+          "must contain a Redis Cluster hash tag such as {"
+              + prefix.replaceAll("[{}]", "")
+              + "} when "
+              + Setting.REDIS_URL.env()
+              + " is redis-cluster://: every key the service touches (buckets, lease) must share one hash slot");
     }
     if (value(Setting.FLUSH_GRACE) >= bucket) {
-      throw fail(Setting.FLUSH_GRACE, value(Setting.FLUSH_GRACE), "must be shorter than the bucket (" + bucket + " s)");
+      throw fail(
+          Setting.FLUSH_GRACE,
+          value(Setting.FLUSH_GRACE),
+          "must be shorter than the bucket (" + bucket + " s)");
     }
     if (value(Setting.FLUSH_LEASE) >= bucket) {
       // A node that dies holding the lease delays the flush by at most one lease; shorter than a
       // bucket, that delay never makes a flush skip a whole boundary.
-      throw fail(Setting.FLUSH_LEASE, value(Setting.FLUSH_LEASE), "must be shorter than the bucket (" + bucket + " s)");
+      throw fail(
+          Setting.FLUSH_LEASE,
+          value(Setting.FLUSH_LEASE),
+          "must be shorter than the bucket (" + bucket + " s)");
     }
     int k = value(Setting.PRIVACY_MIN_CONTRIBUTORS);
     if (value(Setting.PRIVACY_MIN_AFTER_HOLD) > k) {
-      throw fail(Setting.PRIVACY_MIN_AFTER_HOLD, value(Setting.PRIVACY_MIN_AFTER_HOLD),
+      throw fail(
+          Setting.PRIVACY_MIN_AFTER_HOLD,
+          value(Setting.PRIVACY_MIN_AFTER_HOLD),
           "must not exceed " + Setting.PRIVACY_MIN_CONTRIBUTORS.env() + " (" + k + ")");
     }
     if (value(Setting.PRIVACY_MAX_HOLD) < bucket) {
-      throw fail(Setting.PRIVACY_MAX_HOLD, value(Setting.PRIVACY_MAX_HOLD),
+      throw fail(
+          Setting.PRIVACY_MAX_HOLD,
+          value(Setting.PRIVACY_MAX_HOLD),
           "must be at least one bucket (" + bucket + " s)");
     }
-    if (value(Setting.CLUSTER_DISCOVERY).equals("kubernetes") && value(Setting.CLUSTER_KUBERNETES_DNS).isEmpty()) {
-      throw fail(Setting.CLUSTER_KUBERNETES_DNS, "", "must name the headless Service when "
-          + Setting.CLUSTER_DISCOVERY.env() + " is kubernetes");
+    if (value(Setting.CLUSTER_DISCOVERY).equals("kubernetes")
+        && value(Setting.CLUSTER_KUBERNETES_DNS).isEmpty()) {
+      throw fail(
+          Setting.CLUSTER_KUBERNETES_DNS,
+          "",
+          "must name the headless Service when "
+              + Setting.CLUSTER_DISCOVERY.env()
+              + " is kubernetes");
     }
     boolean runsHttp = value(Setting.NODE_VERTICLES).contains(VerticleName.HTTP);
-    if (runsHttp && !value(Setting.AUTH_DISABLED)
-        && value(Setting.API_TOKENS).isEmpty() && value(Setting.ADMIN_TOKENS).isEmpty()) {
-      throw new ConfigException(Setting.API_TOKENS.label()
-          + " is empty: set caller and admin bearer tokens, or set " + Setting.AUTH_DISABLED.env()
-          + "=true to run without authentication on loopback only");
+    if (runsHttp
+        && !value(Setting.AUTH_DISABLED)
+        && value(Setting.API_TOKENS).isEmpty()
+        && value(Setting.ADMIN_TOKENS).isEmpty()) {
+      throw new ConfigException(
+          Setting.API_TOKENS.label()
+              + " is empty: set caller and admin bearer tokens, or set "
+              + Setting.AUTH_DISABLED.env()
+              + "=true to run without authentication on loopback only");
     }
   }
 
@@ -114,9 +144,9 @@ final class ConfigReader {
   }
 
   /**
-   * The hash tag of a key as Redis Cluster computes it: the text between the first {@code '{'}
-   * and the first {@code '}'} after it, when that text is not empty. A prefix with a tag gives
-   * every key that starts with it the same hash slot.
+   * The hash tag of a key as Redis Cluster computes it: the text between the first {@code '{'} and
+   * the first {@code '}'} after it, when that text is not empty. A prefix with a tag gives every
+   * key that starts with it the same hash slot.
    */
   static Optional<String> hashTag(String key) {
     int open = key.indexOf('{');
@@ -128,6 +158,7 @@ final class ConfigReader {
   }
 
   private static ConfigException fail(Setting<?> s, Object value, String why) {
-    return new ConfigException(s.label() + " " + why + (value == null ? "" : ", got \"" + value + "\""));
+    return new ConfigException(
+        s.label() + " " + why + (value == null ? "" : ", got \"" + value + "\""));
   }
 }

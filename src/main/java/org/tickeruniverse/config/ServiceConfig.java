@@ -1,17 +1,17 @@
 package org.tickeruniverse.config;
 
 import io.vertx.core.json.JsonObject;
-import org.tickeruniverse.bucket.Buckets;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.tickeruniverse.bucket.Buckets;
 
 /**
  * The whole configuration, typed and validated once at start-up. Each section is a record whose
- * components are the settings of that section, by name: {@code flush.leaseSeconds} is
- * {@code flush().leaseSeconds()}. Nothing here is written per setting except the component; the
+ * components are the settings of that section, by name: {@code flush.leaseSeconds} is {@code
+ * flush().leaseSeconds()}. Nothing here is written per setting except the component; the
  * declarations in {@link Setting} say everything else, and {@link SettingsBinder} builds the
  * records from them.
  *
@@ -34,18 +34,27 @@ public record ServiceConfig(
     Node node,
     Cluster cluster) {
 
-  public record Http(String host, int port, int instances, int bodyLimitBytes,
-                     int maxConcurrentRequestsPerConnection, long busTimeoutMillis,
-                     long adminTimeoutMillis) {
-  }
+  public record Http(
+      String host,
+      int port,
+      int instances,
+      int bodyLimitBytes,
+      int maxConcurrentRequestsPerConnection,
+      long busTimeoutMillis,
+      long adminTimeoutMillis) {}
 
   /** Bearer tokens; {@code disabled} only ever with a loopback host (enforced by the reader). */
   public record Auth(Set<String> apiTokens, Set<String> adminTokens, boolean disabled) {
     @Override
     public String toString() {
       // Never print a token, not even by accident in a debug log of the config.
-      return "Auth[apiTokens=" + apiTokens.size() + ", adminTokens=" + adminTokens.size()
-          + ", disabled=" + disabled + "]";
+      return "Auth[apiTokens="
+          + apiTokens.size()
+          + ", adminTokens="
+          + adminTokens.size()
+          + ", disabled="
+          + disabled
+          + "]";
     }
   }
 
@@ -56,39 +65,43 @@ public record ServiceConfig(
     }
   }
 
-  public record Mysql(String url, String password, int poolSize, int maxWaitQueue, int queryTimeoutMillis) {
+  public record Mysql(
+      String url, String password, int poolSize, int maxWaitQueue, int queryTimeoutMillis) {
     @Override
     public String toString() {
       return "Mysql[url=" + Urls.redact(url) + ", poolSize=" + poolSize + "]";
     }
   }
 
-  public record Buffer(String keyPrefix, int bucketSeconds, int ttlSeconds, int maxTickers, int maxQueued) {
-  }
+  public record Buffer(
+      String keyPrefix, int bucketSeconds, int ttlSeconds, int maxTickers, int maxQueued) {}
 
-  public record Flush(int graceSeconds, int chunkSize, int leaseSeconds) {
-  }
+  public record Flush(int graceSeconds, int chunkSize, int leaseSeconds) {}
 
   /** The publication pool's rule (docs/DESIGN.md#anonymity-the-publication-pool). */
-  public record Privacy(String secret, int minContributors, int minContributorsAfterHold, int maxHoldSeconds) {
+  public record Privacy(
+      String secret, int minContributors, int minContributorsAfterHold, int maxHoldSeconds) {
     @Override
     public String toString() {
-      return "Privacy[secret=" + (secret.isEmpty() ? "random" : "set") + ", minContributors=" + minContributors
-          + ", minContributorsAfterHold=" + minContributorsAfterHold + ", maxHoldSeconds=" + maxHoldSeconds + "]";
+      return "Privacy[secret="
+          + (secret.isEmpty() ? "random" : "set")
+          + ", minContributors="
+          + minContributors
+          + ", minContributorsAfterHold="
+          + minContributorsAfterHold
+          + ", maxHoldSeconds="
+          + maxHoldSeconds
+          + "]";
     }
   }
 
-  public record Evict(int ttlDays, int batchSize, int pauseMillis, LocalTime dailyAtUtc) {
-  }
+  public record Evict(int ttlDays, int batchSize, int pauseMillis, LocalTime dailyAtUtc) {}
 
-  public record Upsert(boolean enabled) {
-  }
+  public record Upsert(boolean enabled) {}
 
-  public record Universe(int refreshSeconds, String seedFile) {
-  }
+  public record Universe(int refreshSeconds, String seedFile) {}
 
-  public record Log(String format) {
-  }
+  public record Log(String format) {}
 
   public record Node(List<VerticleName> verticles, int opsPort, int shutdownSeconds) {
     public boolean runs(VerticleName verticle) {
@@ -102,9 +115,15 @@ public record ServiceConfig(
    * {@code host:busPort} (0: any free port — fine on one machine, fix it where a firewall sits
    * between nodes).
    */
-  public record Cluster(boolean enabled, String name, String host, int port, String discovery,
-                        List<String> members, String kubernetesServiceDns, int busPort) {
-  }
+  public record Cluster(
+      boolean enabled,
+      String name,
+      String host,
+      int port,
+      String discovery,
+      List<String> members,
+      String kubernetesServiceDns,
+      int busPort) {}
 
   /** The bucket arithmetic these settings define: the one place every verticle gets it from. */
   public Buckets buckets(Clock clock) {

@@ -8,159 +8,383 @@ import java.util.Set;
 
 /**
  * Every setting the service reads, each declared once: its JSON path in {@code conf/}, the
- * environment variable that overrides it, its type with its validation, its default and a
- * one-line meaning. Reading ({@link ConfigReader}), the JSON form handed to verticles
- * ({@link ServiceConfig#toJson()}), {@code conf/ticker-universe.json} and the README's table all
- * follow from these declarations (the last two are checked against them by a test).
+ * environment variable that overrides it, its type with its validation, its default and a one-line
+ * meaning. Reading ({@link ConfigReader}), the JSON form handed to verticles ({@link
+ * ServiceConfig#toJson()}), {@code conf/ticker-universe.json} and the README's table all follow
+ * from these declarations (the last two are checked against them by a test).
  *
- * <p>A new setting is one line here plus the record component of its section in
- * {@link ServiceConfig} that carries it (the binder matches them by path and fails at start-up
- * when one lacks the other); cross-setting rules live in {@link ConfigReader}.
+ * <p>A new setting is one line here plus the record component of its section in {@link
+ * ServiceConfig} that carries it (the binder matches them by path and fails at start-up when one
+ * lacks the other); cross-setting rules live in {@link ConfigReader}.
  */
 public final class Setting<T> {
 
   private static final List<Setting<?>> DECLARED = new ArrayList<>();
 
   // ---- http ------------------------------------------------------------------------------
-  public static final Setting<String> HTTP_HOST = declare("http.host", "TU_HTTP_HOST",
-      SettingType.string(), "0.0.0.0", "bind address (forced to 127.0.0.1 when auth is disabled)");
-  public static final Setting<Integer> HTTP_PORT = declare("http.port", "TU_HTTP_PORT",
-      SettingType.intIn(0, 65535), 8080, "HTTP port");
-  public static final Setting<Integer> HTTP_INSTANCES = declare("http.instances", "TU_HTTP_INSTANCES",
-      SettingType.intIn(1, 64), 1, "HTTP verticle instances (event loops)");
-  public static final Setting<Integer> HTTP_BODY_LIMIT = declare("http.bodyLimitBytes", "TU_BODY_LIMIT_BYTES",
-      SettingType.intIn(1024, 16 * 1024 * 1024), 65536, "request body limit (413 beyond)");
-  public static final Setting<Integer> HTTP_MAX_CONCURRENT = declare("http.maxConcurrentRequestsPerConnection",
-      "TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", SettingType.intIn(1, 1024), 16,
-      "pipelined requests in flight per connection");
-  public static final Setting<Long> HTTP_BUS_TIMEOUT = declare("http.busTimeoutMillis", "TU_BUS_TIMEOUT_MILLIS",
-      SettingType.longIn(100, 600_000), 5000L, "event-bus request time-out (503 beyond)");
-  public static final Setting<Long> HTTP_ADMIN_TIMEOUT = declare("http.adminTimeoutMillis",
-      "TU_ADMIN_TIMEOUT_MILLIS", SettingType.longIn(100, 3_600_000), 600_000L,
-      "time-out of admin flush/evict requests, which may run for minutes");
+  public static final Setting<String> HTTP_HOST =
+      declare(
+          "http.host",
+          "TU_HTTP_HOST",
+          SettingType.string(),
+          "0.0.0.0",
+          "bind address (forced to 127.0.0.1 when auth is disabled)");
+  public static final Setting<Integer> HTTP_PORT =
+      declare("http.port", "TU_HTTP_PORT", SettingType.intIn(0, 65535), 8080, "HTTP port");
+  public static final Setting<Integer> HTTP_INSTANCES =
+      declare(
+          "http.instances",
+          "TU_HTTP_INSTANCES",
+          SettingType.intIn(1, 64),
+          1,
+          "HTTP verticle instances (event loops)");
+  public static final Setting<Integer> HTTP_BODY_LIMIT =
+      declare(
+          "http.bodyLimitBytes",
+          "TU_BODY_LIMIT_BYTES",
+          SettingType.intIn(1024, 16 * 1024 * 1024),
+          65536,
+          "request body limit (413 beyond)");
+  public static final Setting<Integer> HTTP_MAX_CONCURRENT =
+      declare(
+          "http.maxConcurrentRequestsPerConnection",
+          "TU_HTTP_MAX_CONCURRENT_PER_CONNECTION",
+          SettingType.intIn(1, 1024),
+          16,
+          "pipelined requests in flight per connection");
+  public static final Setting<Long> HTTP_BUS_TIMEOUT =
+      declare(
+          "http.busTimeoutMillis",
+          "TU_BUS_TIMEOUT_MILLIS",
+          SettingType.longIn(100, 600_000),
+          5000L,
+          "event-bus request time-out (503 beyond)");
+  public static final Setting<Long> HTTP_ADMIN_TIMEOUT =
+      declare(
+          "http.adminTimeoutMillis",
+          "TU_ADMIN_TIMEOUT_MILLIS",
+          SettingType.longIn(100, 3_600_000),
+          600_000L,
+          "time-out of admin flush/evict requests, which may run for minutes");
 
   // ---- auth ------------------------------------------------------------------------------
-  public static final Setting<Set<String>> API_TOKENS = declare("auth.apiTokens", "TU_API_TOKENS",
-      SettingType.tokens(), Set.of(), "comma-separated bearer tokens for callers (≥16 chars)");
-  public static final Setting<Set<String>> ADMIN_TOKENS = declare("auth.adminTokens", "TU_ADMIN_TOKENS",
-      SettingType.tokens(), Set.of(), "comma-separated bearer tokens for admin operations");
-  public static final Setting<Boolean> AUTH_DISABLED = declare("auth.disabled", "TU_AUTH_DISABLED",
-      SettingType.bool(), false,
-      "run without auth (loopback only); without tokens and without this the service refuses to start");
+  public static final Setting<Set<String>> API_TOKENS =
+      declare(
+          "auth.apiTokens",
+          "TU_API_TOKENS",
+          SettingType.tokens(),
+          Set.of(),
+          "comma-separated bearer tokens for callers (≥16 chars)");
+  public static final Setting<Set<String>> ADMIN_TOKENS =
+      declare(
+          "auth.adminTokens",
+          "TU_ADMIN_TOKENS",
+          SettingType.tokens(),
+          Set.of(),
+          "comma-separated bearer tokens for admin operations");
+  public static final Setting<Boolean> AUTH_DISABLED =
+      declare(
+          "auth.disabled",
+          "TU_AUTH_DISABLED",
+          SettingType.bool(),
+          false,
+          "run without auth (loopback only); without tokens and without this the service refuses to start");
 
   // ---- redis -----------------------------------------------------------------------------
-  public static final Setting<String> REDIS_URL = declare("redis.url", "TU_REDIS_URL",
-      SettingType.redisUrl(), "redis://127.0.0.1:6379",
-      "`redis://`, `rediss://`, `redis-sentinel://h:p[,h:p]/master`, `redis-cluster://h:p[,h:p]`");
-  public static final Setting<Integer> REDIS_POOL = declare("redis.maxPoolSize", "TU_REDIS_POOL_SIZE",
-      SettingType.intIn(1, 1024), 16, "Redis connections per client");
-  public static final Setting<Integer> REDIS_POOL_WAITING = declare("redis.maxPoolWaiting",
-      "TU_REDIS_POOL_WAITING", SettingType.intIn(1, 1_000_000), 512,
-      "requests that may wait for a Redis connection");
-  public static final Setting<Integer> REDIS_COMMAND_TIMEOUT = declare("redis.commandTimeoutMillis",
-      "TU_REDIS_COMMAND_TIMEOUT_MILLIS", SettingType.intIn(100, 600_000), 3000,
-      "longest wait for one Redis command; then the command fails and its connection is replaced");
+  public static final Setting<String> REDIS_URL =
+      declare(
+          "redis.url",
+          "TU_REDIS_URL",
+          SettingType.redisUrl(),
+          "redis://127.0.0.1:6379",
+          "`redis://`, `rediss://`, `redis-sentinel://h:p[,h:p]/master`, `redis-cluster://h:p[,h:p]`");
+  public static final Setting<Integer> REDIS_POOL =
+      declare(
+          "redis.maxPoolSize",
+          "TU_REDIS_POOL_SIZE",
+          SettingType.intIn(1, 1024),
+          16,
+          "Redis connections per client");
+  public static final Setting<Integer> REDIS_POOL_WAITING =
+      declare(
+          "redis.maxPoolWaiting",
+          "TU_REDIS_POOL_WAITING",
+          SettingType.intIn(1, 1_000_000),
+          512,
+          "requests that may wait for a Redis connection");
+  public static final Setting<Integer> REDIS_COMMAND_TIMEOUT =
+      declare(
+          "redis.commandTimeoutMillis",
+          "TU_REDIS_COMMAND_TIMEOUT_MILLIS",
+          SettingType.intIn(100, 600_000),
+          3000,
+          "longest wait for one Redis command; then the command fails and its connection is replaced");
 
   // ---- mysql -----------------------------------------------------------------------------
-  public static final Setting<String> MYSQL_URL = declare("mysql.url", "TU_MYSQL_URL",
-      SettingType.mysqlUrl(), "mysql://root@127.0.0.1:3306/ticker_universe", "MySQL 8 or MariaDB");
-  public static final Setting<String> MYSQL_PASSWORD = declare("mysql.password", "TU_MYSQL_PASSWORD",
-      SettingType.secret(), "", "password, if not in the URL");
-  public static final Setting<Integer> MYSQL_POOL = declare("mysql.poolSize", "TU_MYSQL_POOL_SIZE",
-      SettingType.intIn(1, 256), 8, "MySQL connections (one pool shared by the verticles of a node)");
-  public static final Setting<Integer> MYSQL_WAIT_QUEUE = declare("mysql.maxWaitQueue", "TU_MYSQL_MAX_WAIT_QUEUE",
-      SettingType.intIn(1, 1_000_000), 256, "queries that may wait for a connection");
-  public static final Setting<Integer> MYSQL_QUERY_TIMEOUT = declare("mysql.queryTimeoutMillis",
-      "TU_MYSQL_QUERY_TIMEOUT_MILLIS", SettingType.intIn(100, 3_600_000), 30_000,
-      "longest wait for one SQL statement; then it fails and its connection is closed");
+  public static final Setting<String> MYSQL_URL =
+      declare(
+          "mysql.url",
+          "TU_MYSQL_URL",
+          SettingType.mysqlUrl(),
+          "mysql://root@127.0.0.1:3306/ticker_universe",
+          "MySQL 8 or MariaDB");
+  public static final Setting<String> MYSQL_PASSWORD =
+      declare(
+          "mysql.password",
+          "TU_MYSQL_PASSWORD",
+          SettingType.secret(),
+          "",
+          "password, if not in the URL");
+  public static final Setting<Integer> MYSQL_POOL =
+      declare(
+          "mysql.poolSize",
+          "TU_MYSQL_POOL_SIZE",
+          SettingType.intIn(1, 256),
+          8,
+          "MySQL connections (one pool shared by the verticles of a node)");
+  public static final Setting<Integer> MYSQL_WAIT_QUEUE =
+      declare(
+          "mysql.maxWaitQueue",
+          "TU_MYSQL_MAX_WAIT_QUEUE",
+          SettingType.intIn(1, 1_000_000),
+          256,
+          "queries that may wait for a connection");
+  public static final Setting<Integer> MYSQL_QUERY_TIMEOUT =
+      declare(
+          "mysql.queryTimeoutMillis",
+          "TU_MYSQL_QUERY_TIMEOUT_MILLIS",
+          SettingType.intIn(100, 3_600_000),
+          30_000,
+          "longest wait for one SQL statement; then it fails and its connection is closed");
 
   // ---- buffer ----------------------------------------------------------------------------
-  public static final Setting<String> KEY_PREFIX = declare("buffer.keyPrefix", "TU_KEY_PREFIX",
-      SettingType.keyPrefix(), "ticker_universe", "Redis key prefix; `{ticker_universe}` for Redis Cluster");
-  public static final Setting<Integer> BUCKET_SECONDS = declare("buffer.bucketSeconds", "TU_BUCKET_SECONDS",
-      SettingType.intIn(1, 3600), 300, "bucket width; must divide 3600");
-  public static final Setting<Integer> BUFFER_TTL = declare("buffer.ttlSeconds", "TU_BUFFER_TTL_SECONDS",
-      SettingType.intIn(1, 7 * 24 * 3600), 7200,
-      "TTL of a bucket key, refreshed on every write and while held (recovery window)");
-  public static final Setting<Integer> MAX_TICKERS = declare("buffer.maxTickers", "TU_MAX_TICKERS",
-      SettingType.intIn(1, 100_000), 1000, "tickers per request");
-  public static final Setting<Integer> BUFFER_MAX_QUEUED = declare("buffer.maxQueued", "TU_BUFFER_MAX_QUEUED",
-      SettingType.intIn(1, 1_000_000), 10_000,
-      "buffer requests waiting for Redis on one node; beyond, 503 with Retry-After");
+  public static final Setting<String> KEY_PREFIX =
+      declare(
+          "buffer.keyPrefix",
+          "TU_KEY_PREFIX",
+          SettingType.keyPrefix(),
+          "ticker_universe",
+          "Redis key prefix; `{ticker_universe}` for Redis Cluster");
+  public static final Setting<Integer> BUCKET_SECONDS =
+      declare(
+          "buffer.bucketSeconds",
+          "TU_BUCKET_SECONDS",
+          SettingType.intIn(1, 3600),
+          300,
+          "bucket width; must divide 3600");
+  public static final Setting<Integer> BUFFER_TTL =
+      declare(
+          "buffer.ttlSeconds",
+          "TU_BUFFER_TTL_SECONDS",
+          SettingType.intIn(1, 7 * 24 * 3600),
+          7200,
+          "TTL of a bucket key, refreshed on every write and while held (recovery window)");
+  public static final Setting<Integer> MAX_TICKERS =
+      declare(
+          "buffer.maxTickers",
+          "TU_MAX_TICKERS",
+          SettingType.intIn(1, 100_000),
+          1000,
+          "tickers per request");
+  public static final Setting<Integer> BUFFER_MAX_QUEUED =
+      declare(
+          "buffer.maxQueued",
+          "TU_BUFFER_MAX_QUEUED",
+          SettingType.intIn(1, 1_000_000),
+          10_000,
+          "buffer requests waiting for Redis on one node; beyond, 503 with Retry-After");
 
   // ---- flush -----------------------------------------------------------------------------
-  public static final Setting<Integer> FLUSH_GRACE = declare("flush.graceSeconds", "TU_FLUSH_GRACE_SECONDS",
-      SettingType.intIn(0, 3600), 5, "a bucket is closed this long after its end");
-  public static final Setting<Integer> FLUSH_CHUNK = declare("flush.chunkSize", "TU_FLUSH_CHUNK_SIZE",
-      SettingType.intIn(1, 10_000), 1000, "rows per multi-row upsert / members per SSCAN page");
-  public static final Setting<Integer> FLUSH_LEASE = declare("flush.leaseSeconds", "TU_FLUSH_LEASE_SECONDS",
-      SettingType.intIn(1, 3600), 10,
-      "flush lease (and eviction lock time-out), renewed every third of it while the job runs: a crashed holder delays the job by at most this");
+  public static final Setting<Integer> FLUSH_GRACE =
+      declare(
+          "flush.graceSeconds",
+          "TU_FLUSH_GRACE_SECONDS",
+          SettingType.intIn(0, 3600),
+          5,
+          "a bucket is closed this long after its end");
+  public static final Setting<Integer> FLUSH_CHUNK =
+      declare(
+          "flush.chunkSize",
+          "TU_FLUSH_CHUNK_SIZE",
+          SettingType.intIn(1, 10_000),
+          1000,
+          "rows per multi-row upsert / members per SSCAN page");
+  public static final Setting<Integer> FLUSH_LEASE =
+      declare(
+          "flush.leaseSeconds",
+          "TU_FLUSH_LEASE_SECONDS",
+          SettingType.intIn(1, 3600),
+          10,
+          "flush lease (and eviction lock time-out), renewed every third of it while the job runs: a crashed holder delays the job by at most this");
 
   // ---- privacy (the publication pool, docs/DESIGN.md#anonymity-the-publication-pool) ------
-  public static final Setting<String> PRIVACY_SECRET = declare("privacy.secret", "TU_PRIVACY_SECRET",
-      SettingType.optionalSecret(16), "",
-      "key of the hash that counts contributors (≥16 chars, the same on every node); empty: random per process");
-  public static final Setting<Integer> PRIVACY_MIN_CONTRIBUTORS = declare("privacy.minContributors",
-      "TU_PRIVACY_MIN_CONTRIBUTORS", SettingType.intIn(1, 10_000), 1,
-      "k: distinct contributors a pool of closed buckets needs before it is published");
-  public static final Setting<Integer> PRIVACY_MIN_AFTER_HOLD = declare("privacy.minContributorsAfterHold",
-      "TU_PRIVACY_MIN_CONTRIBUTORS_AFTER_HOLD", SettingType.intIn(1, 10_000), 1,
-      "contributors that suffice once the pool's oldest bucket was held the maximum (≤ k)");
-  public static final Setting<Integer> PRIVACY_MAX_HOLD = declare("privacy.maxHoldSeconds",
-      "TU_PRIVACY_MAX_HOLD_SECONDS", SettingType.intIn(1, 30 * 24 * 3600), 86_400,
-      "how long a pool is held for k before the after-hold threshold applies");
+  public static final Setting<String> PRIVACY_SECRET =
+      declare(
+          "privacy.secret",
+          "TU_PRIVACY_SECRET",
+          SettingType.optionalSecret(16),
+          "",
+          "key of the hash that counts contributors (≥16 chars, the same on every node); empty: random per process");
+  public static final Setting<Integer> PRIVACY_MIN_CONTRIBUTORS =
+      declare(
+          "privacy.minContributors",
+          "TU_PRIVACY_MIN_CONTRIBUTORS",
+          SettingType.intIn(1, 10_000),
+          1,
+          "k: distinct contributors a pool of closed buckets needs before it is published");
+  public static final Setting<Integer> PRIVACY_MIN_AFTER_HOLD =
+      declare(
+          "privacy.minContributorsAfterHold",
+          "TU_PRIVACY_MIN_CONTRIBUTORS_AFTER_HOLD",
+          SettingType.intIn(1, 10_000),
+          1,
+          "contributors that suffice once the pool's oldest bucket was held the maximum (≤ k)");
+  public static final Setting<Integer> PRIVACY_MAX_HOLD =
+      declare(
+          "privacy.maxHoldSeconds",
+          "TU_PRIVACY_MAX_HOLD_SECONDS",
+          SettingType.intIn(1, 30 * 24 * 3600),
+          86_400,
+          "how long a pool is held for k before the after-hold threshold applies");
 
   // ---- evict -----------------------------------------------------------------------------
-  public static final Setting<Integer> EVICT_TTL_DAYS = declare("evict.ttlDays", "TU_EVICT_TTL_DAYS",
-      SettingType.intIn(1, 36_500), 60, "rows not referenced for this long are evicted");
-  public static final Setting<Integer> EVICT_BATCH = declare("evict.batchSize", "TU_EVICT_BATCH_SIZE",
-      SettingType.intIn(1, 100_000), 10_000,
-      "rows per DELETE batch (see docs/PERFORMANCE.md for the measured choice)");
-  public static final Setting<Integer> EVICT_PAUSE = declare("evict.pauseMillis", "TU_EVICT_PAUSE_MILLIS",
-      SettingType.intIn(0, 60_000), 20, "pause between DELETE batches");
-  public static final Setting<LocalTime> EVICT_AT = declare("evict.dailyAtUtc", "TU_EVICT_AT_UTC",
-      SettingType.timeOfDay(), LocalTime.of(3, 30), "daily eviction time (UTC)");
+  public static final Setting<Integer> EVICT_TTL_DAYS =
+      declare(
+          "evict.ttlDays",
+          "TU_EVICT_TTL_DAYS",
+          SettingType.intIn(1, 36_500),
+          60,
+          "rows not referenced for this long are evicted");
+  public static final Setting<Integer> EVICT_BATCH =
+      declare(
+          "evict.batchSize",
+          "TU_EVICT_BATCH_SIZE",
+          SettingType.intIn(1, 100_000),
+          10_000,
+          "rows per DELETE batch (see docs/PERFORMANCE.md for the measured choice)");
+  public static final Setting<Integer> EVICT_PAUSE =
+      declare(
+          "evict.pauseMillis",
+          "TU_EVICT_PAUSE_MILLIS",
+          SettingType.intIn(0, 60_000),
+          20,
+          "pause between DELETE batches");
+  public static final Setting<LocalTime> EVICT_AT =
+      declare(
+          "evict.dailyAtUtc",
+          "TU_EVICT_AT_UTC",
+          SettingType.timeOfDay(),
+          LocalTime.of(3, 30),
+          "daily eviction time (UTC)");
 
   // ---- upsert, universe, log, node -------------------------------------------------------
-  public static final Setting<Boolean> UPSERT_ENABLED = declare("upsert.enabled", "TU_UPSERT_ENABLED",
-      SettingType.bool(), true,
-      "allow the synchronous upsert (it leaks timing and bypasses the pool; switch off for full protection)");
-  public static final Setting<Integer> UNIVERSE_REFRESH = declare("universe.refreshSeconds",
-      "TU_UNIVERSE_REFRESH_SECONDS", SettingType.intIn(1, 86_400), 60,
-      "periodic safety reload of the universe snapshot");
-  public static final Setting<String> UNIVERSE_SEED_FILE = declare("universe.seedFile", "TU_UNIVERSE_SEED_FILE",
-      SettingType.optionalString(), "",
-      "file of tickers kept in the universe at all times (one per line, `#` comments); empty: none");
-  public static final Setting<String> LOG_FORMAT = declare("log.format", "TU_LOG_FORMAT",
-      SettingType.oneOf("text", "json"), "text", "`text` or `json` (one JSON object per line)");
-  public static final Setting<List<VerticleName>> NODE_VERTICLES = declare("node.verticles", "TU_VERTICLES",
-      SettingType.verticles(), List.of(VerticleName.values()), "what this node runs");
-  public static final Setting<Integer> OPS_PORT = declare("node.opsPort", "TU_OPS_PORT",
-      SettingType.intIn(0, 65535), 0,
-      "port for /health and /metrics on a node without `http` (probes, scrapes); 0: none");
-  public static final Setting<Integer> SHUTDOWN_SECONDS = declare("node.shutdownSeconds", "TU_SHUTDOWN_SECONDS",
-      SettingType.intIn(0, 600), 10, "how long in-flight HTTP requests may take to drain on SIGTERM");
+  public static final Setting<Boolean> UPSERT_ENABLED =
+      declare(
+          "upsert.enabled",
+          "TU_UPSERT_ENABLED",
+          SettingType.bool(),
+          true,
+          "allow the synchronous upsert (it leaks timing and bypasses the pool; switch off for full protection)");
+  public static final Setting<Integer> UNIVERSE_REFRESH =
+      declare(
+          "universe.refreshSeconds",
+          "TU_UNIVERSE_REFRESH_SECONDS",
+          SettingType.intIn(1, 86_400),
+          60,
+          "periodic safety reload of the universe snapshot");
+  public static final Setting<String> UNIVERSE_SEED_FILE =
+      declare(
+          "universe.seedFile",
+          "TU_UNIVERSE_SEED_FILE",
+          SettingType.optionalString(),
+          "",
+          "file of tickers kept in the universe at all times (one per line, `#` comments); empty: none");
+  public static final Setting<String> LOG_FORMAT =
+      declare(
+          "log.format",
+          "TU_LOG_FORMAT",
+          SettingType.oneOf("text", "json"),
+          "text",
+          "`text` or `json` (one JSON object per line)");
+  public static final Setting<List<VerticleName>> NODE_VERTICLES =
+      declare(
+          "node.verticles",
+          "TU_VERTICLES",
+          SettingType.verticles(),
+          List.of(VerticleName.values()),
+          "what this node runs");
+  public static final Setting<Integer> OPS_PORT =
+      declare(
+          "node.opsPort",
+          "TU_OPS_PORT",
+          SettingType.intIn(0, 65535),
+          0,
+          "port for /health and /metrics on a node without `http` (probes, scrapes); 0: none");
+  public static final Setting<Integer> SHUTDOWN_SECONDS =
+      declare(
+          "node.shutdownSeconds",
+          "TU_SHUTDOWN_SECONDS",
+          SettingType.intIn(0, 600),
+          10,
+          "how long in-flight HTTP requests may take to drain on SIGTERM");
 
   // ---- cluster ---------------------------------------------------------------------------
-  public static final Setting<Boolean> CLUSTER_ENABLED = declare("cluster.enabled", "TU_CLUSTER",
-      SettingType.bool(), false, "clustered event bus (Hazelcast); also `-cluster`");
-  public static final Setting<String> CLUSTER_NAME = declare("cluster.name", "TU_CLUSTER_NAME",
-      SettingType.string(), "ticker-universe", "Hazelcast cluster name");
-  public static final Setting<String> CLUSTER_HOST = declare("cluster.host", "TU_CLUSTER_HOST",
-      SettingType.ipv4(), "127.0.0.1", "interface this node binds for the cluster");
-  public static final Setting<Integer> CLUSTER_PORT = declare("cluster.port", "TU_CLUSTER_PORT",
-      SettingType.intIn(1, 65535), 5701, "first Hazelcast port (counts up when taken)");
-  public static final Setting<String> CLUSTER_DISCOVERY = declare("cluster.discovery", "TU_CLUSTER_DISCOVERY",
-      SettingType.oneOf("tcp", "kubernetes"), "tcp",
-      "`tcp`: join `cluster.members`; `kubernetes`: find members through a headless Service's DNS");
-  public static final Setting<List<String>> CLUSTER_MEMBERS = declare("cluster.members", "TU_CLUSTER_MEMBERS",
-      SettingType.list(), List.of("127.0.0.1"), "TCP-IP join members, `ip` or `ip:port` (never multicast)");
-  public static final Setting<String> CLUSTER_KUBERNETES_DNS = declare("cluster.kubernetesServiceDns",
-      "TU_CLUSTER_KUBERNETES_SERVICE_DNS", SettingType.optionalString(), "",
-      "headless Service DNS name for `kubernetes` discovery, e.g. `tu-hz.default.svc.cluster.local`");
-  public static final Setting<Integer> CLUSTER_BUS_PORT = declare("cluster.busPort", "TU_CLUSTER_BUS_PORT",
-      SettingType.intIn(0, 65535), 0, "event-bus port between nodes; 0 picks a free one");
+  public static final Setting<Boolean> CLUSTER_ENABLED =
+      declare(
+          "cluster.enabled",
+          "TU_CLUSTER",
+          SettingType.bool(),
+          false,
+          "clustered event bus (Hazelcast); also `-cluster`");
+  public static final Setting<String> CLUSTER_NAME =
+      declare(
+          "cluster.name",
+          "TU_CLUSTER_NAME",
+          SettingType.string(),
+          "ticker-universe",
+          "Hazelcast cluster name");
+  public static final Setting<String> CLUSTER_HOST =
+      declare(
+          "cluster.host",
+          "TU_CLUSTER_HOST",
+          SettingType.ipv4(),
+          "127.0.0.1",
+          "interface this node binds for the cluster");
+  public static final Setting<Integer> CLUSTER_PORT =
+      declare(
+          "cluster.port",
+          "TU_CLUSTER_PORT",
+          SettingType.intIn(1, 65535),
+          5701,
+          "first Hazelcast port (counts up when taken)");
+  public static final Setting<String> CLUSTER_DISCOVERY =
+      declare(
+          "cluster.discovery",
+          "TU_CLUSTER_DISCOVERY",
+          SettingType.oneOf("tcp", "kubernetes"),
+          "tcp",
+          "`tcp`: join `cluster.members`; `kubernetes`: find members through a headless Service's DNS");
+  public static final Setting<List<String>> CLUSTER_MEMBERS =
+      declare(
+          "cluster.members",
+          "TU_CLUSTER_MEMBERS",
+          SettingType.list(),
+          List.of("127.0.0.1"),
+          "TCP-IP join members, `ip` or `ip:port` (never multicast)");
+  public static final Setting<String> CLUSTER_KUBERNETES_DNS =
+      declare(
+          "cluster.kubernetesServiceDns",
+          "TU_CLUSTER_KUBERNETES_SERVICE_DNS",
+          SettingType.optionalString(),
+          "",
+          "headless Service DNS name for `kubernetes` discovery, e.g. `tu-hz.default.svc.cluster.local`");
+  public static final Setting<Integer> CLUSTER_BUS_PORT =
+      declare(
+          "cluster.busPort",
+          "TU_CLUSTER_BUS_PORT",
+          SettingType.intIn(0, 65535),
+          0,
+          "event-bus port between nodes; 0 picks a free one");
 
   /** Every setting, in declaration order (the order of the README table and of conf/). */
   public static final List<Setting<?>> ALL = Collections.unmodifiableList(DECLARED);
@@ -179,8 +403,8 @@ public final class Setting<T> {
     this.meaning = meaning;
   }
 
-  private static <T> Setting<T> declare(String path, String env, SettingType<T> type, T defaultValue,
-                                        String meaning) {
+  private static <T> Setting<T> declare(
+      String path, String env, SettingType<T> type, T defaultValue, String meaning) {
     Setting<T> s = new Setting<>(path, env, type, defaultValue, meaning);
     DECLARED.add(s);
     return s;

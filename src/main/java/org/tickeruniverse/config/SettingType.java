@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * The type of a {@link Setting}: how its raw value (a string from the environment or the command
- * line, or a JSON value from a file) is parsed and validated, and how it is written back as JSON.
- * A value that does not parse is an {@link Invalid} naming why, which {@link ConfigReader} turns
- * into the one-line start-up error.
+ * line, or a JSON value from a file) is parsed and validated, and how it is written back as JSON. A
+ * value that does not parse is an {@link Invalid} naming why, which {@link ConfigReader} turns into
+ * the one-line start-up error.
  */
 public final class SettingType<T> {
 
@@ -76,14 +76,20 @@ public final class SettingType<T> {
 
   /** Empty, or a key of at least {@code minLength} printable ASCII characters; never quoted. */
   static SettingType<String> optionalSecret(int minLength) {
-    return new SettingType<>(String.class, raw -> {
-      String v = String.valueOf(raw).strip();
-      if (!v.isEmpty() && (v.length() < minLength || !printableNoSpace(v))) {
-        throw new Invalid("must be empty or at least " + minLength + " printable ASCII characters without spaces",
-            null);
-      }
-      return v;
-    }, v -> v);
+    return new SettingType<>(
+        String.class,
+        raw -> {
+          String v = String.valueOf(raw).strip();
+          if (!v.isEmpty() && (v.length() < minLength || !printableNoSpace(v))) {
+            throw new Invalid(
+                "must be empty or at least "
+                    + minLength
+                    + " printable ASCII characters without spaces",
+                null);
+          }
+          return v;
+        },
+        v -> v);
   }
 
   static SettingType<Integer> intIn(int min, int max) {
@@ -95,27 +101,33 @@ public final class SettingType<T> {
   }
 
   static SettingType<Boolean> bool() {
-    return new SettingType<>(Boolean.class, raw -> {
-      if (raw instanceof Boolean b) {
-        return b;
-      }
-      return switch (String.valueOf(raw).strip().toLowerCase(Locale.ROOT)) {
-        case "true", "1", "yes", "on" -> true;
-        case "false", "0", "no", "off", "" -> false;
-        default -> throw new Invalid("must be true or false", raw);
-      };
-    }, v -> v);
+    return new SettingType<>(
+        Boolean.class,
+        raw -> {
+          if (raw instanceof Boolean b) {
+            return b;
+          }
+          return switch (String.valueOf(raw).strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off", "" -> false;
+            default -> throw new Invalid("must be true or false", raw);
+          };
+        },
+        v -> v);
   }
 
   static SettingType<String> oneOf(String... values) {
     List<String> allowed = List.of(values);
-    return new SettingType<>(String.class, raw -> {
-      String v = String.valueOf(raw).strip().toLowerCase(Locale.ROOT);
-      if (!allowed.contains(v)) {
-        throw new Invalid("must be one of " + allowed, raw);
-      }
-      return v;
-    }, v -> v);
+    return new SettingType<>(
+        String.class,
+        raw -> {
+          String v = String.valueOf(raw).strip().toLowerCase(Locale.ROOT);
+          if (!allowed.contains(v)) {
+            throw new Invalid("must be one of " + allowed, raw);
+          }
+          return v;
+        },
+        v -> v);
   }
 
   /** Comma-separated in the environment and in JSON (so a file may use the same text). */
@@ -124,115 +136,146 @@ public final class SettingType<T> {
   }
 
   static SettingType<Set<String>> tokens() {
-    return new SettingType<>(Set.class, raw -> {
-      Set<String> tokens = new LinkedHashSet<>(items(raw));
-      // Printable ASCII without spaces: what RFC 6750 allows in a bearer token. The message
-      // never quotes a token.
-      if (!tokens.stream().allMatch(t -> t.length() >= 16 && printableNoSpace(t))) {
-        throw new Invalid("every token must be at least 16 printable ASCII characters without spaces", null);
-      }
-      return Set.copyOf(tokens);
-    }, v -> String.join(",", v));
+    return new SettingType<>(
+        Set.class,
+        raw -> {
+          Set<String> tokens = new LinkedHashSet<>(items(raw));
+          // Printable ASCII without spaces: what RFC 6750 allows in a bearer token. The message
+          // never quotes a token.
+          if (!tokens.stream().allMatch(t -> t.length() >= 16 && printableNoSpace(t))) {
+            throw new Invalid(
+                "every token must be at least 16 printable ASCII characters without spaces", null);
+          }
+          return Set.copyOf(tokens);
+        },
+        v -> String.join(",", v));
   }
 
   static SettingType<String> keyPrefix() {
-    return new SettingType<>(String.class, raw -> {
-      String v = nonEmpty(raw);
-      if (v.length() > 64 || !printableNoSpace(v)) {
-        throw new Invalid("must be 1-64 printable ASCII characters without spaces", v);
-      }
-      return v;
-    }, v -> v);
+    return new SettingType<>(
+        String.class,
+        raw -> {
+          String v = nonEmpty(raw);
+          if (v.length() > 64 || !printableNoSpace(v)) {
+            throw new Invalid("must be 1-64 printable ASCII characters without spaces", v);
+          }
+          return v;
+        },
+        v -> v);
   }
 
   /**
-   * An IPv4 address: Hazelcast binds to the interface that has it (and the event bus to the
-   * same), and interface matching works on addresses, not host names.
+   * An IPv4 address: Hazelcast binds to the interface that has it (and the event bus to the same),
+   * and interface matching works on addresses, not host names.
    */
   static SettingType<String> ipv4() {
-    return new SettingType<>(String.class, raw -> {
-      String v = nonEmpty(raw);
-      if (!v.matches("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)")) {
-        throw new Invalid("must be the IPv4 address of this node's cluster interface, such as 127.0.0.1 or 10.0.0.7",
-            v);
-      }
-      return v;
-    }, v -> v);
+    return new SettingType<>(
+        String.class,
+        raw -> {
+          String v = nonEmpty(raw);
+          if (!v.matches("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)")) {
+            throw new Invalid(
+                "must be the IPv4 address of this node's cluster interface, such as 127.0.0.1 or 10.0.0.7",
+                v);
+          }
+          return v;
+        },
+        v -> v);
   }
 
   static SettingType<LocalTime> timeOfDay() {
-    return new SettingType<>(LocalTime.class, raw -> {
-      String v = nonEmpty(raw);
-      try {
-        return LocalTime.parse(v);
-      } catch (DateTimeParseException e) {
-        throw new Invalid("must be a UTC time of day such as 03:30", v);
-      }
-    }, LocalTime::toString);
+    return new SettingType<>(
+        LocalTime.class,
+        raw -> {
+          String v = nonEmpty(raw);
+          try {
+            return LocalTime.parse(v);
+          } catch (DateTimeParseException e) {
+            throw new Invalid("must be a UTC time of day such as 03:30", v);
+          }
+        },
+        LocalTime::toString);
   }
 
   static SettingType<List<VerticleName>> verticles() {
     String known = Arrays.stream(VerticleName.values()).map(VerticleName::id).toList().toString();
-    return new SettingType<>(List.class, raw -> {
-      List<String> names = items(raw);
-      if (names.isEmpty()) {
-        throw new Invalid("must name at least one of " + known, "");
-      }
-      LinkedHashSet<VerticleName> out = new LinkedHashSet<>();
-      for (String name : names) {
-        out.add(VerticleName.byId(name)
-            .orElseThrow(() -> new Invalid("names an unknown verticle; known: " + known, name)));
-      }
-      return List.copyOf(out);
-    }, v -> v.stream().map(VerticleName::id).collect(Collectors.joining(",")));
+    return new SettingType<>(
+        List.class,
+        raw -> {
+          List<String> names = items(raw);
+          if (names.isEmpty()) {
+            throw new Invalid("must name at least one of " + known, "");
+          }
+          LinkedHashSet<VerticleName> out = new LinkedHashSet<>();
+          for (String name : names) {
+            out.add(
+                VerticleName.byId(name)
+                    .orElseThrow(
+                        () -> new Invalid("names an unknown verticle; known: " + known, name)));
+          }
+          return List.copyOf(out);
+        },
+        v -> v.stream().map(VerticleName::id).collect(Collectors.joining(",")));
   }
 
   static SettingType<String> redisUrl() {
-    return new SettingType<>(String.class, raw -> {
-      String v = nonEmpty(raw);
-      String shown = Urls.redact(v);
-      String scheme;
-      try {
-        scheme = new URI(v).getScheme();
-      } catch (URISyntaxException e) {
-        throw new Invalid("is not a valid URL", shown);
-      }
-      if (scheme == null || !Urls.REDIS_SCHEMES.contains(scheme)) {
-        throw new Invalid("must start with one of "
-            + Urls.REDIS_SCHEMES.stream().sorted().map(x -> x + "://").toList(), shown);
-      }
-      List<String> endpoints;
-      try {
-        endpoints = Urls.redisEndpoints(v);
-      } catch (IllegalArgumentException e) {
-        throw new Invalid("is not a valid URL", shown);
-      }
-      if (endpoints.isEmpty()) {
-        throw new Invalid("must name at least one host:port", shown);
-      }
-      if (scheme.equals("redis-sentinel") && Urls.sentinelMaster(v).isEmpty()) {
-        throw new Invalid("must name the master after the hosts: redis-sentinel://host:26379/mymaster", shown);
-      }
-      return v;
-    }, v -> v);
+    return new SettingType<>(
+        String.class,
+        raw -> {
+          String v = nonEmpty(raw);
+          String shown = Urls.redact(v);
+          String scheme;
+          try {
+            scheme = new URI(v).getScheme();
+          } catch (URISyntaxException e) {
+            throw new Invalid("is not a valid URL", shown);
+          }
+          if (scheme == null || !Urls.REDIS_SCHEMES.contains(scheme)) {
+            throw new Invalid(
+                "must start with one of "
+                    + Urls.REDIS_SCHEMES.stream().sorted().map(x -> x + "://").toList(),
+                shown);
+          }
+          List<String> endpoints;
+          try {
+            endpoints = Urls.redisEndpoints(v);
+          } catch (IllegalArgumentException e) {
+            throw new Invalid("is not a valid URL", shown);
+          }
+          if (endpoints.isEmpty()) {
+            throw new Invalid("must name at least one host:port", shown);
+          }
+          if (scheme.equals("redis-sentinel") && Urls.sentinelMaster(v).isEmpty()) {
+            throw new Invalid(
+                "must name the master after the hosts: redis-sentinel://host:26379/mymaster",
+                shown);
+          }
+          return v;
+        },
+        v -> v);
   }
 
   static SettingType<String> mysqlUrl() {
-    return new SettingType<>(String.class, raw -> {
-      String v = nonEmpty(raw);
-      MySQLConnectOptions options;
-      try {
-        options = MySQLConnectOptions.fromUri(v);
-      } catch (RuntimeException e) {
-        throw new Invalid("is not a valid mysql://user[:password]@host[:port]/database URL", Urls.redact(v));
-      }
-      String db = options.getDatabase();
-      if (db == null || !db.matches("[A-Za-z0-9_]{1,64}")) {
-        throw new Invalid("must name a database of letters, digits and _ (mysql://root@127.0.0.1:3306/ticker_universe)",
-            Urls.redact(v));
-      }
-      return v;
-    }, v -> v);
+    return new SettingType<>(
+        String.class,
+        raw -> {
+          String v = nonEmpty(raw);
+          MySQLConnectOptions options;
+          try {
+            options = MySQLConnectOptions.fromUri(v);
+          } catch (RuntimeException e) {
+            throw new Invalid(
+                "is not a valid mysql://user[:password]@host[:port]/database URL", Urls.redact(v));
+          }
+          String db = options.getDatabase();
+          if (db == null || !db.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new Invalid(
+                "must name a database of letters, digits and _ (mysql://root@127.0.0.1:3306/ticker_universe)",
+                Urls.redact(v));
+          }
+          return v;
+        },
+        v -> v);
   }
 
   // ---- helpers -----------------------------------------------------------------------------

@@ -7,17 +7,16 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Builds {@link ServiceConfig}'s section records from parsed setting values, matching each
- * record component to the setting of the same path ({@code flush.leaseSeconds} →
- * {@code Flush.leaseSeconds}). Reflection, so that a setting is declared once and not copied into
- * a constructor call; it runs once per configuration read, never on a request path. A component
+ * Builds {@link ServiceConfig}'s section records from parsed setting values, matching each record
+ * component to the setting of the same path ({@code flush.leaseSeconds} → {@code
+ * Flush.leaseSeconds}). Reflection, so that a setting is declared once and not copied into a
+ * constructor call; it runs once per configuration read, never on a request path. A component
  * without a setting, or a setting without a component, is a programming error found by the first
  * read (every test that loads a configuration).
  */
 final class SettingsBinder {
 
-  private SettingsBinder() {
-  }
+  private SettingsBinder() {}
 
   static ServiceConfig bind(Map<Setting<?>, Object> values) {
     RecordComponent[] sections = ServiceConfig.class.getRecordComponents();
@@ -30,7 +29,8 @@ final class SettingsBinder {
       for (int j = 0; j < parts.length; j++) {
         Setting<?> s = Setting.byPath(section.getName() + "." + parts[j].getName());
         if (s == null || !values.containsKey(s)) {
-          throw new IllegalStateException("no setting declared for " + section.getName() + "." + parts[j].getName());
+          throw new IllegalStateException(
+              "no setting declared for " + section.getName() + "." + parts[j].getName());
         }
         args[j] = values.get(s);
         bound++;
@@ -38,8 +38,9 @@ final class SettingsBinder {
       built[i] = construct(section.getType(), args);
     }
     if (bound != Setting.ALL.size()) {
-      throw new IllegalStateException("declared settings without a ServiceConfig component: "
-          + Setting.ALL.stream().filter(s -> !hasComponent(s)).toList());
+      throw new IllegalStateException(
+          "declared settings without a ServiceConfig component: "
+              + Setting.ALL.stream().filter(s -> !hasComponent(s)).toList());
     }
     return (ServiceConfig) construct(ServiceConfig.class, built);
   }
@@ -61,15 +62,18 @@ final class SettingsBinder {
   }
 
   private static Object construct(Class<?> record, Object[] args) {
-    Class<?>[] types = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getType)
-        .toArray(Class<?>[]::new);
+    Class<?>[] types =
+        Arrays.stream(record.getRecordComponents())
+            .map(RecordComponent::getType)
+            .toArray(Class<?>[]::new);
     try {
       Constructor<?> canonical = record.getDeclaredConstructor(types);
       return canonical.newInstance(args);
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(e.getCause());
     } catch (ReflectiveOperationException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot build " + record.getSimpleName() + " from its settings", e);
+      throw new IllegalStateException(
+          "cannot build " + record.getSimpleName() + " from its settings", e);
     }
   }
 }

@@ -17,10 +17,10 @@ import java.util.Set;
  */
 public final class Urls {
 
-  public static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "redis-cluster");
+  public static final Set<String> REDIS_SCHEMES =
+      Set.of("redis", "rediss", "redis-sentinel", "redis-cluster");
 
-  private Urls() {
-  }
+  private Urls() {}
 
   /** The URL with any password replaced by {@code ***}. */
   public static String redact(String url) {

@@ -9,10 +9,10 @@ import java.time.Instant;
 import org.tickeruniverse.store.UniverseRepository;
 
 /**
- * Deletes rows not referenced within the TTL, in batches of at most {@code batchSize} rows with
- * a short pause between batches: each DELETE holds its locks briefly, and point reads of the
- * table stay fast while a large eviction runs. The cut-off is fixed when the run starts, so a
- * run always ends.
+ * Deletes rows not referenced within the TTL, in batches of at most {@code batchSize} rows with a
+ * short pause between batches: each DELETE holds its locks briefly, and point reads of the table
+ * stay fast while a large eviction runs. The cut-off is fixed when the run starts, so a run always
+ * ends.
  */
 public final class EvictJob {
 
@@ -23,8 +23,13 @@ public final class EvictJob {
   private final int batchSize;
   private final long pauseMillis;
 
-  public EvictJob(Vertx vertx, UniverseRepository repository, Clock clock, Duration ttl, int batchSize,
-                  long pauseMillis) {
+  public EvictJob(
+      Vertx vertx,
+      UniverseRepository repository,
+      Clock clock,
+      Duration ttl,
+      int batchSize,
+      long pauseMillis) {
     this.vertx = vertx;
     this.repository = repository;
     this.clock = clock;
@@ -40,19 +45,27 @@ public final class EvictJob {
     return done.future();
   }
 
-  /** Each batch starts from the previous one's callback: no future nests per batch (see FlushJob). */
+  /**
+   * Each batch starts from the previous one's callback: no future nests per batch (see FlushJob).
+   */
   private void batches(Instant cutoff, long deletedSoFar, Promise<Long> done) {
-    repository.evictBatch(cutoff, batchSize).compose(deleted -> {
-      long total = deletedSoFar + deleted;
-      if (deleted < batchSize) {
-        done.complete(total);
-        return Future.succeededFuture();
-      }
-      return pause().map(v -> {
-        batches(cutoff, total, done);
-        return null;
-      });
-    }).onFailure(done::tryFail);
+    repository
+        .evictBatch(cutoff, batchSize)
+        .compose(
+            deleted -> {
+              long total = deletedSoFar + deleted;
+              if (deleted < batchSize) {
+                done.complete(total);
+                return Future.succeededFuture();
+              }
+              return pause()
+                  .map(
+                      v -> {
+                        batches(cutoff, total, done);
+                        return null;
+                      });
+            })
+        .onFailure(done::tryFail);
   }
 
   private Future<Void> pause() {

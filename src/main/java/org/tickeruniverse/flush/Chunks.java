@@ -8,8 +8,7 @@ import org.tickeruniverse.ticker.Ticker;
 /** Pure helpers of the flush: split a page of members into sorted, valid, bounded chunks. */
 final class Chunks {
 
-  private Chunks() {
-  }
+  private Chunks() {}
 
   /** A page of bucket members sorted into what may be written and what must be dropped. */
   record Sorted(List<List<String>> chunks, List<String> rejected) {
@@ -19,9 +18,9 @@ final class Chunks {
   }
 
   /**
-   * Members are written as they are stored (a writer of the same format normalised them); ones
-   * that do not pass our grammar — another writer may have been looser — are rejected: removed
-   * from the bucket, never written to the table.
+   * Members are written as they are stored (a writer of the same format normalised them); ones that
+   * do not pass our grammar — another writer may have been looser — are rejected: removed from the
+   * bucket, never written to the table.
    */
   static Sorted sort(List<String> members, int chunkSize) {
     TreeSet<String> valid = new TreeSet<>();

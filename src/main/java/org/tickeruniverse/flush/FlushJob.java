@@ -21,23 +21,23 @@ import org.tickeruniverse.store.UpsertCounts;
  * The flush algorithm (docs/DESIGN.md#operations), one run:
  *
  * <ol>
- *   <li>find every bucket key of the prefix (SCAN) and keep the closed ones, oldest first — all
- *       of them, so a run after downtime catches up every missed bucket. They form the
- *       publication pool;
- *   <li>count the pool's distinct contributors and let the {@link PublicationRule} decide which
- *       of its oldest buckets are published now; the rest are held, their TTL renewed
+ *   <li>find every bucket key of the prefix (SCAN) and keep the closed ones, oldest first — all of
+ *       them, so a run after downtime catches up every missed bucket. They form the publication
+ *       pool;
+ *   <li>count the pool's distinct contributors and let the {@link PublicationRule} decide which of
+ *       its oldest buckets are published now; the rest are held, their TTL renewed
  *       (docs/DESIGN.md#anonymity-the-publication-pool);
  *   <li>for each published bucket, read a page of members (SSCAN), upsert it in sorted multi-row
  *       chunks stamped with the end of the publication's newest bucket — one stamp for the whole
- *       publication, so no row tells which bucket of the pool it came from — then SREM exactly
- *       the members it wrote, and drop the bucket's contributors HLL once its set is empty;
- *   <li>when the cursor is back at 0 and members remain (written after the bucket closed),
- *       scan again, a bounded number of times; anything later is the next run's.
+ *       publication, so no row tells which bucket of the pool it came from — then SREM exactly the
+ *       members it wrote, and drop the bucket's contributors HLL once its set is empty;
+ *   <li>when the cursor is back at 0 and members remain (written after the bucket closed), scan
+ *       again, a bounded number of times; anything later is the next run's.
  * </ol>
  *
  * <p>Members leave Redis only after MySQL has them, so a failure at any step loses nothing: the
- * next run reads them again, and the upsert of a row already there changes nothing
- * ({@code GREATEST} on the time stamp). Memory is one page at a time, whatever the bucket size.
+ * next run reads them again, and the upsert of a row already there changes nothing ({@code
+ * GREATEST} on the time stamp). Memory is one page at a time, whatever the bucket size.
  */
 public final class FlushJob {
 
@@ -59,11 +59,18 @@ public final class FlushJob {
   /**
    * @param ttlSeconds the TTL held buckets get again on every run (the buffer's TTL)
    * @param metrics where the oldest bucket's age and the pool's meters go
-   * @param heartbeat called after every page, e.g. to renew a lease; its failure does not stop
-   *     the run (the work is idempotent, so finishing it is always safe)
+   * @param heartbeat called after every page, e.g. to renew a lease; its failure does not stop the
+   *     run (the work is idempotent, so finishing it is always safe)
    */
-  public FlushJob(BucketStore store, UniverseRepository repository, Buckets buckets, int chunkSize,
-                  PublicationRule rule, int ttlSeconds, ServiceMetrics metrics, Supplier<Future<?>> heartbeat) {
+  public FlushJob(
+      BucketStore store,
+      UniverseRepository repository,
+      Buckets buckets,
+      int chunkSize,
+      PublicationRule rule,
+      int ttlSeconds,
+      ServiceMetrics metrics,
+      Supplier<Future<?>> heartbeat) {
     this.store = store;
     this.repository = repository;
     this.buckets = buckets;
@@ -76,10 +83,15 @@ public final class FlushJob {
 
   public Future<FlushCounts> run() {
     long started = buckets.clock().millis();
-    return store.bucketStarts().compose(starts -> {
-      reportOldest(starts);
-      return publishFrom(starts.stream().filter(buckets::isClosed).toList(), FlushCounts.NONE);
-    }).map(counts -> counts.withDuration(buckets.clock().millis() - started));
+    return store
+        .bucketStarts()
+        .compose(
+            starts -> {
+              reportOldest(starts);
+              return publishFrom(
+                  starts.stream().filter(buckets::isClosed).toList(), FlushCounts.NONE);
+            })
+        .map(counts -> counts.withDuration(buckets.clock().millis() - started));
   }
 
   /**
@@ -92,55 +104,72 @@ public final class FlushJob {
       metrics.privacyHeld(0, 0);
       return Future.succeededFuture(sum);
     }
-    return store.poolContributors(pool, ttlSeconds).compose(counts -> {
-      PublicationRule.Decision decision = rule.decide(pool, counts, buckets.clock().instant().getEpochSecond());
-      if (!decision.publishes()) {
-        metrics.privacyHeld(pool.size(), decision.oldestHeldSeconds());
-        return Future.succeededFuture(sum.withHeld(pool.size()));
-      }
-      List<Long> published = pool.subList(0, decision.publish());
-      Instant stamp = buckets.stampOf(published.get(published.size() - 1));
-      Future<FlushCounts> publication = Future.succeededFuture(FlushCounts.NONE);
-      for (long start : published) {
-        publication = publication.compose(part -> new BucketFlush(buckets.key(start), stamp).run()
-            .compose(bucket -> store.dropContributorsIfEmpty(start).map(bucket))
-            .map(part::plus));
-      }
-      return publication.compose(done -> {
-        metrics.privacyPublication(decision.contributors(), decision.belowThreshold());
-        return publishFrom(pool.subList(decision.publish(), pool.size()),
-            sum.plus(done.withContributors(decision.contributors())));
-      });
-    });
+    return store
+        .poolContributors(pool, ttlSeconds)
+        .compose(
+            counts -> {
+              PublicationRule.Decision decision =
+                  rule.decide(pool, counts, buckets.clock().instant().getEpochSecond());
+              if (!decision.publishes()) {
+                metrics.privacyHeld(pool.size(), decision.oldestHeldSeconds());
+                return Future.succeededFuture(sum.withHeld(pool.size()));
+              }
+              List<Long> published = pool.subList(0, decision.publish());
+              Instant stamp = buckets.stampOf(published.get(published.size() - 1));
+              Future<FlushCounts> publication = Future.succeededFuture(FlushCounts.NONE);
+              for (long start : published) {
+                publication =
+                    publication.compose(
+                        part ->
+                            new BucketFlush(buckets.key(start), stamp)
+                                .run()
+                                .compose(bucket -> store.dropContributorsIfEmpty(start).map(bucket))
+                                .map(part::plus));
+              }
+              return publication.compose(
+                  done -> {
+                    metrics.privacyPublication(decision.contributors(), decision.belowThreshold());
+                    return publishFrom(
+                        pool.subList(decision.publish(), pool.size()),
+                        sum.plus(done.withContributors(decision.contributors())));
+                  });
+            });
   }
 
   /**
    * One bucket's flush. Two things keep it close to a bare client's speed:
+   *
    * <ul>
-   *   <li>members are written in chunks of exactly {@code chunkSize} whatever the page sizes
-   *       SSCAN returns (it treats COUNT as a hint): a page's remainder waits for the next page,
-   *       so almost every statement has the same, prepared, shape;
-   *   <li>the next page is read from Redis, and the members just written are removed from it,
-   *       while the current chunks are written to MySQL.
+   *   <li>members are written in chunks of exactly {@code chunkSize} whatever the page sizes SSCAN
+   *       returns (it treats COUNT as a hint): a page's remainder waits for the next page, so
+   *       almost every statement has the same, prepared, shape;
+   *   <li>the next page is read from Redis, and the members just written are removed from it, while
+   *       the current chunks are written to MySQL.
    * </ul>
+   *
    * Members still leave Redis only after their rows are written. Pages are chained through one
    * promise, each started from the previous one's callback — never by returning the next page's
-   * future from a {@code compose}, whose nesting overflowed the event loop's stack at the end of
-   * a bucket of thousands of pages.
+   * future from a {@code compose}, whose nesting overflowed the event loop's stack at the end of a
+   * bucket of thousands of pages.
    */
   private final class BucketFlush {
 
     private final String key;
     private final Instant stamp;
     private final Promise<FlushCounts> done = Promise.promise();
+
     /** Members read but not yet written and removed: fewer than a chunk between pages. */
     private List<String> held = new ArrayList<>();
+
     private FlushCounts total = new FlushCounts(1, 0, 0, 0, 0, 0);
     private int pass = 1;
+
     /** Members of the chunks being written or removed now (a few pages at most). */
     private final Set<String> inFlight = new HashSet<>();
+
     /** Page writes under way, oldest first. */
     private final ArrayDeque<Future<Void>> writing = new ArrayDeque<>();
+
     /** SREMs under way; each starts only after its members' rows are written. */
     private List<Future<Long>> removals = new ArrayList<>();
 
@@ -156,22 +185,28 @@ public final class FlushJob {
 
     private void step(Future<BucketStore.Page> reading) {
       reading
-          .compose(page -> {
-            held.addAll(page.members());
-            total = total.plus(new FlushCounts(0, page.members().size(), 0, 0, 0, 0));
-            Future<BucketStore.Page> next = page.last() ? null : store.members(key, page.cursor(), chunkSize);
-            // The lease renewal is not waited for: its outcome changes nothing here (see heartbeat).
-            heartbeat.get();
-            Future<Void> write = writeHeld(page.last());
-            write.onFailure(done::tryFail);
-            writing.add(write);
-            // Up to WRITES_IN_FLIGHT pages are written at once, each on its own connection, so
-            // MySQL works on several chunks at once instead of idling while the client encodes the
-            // next. Every statement takes its row locks in sorted key order, so concurrent writes
-            // may wait on each other (a member SSCAN returned twice) but cannot deadlock.
-            Future<?> room = writing.size() >= WRITES_IN_FLIGHT ? writing.poll() : Future.succeededFuture();
-            return room.map(v -> Optional.ofNullable(next));
-          })
+          .compose(
+              page -> {
+                held.addAll(page.members());
+                total = total.plus(new FlushCounts(0, page.members().size(), 0, 0, 0, 0));
+                Future<BucketStore.Page> next =
+                    page.last() ? null : store.members(key, page.cursor(), chunkSize);
+                // The lease renewal is not waited for: its outcome changes nothing here (see
+                // heartbeat).
+                heartbeat.get();
+                Future<Void> write = writeHeld(page.last());
+                write.onFailure(done::tryFail);
+                writing.add(write);
+                // Up to WRITES_IN_FLIGHT pages are written at once, each on its own connection, so
+                // MySQL works on several chunks at once instead of idling while the client encodes
+                // the
+                // next. Every statement takes its row locks in sorted key order, so concurrent
+                // writes
+                // may wait on each other (a member SSCAN returned twice) but cannot deadlock.
+                Future<?> room =
+                    writing.size() >= WRITES_IN_FLIGHT ? writing.poll() : Future.succeededFuture();
+                return room.map(v -> Optional.ofNullable(next));
+              })
           .onSuccess(next -> next.ifPresentOrElse(this::step, this::endOfPass))
           .onFailure(done::tryFail);
     }
@@ -198,54 +233,69 @@ public final class FlushJob {
         upserted = upserted.compose(sum -> repository.insertOrBump(chunk, stamp).map(sum::plus));
       }
       upserted.onFailure(e -> written.forEach(inFlight::remove));
-      return upserted.map(counts -> {
-        total = total.plus(new FlushCounts(0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0));
-        // Removal runs while the next chunks are written; the pass waits for all of them. The
-        // members stay "in flight" until they are removed: SSCAN may return one again meanwhile,
-        // and writing it twice would count it twice.
-        Future<Long> removal = store.remove(key, written);
-        removal.onComplete(ar -> written.forEach(inFlight::remove));
-        removals.add(removal);
-        return null;
-      });
+      return upserted.map(
+          counts -> {
+            total =
+                total.plus(
+                    new FlushCounts(
+                        0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0));
+            // Removal runs while the next chunks are written; the pass waits for all of them. The
+            // members stay "in flight" until they are removed: SSCAN may return one again
+            // meanwhile,
+            // and writing it twice would count it twice.
+            Future<Long> removal = store.remove(key, written);
+            removal.onComplete(ar -> written.forEach(inFlight::remove));
+            removals.add(removal);
+            return null;
+          });
     }
 
     private void endOfPass() {
       List<Future<Void>> writes = new ArrayList<>(writing);
       writing.clear();
-      Future.all(writes).compose(v -> {
-        // every write has queued its removal by now
-        Future<?> removed = Future.all(removals);
-        removals = new ArrayList<>();
-        return removed;
-      }).onFailure(done::tryFail).onSuccess(v -> {
-        if (pass >= MAX_PASSES) {
-          done.complete(total);
-        } else {
-          nextPassIfMembersLeft();
-        }
-      });
+      Future.all(writes)
+          .compose(
+              v -> {
+                // every write has queued its removal by now
+                Future<?> removed = Future.all(removals);
+                removals = new ArrayList<>();
+                return removed;
+              })
+          .onFailure(done::tryFail)
+          .onSuccess(
+              v -> {
+                if (pass >= MAX_PASSES) {
+                  done.complete(total);
+                } else {
+                  nextPassIfMembersLeft();
+                }
+              });
     }
 
     private void nextPassIfMembersLeft() {
-      store.size(key).onSuccess(left -> {
-        if (left == 0) {
-          done.complete(total);
-        } else {
-          pass++;
-          step(store.members(key, "0", chunkSize));
-        }
-      }).onFailure(done::tryFail);
+      store
+          .size(key)
+          .onSuccess(
+              left -> {
+                if (left == 0) {
+                  done.complete(total);
+                } else {
+                  pass++;
+                  step(store.members(key, "0", chunkSize));
+                }
+              })
+          .onFailure(done::tryFail);
     }
   }
 
   private void reportOldest(List<Long> starts) {
     long now = buckets.clock().instant().getEpochSecond();
-    long age = starts.stream()
-        .filter(buckets::isClosed)
-        .findFirst()
-        .map(s -> now - buckets.endOf(s))
-        .orElse(0L);
+    long age =
+        starts.stream()
+            .filter(buckets::isClosed)
+            .findFirst()
+            .map(s -> now - buckets.endOf(s))
+            .orElse(0L);
     metrics.oldestUnflushedBucketAge(age);
   }
 }

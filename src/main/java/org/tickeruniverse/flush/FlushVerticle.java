@@ -6,29 +6,28 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.Replies;
-import org.tickeruniverse.schedule.JobReport;
-import org.tickeruniverse.lease.RedisLease;
-import org.tickeruniverse.schedule.ScheduledJob;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.lease.RedisLease;
 import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.privacy.PrivacyNotes;
+import org.tickeruniverse.schedule.JobReport;
+import org.tickeruniverse.schedule.ScheduledJob;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
 /**
  * Moves closed buckets into MySQL: on a timer re-armed to every bucket boundary + grace (wall
- * clock, so every node fires at the same moments), once at start-up to catch up, and on request
- * at {@link Addresses#FLUSH}. Publishes {@link Addresses#EVENT_FLUSHED} with counts after every
- * run that published a bucket; closed buckets the {@link PublicationRule} holds back wait for the
- * next run.
+ * clock, so every node fires at the same moments), once at start-up to catch up, and on request at
+ * {@link Addresses#FLUSH}. Publishes {@link Addresses#EVENT_FLUSHED} with counts after every run
+ * that published a bucket; closed buckets the {@link PublicationRule} holds back wait for the next
+ * run.
  *
  * <p>Every node that runs it arms the timer; a Redis lease lets one of them work at a time (see
  * {@link ScheduledJob} for the retry when the holder dies). The lease lives in Redis, next to the
@@ -60,24 +59,45 @@ public final class FlushVerticle extends VerticleBase {
     redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
     Buckets buckets = config.buckets(clock);
-    RedisLease lease = new RedisLease(vertx, redis, config.buffer().keyPrefix() + ":lease:flush",
-        config.flush().leaseSeconds() * 1000L);
+    RedisLease lease =
+        new RedisLease(
+            vertx,
+            redis,
+            config.buffer().keyPrefix() + ":lease:flush",
+            config.flush().leaseSeconds() * 1000L);
     ServiceConfig.Privacy privacy = config.privacy();
-    PublicationRule rule = new PublicationRule(privacy.minContributors(), privacy.minContributorsAfterHold(),
-        privacy.maxHoldSeconds(), config.buffer().bucketSeconds());
+    PublicationRule rule =
+        new PublicationRule(
+            privacy.minContributors(),
+            privacy.minContributorsAfterHold(),
+            privacy.maxHoldSeconds(),
+            config.buffer().bucketSeconds());
     // Said where the rule is applied, once per node that flushes, with what weakens it.
     LOG.info("publication rule: {}", rule.describe());
     PrivacyNotes.warnings(config).forEach(LOG::warn);
     metrics.privacyMaxHold(privacy.maxHoldSeconds());
-    FlushJob flush = new FlushJob(new BucketStore(redis, buckets),
-        new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), buckets,
-        config.flush().chunkSize(), rule, config.buffer().ttlSeconds(), metrics, lease::renew);
-    job = new ScheduledJob<>(vertx, "flush", lease, flush::run, buckets::millisUntilNextFlush, report());
-    consumer = vertx.eventBus().consumer(Addresses.FLUSH, msg -> Replies.reply(msg, run("request"), LOG));
-    return consumer.completion().onSuccess(v -> {
-      job.start();
-      job.run("start-up"); // refused: retried when the holder's lease ends
-    });
+    FlushJob flush =
+        new FlushJob(
+            new BucketStore(redis, buckets),
+            new UniverseRepository(pool, config.mysql().queryTimeoutMillis()),
+            buckets,
+            config.flush().chunkSize(),
+            rule,
+            config.buffer().ttlSeconds(),
+            metrics,
+            lease::renew);
+    job =
+        new ScheduledJob<>(
+            vertx, "flush", lease, flush::run, buckets::millisUntilNextFlush, report());
+    consumer =
+        vertx.eventBus().consumer(Addresses.FLUSH, msg -> Replies.reply(msg, run("request"), LOG));
+    return consumer
+        .completion()
+        .onSuccess(
+            v -> {
+              job.start();
+              job.run("start-up"); // refused: retried when the holder's lease ends
+            });
   }
 
   /** One run's counts; {@code BUSY} (409) when another node holds the lease and flushes instead. */
@@ -86,25 +106,44 @@ public final class FlushVerticle extends VerticleBase {
   }
 
   /**
-   * One event per run that published: the universe changes once, never once per bucket. A run
-   * that only held buckets says so in the log; counts only, in both.
+   * One event per run that published: the universe changes once, never once per bucket. A run that
+   * only held buckets says so in the log; counts only, in both.
    */
   private JobReport<FlushCounts> report() {
-    return new JobReport<>("flush", LOG, vertx.eventBus(),
-        (outcome, counts, took) -> metrics.flushRun(outcome, counts == null ? FlushCounts.NONE : counts, took),
-        (counts, took) -> counts.buckets() > 0
-            ? counts.buckets() + " bucket(s) published, " + counts.contributors() + " contributors, "
-                + counts.read() + " read, " + counts.inserted() + " inserted, " + counts.bumped() + " bumped, "
-                + counts.rejected() + " rejected, " + counts.held() + " held in " + counts.durationMillis() + " ms"
-            : counts.held() > 0 ? counts.held() + " closed bucket(s) held for more contributors" : null,
-        Addresses.EVENT_FLUSHED, (counts, took) -> counts.buckets() > 0 ? counts.toJson() : null);
+    return new JobReport<>(
+        "flush",
+        LOG,
+        vertx.eventBus(),
+        (outcome, counts, took) ->
+            metrics.flushRun(outcome, counts == null ? FlushCounts.NONE : counts, took),
+        (counts, took) ->
+            counts.buckets() > 0
+                ? counts.buckets()
+                    + " bucket(s) published, "
+                    + counts.contributors()
+                    + " contributors, "
+                    + counts.read()
+                    + " read, "
+                    + counts.inserted()
+                    + " inserted, "
+                    + counts.bumped()
+                    + " bumped, "
+                    + counts.rejected()
+                    + " rejected, "
+                    + counts.held()
+                    + " held in "
+                    + counts.durationMillis()
+                    + " ms"
+                : counts.held() > 0
+                    ? counts.held() + " closed bucket(s) held for more contributors"
+                    : null,
+        Addresses.EVENT_FLUSHED,
+        (counts, took) -> counts.buckets() > 0 ? counts.toJson() : null);
   }
 
   @Override
   public Future<?> stop() {
     job.stop();
-    return consumer.unregister()
-        .eventually(() -> redis.close())
-        .eventually(() -> pool.close());
+    return consumer.unregister().eventually(() -> redis.close()).eventually(() -> pool.close());
   }
 }

@@ -3,17 +3,17 @@ package org.tickeruniverse.flush;
 import java.util.List;
 
 /**
- * When closed buckets may be published (docs/DESIGN.md#anonymity-the-publication-pool). Pure:
- * the flush feeds it what Redis says, under its lease, so every node decides alike.
+ * When closed buckets may be published (docs/DESIGN.md#anonymity-the-publication-pool). Pure: the
+ * flush feeds it what Redis says, under its lease, so every node decides alike.
  *
- * <p>All closed, unpublished buckets form one pool, oldest first. The oldest buckets are
- * published together as soon as they hold {@code minContributors} (k) distinct contributors:
- * the shortest such run of oldest buckets, so that a flush that comes late (downtime, a missed
- * boundary) publishes exactly what flushes at every boundary would have — with k = 1 that is
- * each bucket on its own, today's behaviour. When no run reaches k, the pool is held whole and
- * grows with the next buckets, until its oldest bucket has been held {@code maxHoldSeconds}
- * (from its end); then the whole pool is published if it has at least
- * {@code minContributorsAfterHold}, and held further otherwise.
+ * <p>All closed, unpublished buckets form one pool, oldest first. The oldest buckets are published
+ * together as soon as they hold {@code minContributors} (k) distinct contributors: the shortest
+ * such run of oldest buckets, so that a flush that comes late (downtime, a missed boundary)
+ * publishes exactly what flushes at every boundary would have — with k = 1 that is each bucket on
+ * its own, today's behaviour. When no run reaches k, the pool is held whole and grows with the next
+ * buckets, until its oldest bucket has been held {@code maxHoldSeconds} (from its end); then the
+ * whole pool is published if it has at least {@code minContributorsAfterHold}, and held further
+ * otherwise.
  */
 public final class PublicationRule {
 
@@ -50,9 +50,13 @@ public final class PublicationRule {
   private final long maxHoldSeconds;
   private final long bucketSeconds;
 
-  public PublicationRule(int minContributors, int minContributorsAfterHold, long maxHoldSeconds, long bucketSeconds) {
-    if (minContributors < 1 || minContributorsAfterHold < 1 || minContributorsAfterHold > minContributors
-        || maxHoldSeconds < 0 || bucketSeconds < 1) {
+  public PublicationRule(
+      int minContributors, int minContributorsAfterHold, long maxHoldSeconds, long bucketSeconds) {
+    if (minContributors < 1
+        || minContributorsAfterHold < 1
+        || minContributorsAfterHold > minContributors
+        || maxHoldSeconds < 0
+        || bucketSeconds < 1) {
       throw new IllegalArgumentException("need 1 <= after-hold <= k, hold >= 0, bucket >= 1");
     }
     this.minContributors = minContributors;
@@ -78,7 +82,8 @@ public final class PublicationRule {
    * @param cumulativeContributors element i: distinct contributors of buckets 0..i together
    * @param nowEpochSeconds the flush's clock
    */
-  public Decision decide(List<Long> poolStarts, long[] cumulativeContributors, long nowEpochSeconds) {
+  public Decision decide(
+      List<Long> poolStarts, long[] cumulativeContributors, long nowEpochSeconds) {
     int n = poolStarts.size();
     if (cumulativeContributors.length != n) {
       throw new IllegalArgumentException("one count per bucket");
@@ -105,8 +110,11 @@ public final class PublicationRule {
   public String describe() {
     return minContributors == 1
         ? "every closed bucket is published (k=1: no pool)"
-        : "closed buckets are pooled and published once they hold k=" + minContributors
-            + " distinct contributors; a pool held " + maxHoldSeconds + " s is published with at least "
+        : "closed buckets are pooled and published once they hold k="
+            + minContributors
+            + " distinct contributors; a pool held "
+            + maxHoldSeconds
+            + " s is published with at least "
             + minContributorsAfterHold;
   }
 }

@@ -17,10 +17,10 @@ import org.tickeruniverse.ops.ServiceMetrics;
  * Records every request when its response ends: one line on the logger {@code access} (method,
  * route, status, duration, bytes sent) and the route's request meter ({@link RouteMeters}).
  *
- * <p>Privacy (docs/DESIGN.md#privacy-rules) decides what is left out: no body, no query string, no header (so no
- * token), no address or user agent. The route is the OpenAPI path template of the matched
- * operation, set by the router ({@link #tag}), never the raw request path — a caller could put
- * a ticker (or a CR/LF) in a path. Unmatched requests log {@code -}.
+ * <p>Privacy (docs/DESIGN.md#privacy-rules) decides what is left out: no body, no query string, no
+ * header (so no token), no address or user agent. The route is the OpenAPI path template of the
+ * matched operation, set by the router ({@link #tag}), never the raw request path — a caller could
+ * put a ticker (or a CR/LF) in a path. Unmatched requests log {@code -}.
  */
 final class AccessLog implements Handler<RoutingContext> {
 
@@ -29,15 +29,23 @@ final class AccessLog implements Handler<RoutingContext> {
   private static final String UNMATCHED = "-";
 
   private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
-  private static final Set<HttpMethod> KNOWN = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
-      HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS, HttpMethod.TRACE,
-      HttpMethod.CONNECT);
+  private static final Set<HttpMethod> KNOWN =
+      Set.of(
+          HttpMethod.GET,
+          HttpMethod.HEAD,
+          HttpMethod.POST,
+          HttpMethod.PUT,
+          HttpMethod.DELETE,
+          HttpMethod.PATCH,
+          HttpMethod.OPTIONS,
+          HttpMethod.TRACE,
+          HttpMethod.CONNECT);
 
   /** A matched operation: its path template and its meter. */
-  private record Route(String template, RouteMeters meters) {
-  }
+  private record Route(String template, RouteMeters meters) {}
 
   private final ServiceMetrics metrics;
+
   /** Meters of requests that matched no route, by method name; built up front, read-only after. */
   private final Map<String, RouteMeters> unmatched = new HashMap<>();
 
@@ -52,35 +60,38 @@ final class AccessLog implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
-    ctx.addEndHandler(ar -> {
-      long nanos = System.nanoTime() - start;
-      HttpMethod method = ctx.request().method();
-      String methodName = KNOWN.contains(method) ? method.name() : "OTHER";
-      Route route = ctx.get(ROUTE);
-      RouteMeters meters = route != null ? route.meters() : unmatched.get(methodName);
-      int status = ctx.response().getStatusCode();
-      // A request upgraded to HTTP/2 (h2c, as Java's HttpClient asks by default) reports its end
-      // as a failure once the HTTP/1 connection is handed over, though the response was sent.
-      boolean completed = ar.succeeded() || ctx.response().ended();
-      if (completed) {
-        meters.completed(status, nanos);
-      } else {
-        meters.aborted(nanos);
-      }
-      LOG.info("{} {} {} {}ms {}B",
-          methodName,
-          route != null ? route.template() : UNMATCHED,
-          completed ? status : "aborted",
-          TimeUnit.NANOSECONDS.toMillis(nanos),
-          ctx.response().bytesWritten());
-    });
+    ctx.addEndHandler(
+        ar -> {
+          long nanos = System.nanoTime() - start;
+          HttpMethod method = ctx.request().method();
+          String methodName = KNOWN.contains(method) ? method.name() : "OTHER";
+          Route route = ctx.get(ROUTE);
+          RouteMeters meters = route != null ? route.meters() : unmatched.get(methodName);
+          int status = ctx.response().getStatusCode();
+          // A request upgraded to HTTP/2 (h2c, as Java's HttpClient asks by default) reports its
+          // end
+          // as a failure once the HTTP/1 connection is handed over, though the response was sent.
+          boolean completed = ar.succeeded() || ctx.response().ended();
+          if (completed) {
+            meters.completed(status, nanos);
+          } else {
+            meters.aborted(nanos);
+          }
+          LOG.info(
+              "{} {} {} {}ms {}B",
+              methodName,
+              route != null ? route.template() : UNMATCHED,
+              completed ? status : "aborted",
+              TimeUnit.NANOSECONDS.toMillis(nanos),
+              ctx.response().bytesWritten());
+        });
     ctx.next();
   }
 
   /**
-   * Marks the route of the current request for the access log and its meter. A
-   * {@link PlatformHandler} so that vertx-web lets it run first on the route, before
-   * authentication can end the request.
+   * Marks the route of the current request for the access log and its meter. A {@link
+   * PlatformHandler} so that vertx-web lets it run first on the route, before authentication can
+   * end the request.
    */
   PlatformHandler tag(HttpMethod method, String pathTemplate) {
     Route route = new Route(pathTemplate, metrics.route(method.name(), pathTemplate));

@@ -5,9 +5,9 @@ import org.tickeruniverse.bus.ErrorCode;
 
 /**
  * A failure with its HTTP answer already decided: status, machine-readable code, a message meant
- * for the caller, and for invalid tickers the offending entries. Handlers fail the routing
- * context with one of these and {@link ErrorResponder} renders it; anything else that reaches
- * the failure handler is classified there.
+ * for the caller, and for invalid tickers the offending entries. Handlers fail the routing context
+ * with one of these and {@link ErrorResponder} renders it; anything else that reaches the failure
+ * handler is classified there.
  *
  * <p>No stack trace: this is an answer, not a bug, and it is cheap to create per request.
  */

@@ -20,45 +20,50 @@ import java.util.TreeSet;
 import org.tickeruniverse.ops.ServiceMetrics;
 
 /**
- * Builds the router from the OpenAPI document: every operation of the document becomes a route,
- * and no other route exists. The build fails when an operation has no handler or a handler names
- * an operation the document lacks, so code and contract cannot drift apart silently.
+ * Builds the router from the OpenAPI document: every operation of the document becomes a route, and
+ * no other route exists. The build fails when an operation has no handler or a handler names an
+ * operation the document lacks, so code and contract cannot drift apart silently.
  *
- * <p>Each route's chain, in this order (the builder's own security and validation are switched
- * off so the order is ours):
+ * <p>Each route's chain, in this order (the builder's own security and validation are switched off
+ * so the order is ours):
  *
  * <ol>
  *   <li>tag the route for the access log;
- *   <li>{@link AuthHandler} per the operation's {@code security} (skipped for open operations
- *       and when authentication is disabled) — before the body is read, so nobody
- *       unauthenticated gets a body buffered;
+ *   <li>{@link AuthHandler} per the operation's {@code security} (skipped for open operations and
+ *       when authentication is disabled) — before the body is read, so nobody unauthenticated gets
+ *       a body buffered;
  *   <li>for operations with a request body: the {@link BodyHandler} with the configured limit
  *       (413), then {@link JsonBodyGuard} (415, or 400 for bytes that are not UTF-8);
  *   <li>{@link ContractValidation} against the document (400);
  *   <li>the operation's handler.
  * </ol>
  *
- * Before all routes: the access log and the per-connection limit. After: {@link ErrorResponder}
- * as failure handler and as the error handler for 400/404/405/413/415/500/503.
+ * Before all routes: the access log and the per-connection limit. After: {@link ErrorResponder} as
+ * failure handler and as the error handler for 400/404/405/413/415/500/503.
  */
 final class ApiRouter {
 
-  private ApiRouter() {
-  }
+  private ApiRouter() {}
 
   /**
    * @param tokens null when authentication is disabled (every operation is then open)
    */
-  static Router build(Vertx vertx, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers,
-                      BearerTokens tokens, ServiceMetrics metrics, int bodyLimitBytes,
-                      int maxConcurrentPerConnection) {
+  static Router build(
+      Vertx vertx,
+      OpenAPIContract contract,
+      Map<String, Handler<RoutingContext>> handlers,
+      BearerTokens tokens,
+      ServiceMetrics metrics,
+      int bodyLimitBytes,
+      int maxConcurrentPerConnection) {
     Map<String, Handler<RoutingContext>> unbound = new HashMap<>(handlers);
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, contract);
     AccessLog accessLog = new AccessLog(metrics);
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor)
-        .rootHandler(accessLog)
-        .rootHandler(new ConnectionLimiter(maxConcurrentPerConnection));
+    RouterBuilder builder =
+        RouterBuilder.create(vertx, contract, extractor)
+            .rootHandler(accessLog)
+            .rootHandler(new ConnectionLimiter(maxConcurrentPerConnection));
 
     Map<String, Set<HttpMethod>> methodsByPath = new HashMap<>();
     for (Operation operation : contract.operations()) {
@@ -67,8 +72,11 @@ final class ApiRouter {
       if (handler == null) {
         throw new IllegalStateException("the OpenAPI operation '" + id + "' has no handler");
       }
-      methodsByPath.computeIfAbsent(operation.getOpenAPIPath(), p -> new TreeSet<>(
-          (a, b) -> a.name().compareTo(b.name()))).add(operation.getHttpMethod());
+      methodsByPath
+          .computeIfAbsent(
+              operation.getOpenAPIPath(),
+              p -> new TreeSet<>((a, b) -> a.name().compareTo(b.name())))
+          .add(operation.getHttpMethod());
 
       OpenAPIRoute route = builder.getRoute(id).setDoSecurity(false).setDoValidation(false);
       route.addHandler(accessLog.tag(operation.getHttpMethod(), operation.getOpenAPIPath()));
@@ -87,7 +95,8 @@ final class ApiRouter {
       route.addHandler(handler);
     }
     if (!unbound.isEmpty()) {
-      throw new IllegalStateException("handlers for operations the OpenAPI document lacks: " + unbound.keySet());
+      throw new IllegalStateException(
+          "handlers for operations the OpenAPI document lacks: " + unbound.keySet());
     }
 
     Router router = builder.createRouter();

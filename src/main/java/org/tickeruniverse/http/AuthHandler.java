@@ -5,9 +5,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 /**
- * Enforces one operation's {@link AccessPolicy}: 401 (with {@code WWW-Authenticate: Bearer}) for
- * a missing or unknown token, 403 for a caller token on an admin operation. Runs first on the
- * route, before the body is read or validated. The token is never stored, logged or echoed.
+ * Enforces one operation's {@link AccessPolicy}: 401 (with {@code WWW-Authenticate: Bearer}) for a
+ * missing or unknown token, 403 for a caller token on an admin operation. Runs first on the route,
+ * before the body is read or validated. The token is never stored, logged or echoed.
  *
  * <p>A {@link SecurityPolicyHandler} rather than an {@code AuthenticationHandler} on purpose:
  * vertx-web orders a route's handlers by kind and puts authentication <em>after</em> the body
@@ -33,9 +33,11 @@ final class AuthHandler implements SecurityPolicyHandler {
     String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
     BearerTokens.Role role = tokens.roleOf(token);
     if (role == BearerTokens.Role.NONE) {
-      ctx.fail(ApiError.unauthorized(token == null
-          ? "a bearer token is required (Authorization: Bearer <token>)"
-          : "the bearer token is not valid"));
+      ctx.fail(
+          ApiError.unauthorized(
+              token == null
+                  ? "a bearer token is required (Authorization: Bearer <token>)"
+                  : "the bearer token is not valid"));
     } else if (policy == AccessPolicy.ADMIN && role != BearerTokens.Role.ADMIN) {
       ctx.fail(ApiError.forbidden("this operation needs an admin token"));
     } else {

@@ -9,12 +9,16 @@ import java.util.Set;
 /**
  * The configured bearer tokens, held only as SHA-256 hashes. A presented token is hashed and
  * compared with every configured hash by {@link MessageDigest#isEqual} (constant time for equal
- * lengths, and hashes always have equal lengths), without stopping at the first match, so the
- * time taken says nothing about which token, or how much of one, matched.
+ * lengths, and hashes always have equal lengths), without stopping at the first match, so the time
+ * taken says nothing about which token, or how much of one, matched.
  */
 final class BearerTokens {
 
-  enum Role { NONE, CALLER, ADMIN }
+  enum Role {
+    NONE,
+    CALLER,
+    ADMIN
+  }
 
   private final List<byte[]> callers;
   private final List<byte[]> admins;
@@ -43,7 +47,8 @@ final class BearerTokens {
 
   /** The token of an {@code Authorization: Bearer <token>} header, or null. */
   static String bearer(String authorization) {
-    if (authorization == null || authorization.length() <= 7
+    if (authorization == null
+        || authorization.length() <= 7
         || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;
     }

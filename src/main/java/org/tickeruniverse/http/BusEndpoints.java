@@ -15,10 +15,11 @@ import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.ticker.TickerBatch;
 
 /**
- * The operations that are thin adapters onto the event-bus API (docs/DESIGN.md#interfaces → bus addresses). Ticker
- * operations validate with {@link TickerBatch} — the one grammar, also applied by the consumers —
- * and forward only the normalised list, so an invalid request never reaches the bus. Failures of
- * the request (time-out, no handler, a consumer's 4xx/503) go to the failure handler as they are.
+ * The operations that are thin adapters onto the event-bus API (docs/DESIGN.md#interfaces → bus
+ * addresses). Ticker operations validate with {@link TickerBatch} — the one grammar, also applied
+ * by the consumers — and forward only the normalised list, so an invalid request never reaches the
+ * bus. Failures of the request (time-out, no handler, a consumer's 4xx/503) go to the failure
+ * handler as they are.
  */
 final class BusEndpoints {
 
@@ -34,8 +35,12 @@ final class BusEndpoints {
    * @param adminTimeoutMillis for flush and evict, which may run for minutes (catching up many
    *     buckets, evicting half a table): a 503 while the job still runs would be a false alarm
    */
-  BusEndpoints(EventBus bus, long timeoutMillis, long adminTimeoutMillis, int maxTickers,
-               ContributorKey contributorKey) {
+  BusEndpoints(
+      EventBus bus,
+      long timeoutMillis,
+      long adminTimeoutMillis,
+      int maxTickers,
+      ContributorKey contributorKey) {
     this.contributorKey = contributorKey;
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
@@ -44,63 +49,84 @@ final class BusEndpoints {
   }
 
   /**
-   * POST {"tickers":[…]} → {@code address} → {@code status} with {@code {field: n}}. Only the
-   * count field of the reply is passed on, so the answer has exactly the documented shape.
+   * POST {"tickers":[…]} → {@code address} → {@code status} with {@code {field: n}}. Only the count
+   * field of the reply is passed on, so the answer has exactly the documented shape.
    */
   Handler<RoutingContext> tickers(String address, int status, String field) {
     return ctx -> {
       // Validated against the contract by now (ContractValidation), so an object; a plain body
       // was already read into its tickers by JsonBodyGuard.
       List<?> raw = TickersBody.plainTickers(ctx);
-      TickerBatch batch = TickerBatch.parse(raw != null ? raw : Messages.rawTickers(ctx.body().asJsonObject()), maxTickers);
+      TickerBatch batch =
+          TickerBatch.parse(
+              raw != null ? raw : Messages.rawTickers(ctx.body().asJsonObject()), maxTickers);
       forward(ctx, address, status, field, Messages.tickersRequest(batch.tickers()));
     };
   }
 
   /**
-   * POST buffer: as {@link #tickers}, on behalf of a contributor — the caller's token, or the
-   * user a proxying backend names in {@code contributor} — sent as a keyed hash only: the bus
-   * never carries a token (docs/DESIGN.md#anonymity-the-publication-pool).
+   * POST buffer: as {@link #tickers}, on behalf of a contributor — the caller's token, or the user
+   * a proxying backend names in {@code contributor} — sent as a keyed hash only: the bus never
+   * carries a token (docs/DESIGN.md#anonymity-the-publication-pool).
    */
   Handler<RoutingContext> buffer() {
     return ctx -> {
       List<?> raw = TickersBody.plainTickers(ctx);
       JsonObject body = raw != null ? null : ctx.body().asJsonObject();
-      TickerBatch batch = TickerBatch.parse(raw != null ? raw : Messages.rawTickers(body), maxTickers);
-      String proxied = raw != null ? TickersBody.plainContributor(ctx)
-          : body.getValue(Messages.CONTRIBUTOR) instanceof String s ? s : null;
+      TickerBatch batch =
+          TickerBatch.parse(raw != null ? raw : Messages.rawTickers(body), maxTickers);
+      String proxied =
+          raw != null
+              ? TickersBody.plainContributor(ctx)
+              : body.getValue(Messages.CONTRIBUTOR) instanceof String s ? s : null;
       // The contract checked the field's shape; checked again with the one definition, which a
       // schema pattern cannot quite say ('$' also matches before a final line break).
       if (proxied != null && !ContributorKey.isValidContributor(proxied)) {
-        ctx.fail(ApiError.invalidInput("'" + Messages.CONTRIBUTOR + "' must be 1-" + ContributorKey.MAX_LENGTH
-            + " printable ASCII characters", List.of()));
+        ctx.fail(
+            ApiError.invalidInput(
+                "'"
+                    + Messages.CONTRIBUTOR
+                    + "' must be 1-"
+                    + ContributorKey.MAX_LENGTH
+                    + " printable ASCII characters",
+                List.of()));
         return;
       }
       String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-      String contributor = token == null && proxied == null ? null : contributorKey.ofCaller(token, proxied);
-      forward(ctx, Addresses.BUFFER, 202, Messages.BUFFERED, Messages.bufferRequest(batch.tickers(), contributor));
+      String contributor =
+          token == null && proxied == null ? null : contributorKey.ofCaller(token, proxied);
+      forward(
+          ctx,
+          Addresses.BUFFER,
+          202,
+          Messages.BUFFERED,
+          Messages.bufferRequest(batch.tickers(), contributor));
     };
   }
 
-  private void forward(RoutingContext ctx, String address, int status, String field, JsonObject request) {
+  private void forward(
+      RoutingContext ctx, String address, int status, String field, JsonObject request) {
     bus.<JsonObject>request(address, request, delivery)
-        .onSuccess(reply -> {
-          Object count = reply.body() == null ? null : reply.body().getValue(field);
-          if (!(count instanceof Number n)) {
-            LOG.warn("reply from {} lacks the number '{}'", address, field);
-            ctx.fail(ApiError.internal());
-            return;
-          }
-          json(ctx, status, Messages.count(field, n.longValue()));
-        })
+        .onSuccess(
+            reply -> {
+              Object count = reply.body() == null ? null : reply.body().getValue(field);
+              if (!(count instanceof Number n)) {
+                LOG.warn("reply from {} lacks the number '{}'", address, field);
+                ctx.fail(ApiError.internal());
+                return;
+              }
+              json(ctx, status, Messages.count(field, n.longValue()));
+            })
         .onFailure(ctx::fail);
   }
 
   /** Admin POST (no body) → {@code address} with {@code {}} → 200 with the reply as it is. */
   Handler<RoutingContext> command(String address) {
-    return ctx -> bus.<JsonObject>request(address, new JsonObject(), adminDelivery)
-        .onSuccess(reply -> json(ctx, 200, reply.body() == null ? new JsonObject() : reply.body()))
-        .onFailure(ctx::fail);
+    return ctx ->
+        bus.<JsonObject>request(address, new JsonObject(), adminDelivery)
+            .onSuccess(
+                reply -> json(ctx, 200, reply.body() == null ? new JsonObject() : reply.body()))
+            .onFailure(ctx::fail);
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

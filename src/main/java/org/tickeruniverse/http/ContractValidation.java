@@ -1,31 +1,32 @@
 package org.tickeruniverse.http;
 
-import org.tickeruniverse.bus.ErrorCode;
-import io.vertx.ext.web.handler.InputTrustHandler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.InputTrustHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
-import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.List;
+import org.tickeruniverse.bus.ErrorCode;
 
 /**
  * Validates a request against its operation in the OpenAPI document — the same extractor and
- * validator the router builder would install. It is added by hand (the builder's own validation
- * is switched off per route) so that it runs <em>after</em> authentication: an unauthenticated
- * caller learns nothing about what a valid body looks like, and no body is buffered for them.
+ * validator the router builder would install. It is added by hand (the builder's own validation is
+ * switched off per route) so that it runs <em>after</em> authentication: an unauthenticated caller
+ * learns nothing about what a valid body looks like, and no body is buffered for them.
  *
- * <p>A failure goes to the failure handler as a {@link ValidatorException}; {@link #describe}
- * turns it into a 400 whose message says where the body is wrong.
+ * <p>A failure goes to the failure handler as a {@link ValidatorException}; {@link #describe} turns
+ * it into a 400 whose message says where the body is wrong.
  */
 final class ContractValidation implements InputTrustHandler {
 
   private final RequestValidator validator;
   private final RequestExtractor extractor;
   private final Operation operation;
+
   /** What the document lets the operation's body hold, decided once per route. */
   private final TickersBody.Shape shape;
 
@@ -48,12 +49,14 @@ final class ContractValidation implements InputTrustHandler {
       return;
     }
     try {
-      extractor.extractValidatableRequest(ctx, operation)
+      extractor
+          .extractValidatableRequest(ctx, operation)
           .compose(request -> validator.validate(request, operation.getOperationId()))
-          .onSuccess(validated -> {
-            ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
-            ctx.next();
-          })
+          .onSuccess(
+              validated -> {
+                ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+                ctx.next();
+              })
           .onFailure(ctx::fail);
     } catch (RuntimeException e) {
       // A body the extractor cannot even parse fails synchronously in some versions.
@@ -61,20 +64,23 @@ final class ContractValidation implements InputTrustHandler {
     }
   }
 
-
   /**
    * A 400 naming the place in the body that is wrong. The validator's error list starts with
-   * aggregate complaints ("property does not match schema"); the leaf error at the deepest
-   * location ("Instance type string is invalid. Expected array" at /tickers) is the useful one.
-   * A body that cannot be decoded at all is reported as malformed JSON.
+   * aggregate complaints ("property does not match schema"); the leaf error at the deepest location
+   * ("Instance type string is invalid. Expected array" at /tickers) is the useful one. A body that
+   * cannot be decoded at all is reported as malformed JSON.
    */
   static ApiError describe(ValidatorException e) {
     return switch (e.type()) {
       case ILLEGAL_VALUE -> ApiError.malformedJson(); // "The request body can't be decoded"
-      case UNSUPPORTED_VALUE_FORMAT -> ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "the request body must be application/json");
-      case MISSING_REQUIRED_PARAMETER -> ApiError.invalidInput("a JSON request body is required", List.of());
-      default -> ApiError.invalidInput("the request body does not match the API contract" + where(e), List.of());
+      case UNSUPPORTED_VALUE_FORMAT ->
+          ApiError.of(
+              ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
+      case MISSING_REQUIRED_PARAMETER ->
+          ApiError.invalidInput("a JSON request body is required", List.of());
+      default ->
+          ApiError.invalidInput(
+              "the request body does not match the API contract" + where(e), List.of());
     };
   }
 
@@ -83,14 +89,16 @@ final class ContractValidation implements InputTrustHandler {
       return "";
     }
     OutputUnit root = schema.getOutputUnit();
-    List<OutputUnit> errors = root.getErrors() == null || root.getErrors().isEmpty() ? List.of(root) : root.getErrors();
+    List<OutputUnit> errors =
+        root.getErrors() == null || root.getErrors().isEmpty() ? List.of(root) : root.getErrors();
     OutputUnit best = null;
     for (OutputUnit candidate : errors) {
       if (best == null || rank(candidate) > rank(best)) {
         best = candidate;
       }
     }
-    String location = best.getInstanceLocation() == null ? "" : best.getInstanceLocation().replaceFirst("^#", "");
+    String location =
+        best.getInstanceLocation() == null ? "" : best.getInstanceLocation().replaceFirst("^#", "");
     String reason = best.getError() == null ? "" : " (" + best.getError() + ")";
     return ": " + (location.isEmpty() ? "the body" : location) + reason;
   }

@@ -2,8 +2,8 @@ package org.tickeruniverse.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,13 +26,13 @@ import org.tickeruniverse.ticker.InvalidTickersException;
 
 /**
  * The one place where failures become HTTP answers: {@code {"error":{"code","message"}}} (plus
- * {@code offenders}) with the status of docs/DESIGN.md#interfaces. Registered as the router's failure handler and
- * as its error handler for the statuses the router produces on its own (404, 405, …).
+ * {@code offenders}) with the status of docs/DESIGN.md#interfaces. Registered as the router's
+ * failure handler and as its error handler for the statuses the router produces on its own (404,
+ * 405, …).
  *
  * <p>What reaches a caller is chosen here, never copied from an exception: no stack trace, class
- * name, SQL or store address. Unexpected failures are logged by class and first frames only —
- * an exception's message may quote the request (a JSON parser's does), and logs carry no
- * tickers.
+ * name, SQL or store address. Unexpected failures are logged by class and first frames only — an
+ * exception's message may quote the request (a JSON parser's does), and logs carry no tickers.
  */
 final class ErrorResponder implements Handler<RoutingContext> {
 
@@ -43,7 +43,10 @@ final class ErrorResponder implements Handler<RoutingContext> {
 
   private static final int MAX_MESSAGE_LENGTH = 300;
 
-  /** How long a refused oversized body may still arrive (and be discarded) before the connection ends. */
+  /**
+   * How long a refused oversized body may still arrive (and be discarded) before the connection
+   * ends.
+   */
   static final long LINGER_MILLIS = 500;
 
   /** OpenAPI path → methods it has; for the {@code Allow} header of a 405. */
@@ -66,7 +69,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (error.status() == 405) {
       Set<HttpMethod> allowed = methodsByPath.get(stripTrailingSlash(ctx.normalizedPath()));
       if (allowed != null) {
-        response.putHeader(HttpHeaders.ALLOW,
+        response.putHeader(
+            HttpHeaders.ALLOW,
             allowed.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
       }
     }
@@ -79,7 +83,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (response.ended() || response.closed()) {
       return;
     }
-    JsonObject body = new JsonObject().put("code", error.code()).put("message", clip(error.getMessage()));
+    JsonObject body =
+        new JsonObject().put("code", error.code()).put("message", clip(error.getMessage()));
     if (!error.offenders().isEmpty()) {
       body.put("offenders", new JsonArray(List.copyOf(error.offenders())));
     }
@@ -87,7 +92,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
       // A refused admin job says in the body too how long the other holder's lease has left.
       body.put(ErrorCode.RETRY_AFTER_SECONDS, error.retryAfterSeconds());
     }
-    response.setStatusCode(error.status())
+    response
+        .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .putHeader("X-Content-Type-Options", "nosniff");
@@ -108,11 +114,11 @@ final class ErrorResponder implements Handler<RoutingContext> {
   }
 
   /**
-   * The connection of a refused oversized body ends at once, not at the idle time-out: the rest
-   * of the body is never wanted, and one open socket per hostile client for 30 s is a resource.
-   * It lingers up to {@link #LINGER_MILLIS} reading and discarding what is still in flight (as
-   * web servers do), because closing a socket with unread bytes resets it, and a reset can reach
-   * the client before it read the 413. HTTP/2 refuses the stream alone; the connection stays.
+   * The connection of a refused oversized body ends at once, not at the idle time-out: the rest of
+   * the body is never wanted, and one open socket per hostile client for 30 s is a resource. It
+   * lingers up to {@link #LINGER_MILLIS} reading and discarding what is still in flight (as web
+   * servers do), because closing a socket with unread bytes resets it, and a reset can reach the
+   * client before it read the 413. HTTP/2 refuses the stream alone; the connection stays.
    */
   private static void endAfterLingering(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -122,11 +128,12 @@ final class ErrorResponder implements Handler<RoutingContext> {
       return;
     }
     long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> connection.close());
-    request.handler(discarded -> { });
-    request.endHandler(v -> {
-      ctx.vertx().cancelTimer(timer);
-      connection.close();
-    });
+    request.handler(discarded -> {});
+    request.endHandler(
+        v -> {
+          ctx.vertx().cancelTimer(timer);
+          connection.close();
+        });
     request.resume();
   }
 
@@ -137,7 +144,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (failure instanceof InvalidTickersException invalid) {
       return ApiError.invalidInput(invalid.getMessage(), invalid.offenders());
     }
-    if (failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)) {
+    if (failure instanceof DecodeException
+        || (failure != null && failure.getCause() instanceof DecodeException)) {
       return ApiError.malformedJson();
     }
     if (failure instanceof ValidatorException invalid) {
@@ -154,9 +162,14 @@ final class ErrorResponder implements Handler<RoutingContext> {
       case 404 -> ApiError.notFound("no such route");
       case 405 -> ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this route");
       case 413 -> ApiError.of(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large");
-      case 415 -> ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
-      case 503 -> ApiError.unavailable(ErrorCode.STORE_UNAVAILABLE, "the service is temporarily unavailable",
-          STORE_RETRY_AFTER_SECONDS);
+      case 415 ->
+          ApiError.of(
+              ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
+      case 503 ->
+          ApiError.unavailable(
+              ErrorCode.STORE_UNAVAILABLE,
+              "the service is temporarily unavailable",
+              STORE_RETRY_AFTER_SECONDS);
       default -> {
         logUnexpected(failure, status);
         yield ApiError.internal();
@@ -164,7 +177,10 @@ final class ErrorResponder implements Handler<RoutingContext> {
     };
   }
 
-  /** Event-bus failures carry our JSON details ({@link ErrorCode}); time-outs and no-handler are 503. */
+  /**
+   * Event-bus failures carry our JSON details ({@link ErrorCode}); time-outs and no-handler are
+   * 503.
+   */
   static ApiError fromBus(ReplyException reply) {
     int status = ErrorCode.status(reply);
     JsonObject details = ErrorCode.details(reply);
@@ -172,16 +188,29 @@ final class ErrorResponder implements Handler<RoutingContext> {
     return switch (status) {
       case 400 -> {
         JsonArray offenders = details.getJsonArray("offenders", new JsonArray());
-        yield new ApiError(400, code, details.getString("message", "invalid input"),
-            offenders.stream().map(String::valueOf).toList(), 0);
+        yield new ApiError(
+            400,
+            code,
+            details.getString("message", "invalid input"),
+            offenders.stream().map(String::valueOf).toList(),
+            0);
       }
-      case 403 -> new ApiError(403, code, details.getString("message", "not allowed"), List.of(), 0);
-      case 409 -> ApiError.busy(details.getString("message", "another node is running this job"),
-          Math.max(1, details.getInteger(ErrorCode.RETRY_AFTER_SECONDS, 1)));
-      case 503 -> new ApiError(503, code, details.getString("message", "temporarily unavailable"), List.of(),
-          STORE_RETRY_AFTER_SECONDS);
+      case 403 ->
+          new ApiError(403, code, details.getString("message", "not allowed"), List.of(), 0);
+      case 409 ->
+          ApiError.busy(
+              details.getString("message", "another node is running this job"),
+              Math.max(1, details.getInteger(ErrorCode.RETRY_AFTER_SECONDS, 1)));
+      case 503 ->
+          new ApiError(
+              503,
+              code,
+              details.getString("message", "temporarily unavailable"),
+              List.of(),
+              STORE_RETRY_AFTER_SECONDS);
       default -> {
-        LOG.warn("event-bus request failed with code {} ({})", reply.failureCode(), reply.failureType());
+        LOG.warn(
+            "event-bus request failed with code {} ({})", reply.failureCode(), reply.failureType());
         yield ApiError.internal();
       }
     };
@@ -207,6 +236,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
   }
 
   static String stripTrailingSlash(String path) {
-    return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return path != null && path.length() > 1 && path.endsWith("/")
+        ? path.substring(0, path.length() - 1)
+        : path;
   }
 }

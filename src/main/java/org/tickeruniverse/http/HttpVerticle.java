@@ -1,6 +1,5 @@
 package org.tickeruniverse.http;
 
-import org.tickeruniverse.privacy.ContributorKey;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -27,17 +26,19 @@ import org.tickeruniverse.ops.Liveness;
 import org.tickeruniverse.ops.MetricsHandler;
 import org.tickeruniverse.ops.Readiness;
 import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
 /**
- * The HTTP edge of docs/DESIGN.md#interfaces: validates and authenticates requests and forwards them over the
- * event bus; serves the universe from memory; health, metrics and the OpenAPI document.
+ * The HTTP edge of docs/DESIGN.md#interfaces: validates and authenticates requests and forwards
+ * them over the event bus; serves the universe from memory; health, metrics and the OpenAPI
+ * document.
  *
- * <p>Deployable with several instances sharing the port. {@link #start()} completes once the
- * server listens; it does not wait for the universe (loaded in the background). {@link #stop()}
- * stops accepting connections and lets in-flight requests finish for up to
- * {@code node.shutdownSeconds} before closing.
+ * <p>Deployable with several instances sharing the port. {@link #start()} completes once the server
+ * listens; it does not wait for the universe (loaded in the background). {@link #stop()} stops
+ * accepting connections and lets in-flight requests finish for up to {@code node.shutdownSeconds}
+ * before closing.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -74,14 +75,18 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     config = ServiceConfig.fromJson(config());
     if (config.auth().disabled()) {
-      LOG.warn("authentication is DISABLED: every operation is open to anyone who can connect;"
-          + " listening on {} only", config.http().host());
+      LOG.warn(
+          "authentication is DISABLED: every operation is open to anyone who can connect;"
+              + " listening on {} only",
+          config.http().host());
     }
     // Store clients only for the checks this node's readiness needs (an edge needs neither).
     readinessNeeds = Readiness.Needs.of(config.node(), vertx.isClustered());
     redis = readinessNeeds.redis() ? Stores.redis(vertx, config.redis()) : null;
     pool = readinessNeeds.mysql() ? Stores.mysql(vertx, config.mysql()) : null;
-    universe = new UniverseCache(vertx, config.http().busTimeoutMillis(), config.universe().refreshSeconds());
+    universe =
+        new UniverseCache(
+            vertx, config.http().busTimeoutMillis(), config.universe().refreshSeconds());
 
     Future<Buffer> document = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<OpenAPIContract> contract = OpenAPIContract.from(vertx, OPENAPI_RESOURCE);
@@ -95,18 +100,30 @@ public final class HttpVerticle extends VerticleBase {
 
   private Future<HttpServer> listen(OpenAPIContract contract, Buffer document) {
     ServiceConfig.Auth auth = config.auth();
-    BearerTokens tokens = auth.disabled() ? null : new BearerTokens(auth.apiTokens(), auth.adminTokens());
-    router = ApiRouter.build(vertx, contract, handlers(document), tokens, metrics,
-        config.http().bodyLimitBytes(), config.http().maxConcurrentRequestsPerConnection());
+    BearerTokens tokens =
+        auth.disabled() ? null : new BearerTokens(auth.apiTokens(), auth.adminTokens());
+    router =
+        ApiRouter.build(
+            vertx,
+            contract,
+            handlers(document),
+            tokens,
+            metrics,
+            config.http().bodyLimitBytes(),
+            config.http().maxConcurrentRequestsPerConnection());
     server = vertx.createHttpServer(serverOptions(config.http()));
     return server.requestHandler(router).listen();
   }
 
   /** Handlers by OpenAPI operationId. */
   private Map<String, Handler<RoutingContext>> handlers(Buffer document) {
-    BusEndpoints bus = new BusEndpoints(vertx.eventBus(), config.http().busTimeoutMillis(),
-        config.http().adminTimeoutMillis(),
-        config.buffer().maxTickers(), ContributorKey.of(config.privacy().secret()));
+    BusEndpoints bus =
+        new BusEndpoints(
+            vertx.eventBus(),
+            config.http().busTimeoutMillis(),
+            config.http().adminTimeoutMillis(),
+            config.buffer().maxTickers(),
+            ContributorKey.of(config.privacy().secret()));
     Map<String, Handler<RoutingContext>> h = new HashMap<>();
     h.put("bufferTickers", bus.buffer());
     h.put("refreshTickers", bus.tickers(Addresses.REFRESH, 200, Messages.UPDATED));
@@ -114,16 +131,28 @@ public final class HttpVerticle extends VerticleBase {
     h.put("getUniverse", new UniverseHandler(universe));
     h.put("adminFlush", bus.command(Addresses.FLUSH));
     h.put("adminEvict", bus.command(Addresses.EVICT));
-    h.put("getOpenApi", ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .end(document));
+    h.put(
+        "getOpenApi",
+        ctx ->
+            ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end(document));
     ApiDocs docs = new ApiDocs(vertx);
     h.put("getApiDocs", docs.page());
     h.put("getApiDocsAsset", docs.asset());
     h.put("healthLive", new Liveness());
-    h.put("healthReady", HealthCheckHandler.createWithHealthChecks(Readiness.checks(vertx, readinessNeeds, redis,
-        pool == null ? null : new UniverseRepository(pool, config.mysql().queryTimeoutMillis()), () -> universe.current() != null,
-        READINESS_TIMEOUT_MILLIS)));
+    h.put(
+        "healthReady",
+        HealthCheckHandler.createWithHealthChecks(
+            Readiness.checks(
+                vertx,
+                readinessNeeds,
+                redis,
+                pool == null
+                    ? null
+                    : new UniverseRepository(pool, config.mysql().queryTimeoutMillis()),
+                () -> universe.current() != null,
+                READINESS_TIMEOUT_MILLIS)));
     h.put("getMetrics", new MetricsHandler());
     return h;
   }
@@ -143,9 +172,10 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         // HTTP/2 multiplexes a connection: advertise the per-connection limit as the stream limit.
-        .setInitialSettings(new Http2Settings()
-            .setMaxConcurrentStreams(http.maxConcurrentRequestsPerConnection())
-            .setMaxHeaderListSize(8192));
+        .setInitialSettings(
+            new Http2Settings()
+                .setMaxConcurrentStreams(http.maxConcurrentRequestsPerConnection())
+                .setMaxHeaderListSize(8192));
   }
 
   /** The router serving requests; for tests comparing its routes with the document. */
@@ -160,8 +190,10 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> drained = server == null ? Future.succeededFuture()
-        : server.shutdown(config.node().shutdownSeconds(), TimeUnit.SECONDS);
+    Future<Void> drained =
+        server == null
+            ? Future.succeededFuture()
+            : server.shutdown(config.node().shutdownSeconds(), TimeUnit.SECONDS);
     return drained
         .eventually(() -> universe == null ? Future.succeededFuture() : universe.stop())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())

@@ -1,6 +1,5 @@
 package org.tickeruniverse.http;
 
-import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -12,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.tickeruniverse.bus.ErrorCode;
 
 /**
- * Checks on a request body before contract validation parses it (which then gets the media
- * type in canonical form):
+ * Checks on a request body before contract validation parses it (which then gets the media type in
+ * canonical form):
  *
  * <ul>
  *   <li>415 unless the media type is one the operation's request body accepts in the OpenAPI
@@ -24,23 +24,26 @@ import java.util.stream.Collectors;
  *       about overlong forms — {@code C0 AF} decodes to {@code /} — so without this check an
  *       encoding trick could smuggle characters past a byte-level filter further along. The JDK
  *       decoder in REPORT mode refuses overlong forms, surrogates and truncated sequences;
- *   <li>400 unless the text is strict RFC 8259 JSON. Vert.x's decoder accepts comments, and
- *       with duplicate keys the last one wins silently; a strict pass (Jackson's streaming
- *       parser with its defaults: no comments, no NaN, no trailing commas, nesting depth at
- *       most 1000, plus duplicate detection) refuses both, so no two parsers along the way can
- *       read one body differently. That pass ({@link TickersBody#read}) also keeps the tickers
- *       of a plain body, so the body is parsed only once.
+ *   <li>400 unless the text is strict RFC 8259 JSON. Vert.x's decoder accepts comments, and with
+ *       duplicate keys the last one wins silently; a strict pass (Jackson's streaming parser with
+ *       its defaults: no comments, no NaN, no trailing commas, nesting depth at most 1000, plus
+ *       duplicate detection) refuses both, so no two parsers along the way can read one body
+ *       differently. That pass ({@link TickersBody#read}) also keeps the tickers of a plain body,
+ *       so the body is parsed only once.
  * </ul>
  *
- * Runs after the body handler (vertx-web orders input-trust handlers after it), so a wrong
- * upload costs at most the body limit.
+ * Runs after the body handler (vertx-web orders input-trust handlers after it), so a wrong upload
+ * costs at most the body limit.
  */
 final class JsonBodyGuard implements InputTrustHandler {
 
   private final Set<String> accepted;
 
   JsonBodyGuard(Set<String> accepted) {
-    this.accepted = accepted.stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    this.accepted =
+        accepted.stream()
+            .map(t -> t.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   @Override
@@ -48,8 +51,10 @@ final class JsonBodyGuard implements InputTrustHandler {
     String header = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     String mediaType = header == null ? null : mediaType(header);
     if (mediaType == null || !accepted.contains(mediaType)) {
-      ctx.fail(ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "the request body must be sent as " + String.join(" or ", accepted)));
+      ctx.fail(
+          ApiError.of(
+              ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+              "the request body must be sent as " + String.join(" or ", accepted)));
       return;
     }
     Buffer body = ctx.body().buffer();
@@ -93,7 +98,8 @@ final class JsonBodyGuard implements InputTrustHandler {
       return true; // the common case, without a decoder and a char buffer per request
     }
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes));

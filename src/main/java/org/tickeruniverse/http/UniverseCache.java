@@ -17,14 +17,14 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.universe.UniverseDocument;
 
 /**
- * This verticle's copy of the published universe, so that {@code GET /api/v1/universe} never
- * costs a query: fetched with {@link Addresses#LIST} at start, again whenever
- * {@link Addresses#EVENT_UNIVERSE_CHANGED} announces an ETag other than the one held, and on a
- * slow periodic safety refresh (an event can be lost across a cluster).
+ * This verticle's copy of the published universe, so that {@code GET /api/v1/universe} never costs
+ * a query: fetched with {@link Addresses#LIST} at start, again whenever {@link
+ * Addresses#EVENT_UNIVERSE_CHANGED} announces an ETag other than the one held, and on a slow
+ * periodic safety refresh (an event can be lost across a cluster).
  *
- * <p>Start never waits for the list: the UniverseVerticle may deploy later or live on another
- * node. Until a first document is loaded, {@link #current()} is null (the handler answers 503),
- * and failed fetches are retried with a capped exponential back-off.
+ * <p>Start never waits for the list: the UniverseVerticle may deploy later or live on another node.
+ * Until a first document is loaded, {@link #current()} is null (the handler answers 503), and
+ * failed fetches are retried with a capped exponential back-off.
  *
  * <p>Confined to the verticle's event loop; the JSON and gzip bytes are built on a worker so a
  * large universe does not stall the loop.
@@ -39,10 +39,13 @@ final class UniverseCache {
   private final long refreshMillis;
 
   private UniverseDocument current;
+
   /** The ETag the UniverseVerticle gave for {@link #current}; events are compared with it. */
   private String sourceEtag;
+
   /** One fetch in flight, at most one queued: a change announced mid-fetch is fetched once more. */
   private final SingleFlight<Loaded> fetches = new SingleFlight<>(this::fetchOnce);
+
   private long retryDelayMillis = FIRST_RETRY_MILLIS;
   private boolean failing;
   private long retryTimer = -1;
@@ -58,7 +61,8 @@ final class UniverseCache {
 
   /** Subscribes to change events and starts the first fetch in the background. */
   Future<Void> start() {
-    events = vertx.eventBus().consumer(Addresses.EVENT_UNIVERSE_CHANGED, msg -> onChanged(msg.body()));
+    events =
+        vertx.eventBus().consumer(Addresses.EVENT_UNIVERSE_CHANGED, msg -> onChanged(msg.body()));
     periodicTimer = vertx.setPeriodic(refreshMillis, id -> fetch());
     fetch();
     return events.completion();
@@ -78,7 +82,9 @@ final class UniverseCache {
 
   private void onChanged(Object body) {
     String etag = body instanceof JsonObject json ? json.getString(Messages.ETAG) : null;
-    if (etag != null && current != null && (etag.equals(sourceEtag) || etag.equals(current.etag()))) {
+    if (etag != null
+        && current != null
+        && (etag.equals(sourceEtag) || etag.equals(current.etag()))) {
       return; // already holding that version (e.g. our own refetch raced the event)
     }
     fetch();
@@ -91,15 +97,18 @@ final class UniverseCache {
   }
 
   private Future<Loaded> fetchOnce() {
-    return vertx.eventBus().<JsonObject>request(Addresses.LIST, new JsonObject(), delivery)
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.LIST, new JsonObject(), delivery)
         .compose(reply -> build(reply.body()))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            onLoaded(ar.result());
-          } else {
-            onFailed(ar.cause());
-          }
-        });
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                onLoaded(ar.result());
+              } else {
+                onFailed(ar.cause());
+              }
+            });
   }
 
   private Future<Loaded> build(JsonObject reply) {
@@ -114,11 +123,13 @@ final class UniverseCache {
     for (Object t : array) {
       tickers.add(String.valueOf(t));
     }
-    return vertx.executeBlocking(() -> {
-      UniverseDocument doc = UniverseDocument.of(tickers);
-      doc.gzip(); // build the compressed form now, not on the first request's event loop
-      return new Loaded(doc, etag);
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          UniverseDocument doc = UniverseDocument.of(tickers);
+          doc.gzip(); // build the compressed form now, not on the first request's event loop
+          return new Loaded(doc, etag);
+        },
+        false);
   }
 
   private void onLoaded(Loaded loaded) {
@@ -134,9 +145,14 @@ final class UniverseCache {
   private void onFailed(Throwable cause) {
     if (!failing) {
       // Once per streak; the cause names the failure type (no handler, time-out), never data.
-      String why = cause instanceof ReplyException re ? re.failureType().name() : cause.getClass().getSimpleName();
-      LOG.warn("cannot load the universe ({}); serving {} and retrying",
-          why, current == null ? "503" : "the previous copy");
+      String why =
+          cause instanceof ReplyException re
+              ? re.failureType().name()
+              : cause.getClass().getSimpleName();
+      LOG.warn(
+          "cannot load the universe ({}); serving {} and retrying",
+          why,
+          current == null ? "503" : "the previous copy");
       failing = true;
     }
     if (stopped) {
@@ -144,9 +160,10 @@ final class UniverseCache {
     }
     vertx.cancelTimer(retryTimer);
     retryTimer = vertx.setTimer(retryDelayMillis, id -> fetch());
-    retryDelayMillis = Math.min(retryDelayMillis * 2, Math.max(FIRST_RETRY_MILLIS, Math.min(refreshMillis, 30_000)));
+    retryDelayMillis =
+        Math.min(
+            retryDelayMillis * 2, Math.max(FIRST_RETRY_MILLIS, Math.min(refreshMillis, 30_000)));
   }
 
-  private record Loaded(UniverseDocument document, String sourceEtag) {
-  }
+  private record Loaded(UniverseDocument document, String sourceEtag) {}
 }

@@ -1,18 +1,18 @@
 package org.tickeruniverse.http;
 
-import org.tickeruniverse.bus.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.universe.UniverseDocument;
 
 /**
- * {@code GET /api/v1/universe}: the cached document's bytes as they are — the same bytes for
- * every caller (docs/DESIGN.md#privacy-rules) — with a strong ETag, 304 on a matching {@code If-None-Match}, and the
- * pre-built gzip bytes when the caller accepts gzip (so the server never compresses per request,
- * and every node sends identical compressed bytes too).
+ * {@code GET /api/v1/universe}: the cached document's bytes as they are — the same bytes for every
+ * caller (docs/DESIGN.md#privacy-rules) — with a strong ETag, 304 on a matching {@code
+ * If-None-Match}, and the pre-built gzip bytes when the caller accepts gzip (so the server never
+ * compresses per request, and every node sends identical compressed bytes too).
  */
 final class UniverseHandler implements Handler<RoutingContext> {
 
@@ -29,15 +29,19 @@ final class UniverseHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     UniverseDocument doc = cache.current();
     if (doc == null) {
-      ctx.fail(ApiError.unavailable(ErrorCode.UNIVERSE_UNAVAILABLE, "the universe is not loaded yet",
-          NOT_LOADED_RETRY_AFTER_SECONDS));
+      ctx.fail(
+          ApiError.unavailable(
+              ErrorCode.UNIVERSE_UNAVAILABLE,
+              "the universe is not loaded yet",
+              NOT_LOADED_RETRY_AFTER_SECONDS));
       return;
     }
     String etag = "\"" + doc.etag() + "\"";
-    HttpServerResponse response = ctx.response()
-        .putHeader(HttpHeaders.ETAG, etag)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+    HttpServerResponse response =
+        ctx.response()
+            .putHeader(HttpHeaders.ETAG, etag)
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+            .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
     if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), doc.etag())) {
       response.setStatusCode(304).end();
       return;

@@ -3,9 +3,9 @@ package org.tickeruniverse.lease;
 import io.vertx.core.Future;
 
 /**
- * Permission for one node at a time to run a job (flush, evict), for at most a bounded time.
- * A lease is an optimisation, not the safety net: the jobs are idempotent, so two holders at
- * once (a lease that expired mid-run, clocks that disagree) cost duplicate work, never data.
+ * Permission for one node at a time to run a job (flush, evict), for at most a bounded time. A
+ * lease is an optimisation, not the safety net: the jobs are idempotent, so two holders at once (a
+ * lease that expired mid-run, clocks that disagree) cost duplicate work, never data.
  */
 public interface Lease {
 
@@ -19,8 +19,8 @@ public interface Lease {
   Future<Void> release();
 
   /**
-   * How long a node that was refused waits before it tries again: until the current holder's
-   * lease would have run out, so that a holder that died delays the work by at most one lease.
+   * How long a node that was refused waits before it tries again: until the current holder's lease
+   * would have run out, so that a holder that died delays the work by at most one lease.
    */
   Future<Long> millisUntilRetry();
 }

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>For jobs that touch MySQL only (eviction): a node that runs nothing but them then needs no
- * Redis, and processes that share only the database (not a cluster) still take turns. Named
- * locks are server-wide, not per database, so the name should include the database.
+ * Redis, and processes that share only the database (not a cluster) still take turns. Named locks
+ * are server-wide, not per database, so the name should include the database.
  *
  * <p>Lives on its verticle's event loop, like {@link LeasedJob} (not thread-safe by design).
  */
@@ -39,15 +39,18 @@ public final class MysqlLease implements Lease {
   private long keepAlive = -1;
 
   /**
-   * @param connect opens a new, unpooled connection, e.g. {@code MySQLConnection.connect(vertx, options)}
+   * @param connect opens a new, unpooled connection, e.g. {@code MySQLConnection.connect(vertx,
+   *     options)}
    * @param ttlSeconds how long a silent holder keeps the lock at most
    */
-  public MysqlLease(Vertx vertx, Supplier<Future<SqlConnection>> connect, String name, int ttlSeconds) {
+  public MysqlLease(
+      Vertx vertx, Supplier<Future<SqlConnection>> connect, String name, int ttlSeconds) {
     if (name.isEmpty() || name.length() > MAX_NAME) {
       throw new IllegalArgumentException("a lock name has 1-64 characters: " + name);
     }
     if (ttlSeconds < 3) {
-      throw new IllegalArgumentException("the TTL must allow a keep-alive every third of it: " + ttlSeconds);
+      throw new IllegalArgumentException(
+          "the TTL must allow a keep-alive every third of it: " + ttlSeconds);
     }
     this.vertx = vertx;
     this.connect = connect;
@@ -60,18 +63,25 @@ public final class MysqlLease implements Lease {
     if (held != null) {
       return renew().compose(mine -> mine ? Future.succeededFuture(true) : acquire());
     }
-    return connect.get().compose(conn -> conn.query("SET SESSION wait_timeout = " + ttlSeconds).execute()
-        .compose(v -> conn.preparedQuery("SELECT GET_LOCK(?, 0)").execute(Tuple.of(name)))
-        .map(rows -> {
-          if (isOne(rows)) {
-            held = conn;
-            keepAlive = vertx.setPeriodic(ttlSeconds * 1000L / 3, id -> renew());
-            return true;
-          }
-          conn.close();
-          return false;
-        })
-        .onFailure(e -> conn.close()));
+    return connect
+        .get()
+        .compose(
+            conn ->
+                conn.query("SET SESSION wait_timeout = " + ttlSeconds)
+                    .execute()
+                    .compose(
+                        v -> conn.preparedQuery("SELECT GET_LOCK(?, 0)").execute(Tuple.of(name)))
+                    .map(
+                        rows -> {
+                          if (isOne(rows)) {
+                            held = conn;
+                            keepAlive = vertx.setPeriodic(ttlSeconds * 1000L / 3, id -> renew());
+                            return true;
+                          }
+                          conn.close();
+                          return false;
+                        })
+                    .onFailure(e -> conn.close()));
   }
 
   @Override
@@ -80,16 +90,18 @@ public final class MysqlLease implements Lease {
       return Future.succeededFuture(false);
     }
     SqlConnection conn = held;
-    return conn.preparedQuery("SELECT IS_USED_LOCK(?) = CONNECTION_ID()").execute(Tuple.of(name))
+    return conn.preparedQuery("SELECT IS_USED_LOCK(?) = CONNECTION_ID()")
+        .execute(Tuple.of(name))
         .map(MysqlLease::isOne)
         // A connection that failed has ended, and the lock with it.
         .otherwise(false)
-        .onSuccess(mine -> {
-          if (!mine && held == conn) {
-            forget();
-            conn.close();
-          }
-        });
+        .onSuccess(
+            mine -> {
+              if (!mine && held == conn) {
+                forget();
+                conn.close();
+              }
+            });
   }
 
   private void forget() {
@@ -105,7 +117,8 @@ public final class MysqlLease implements Lease {
       return Future.succeededFuture();
     }
     // Ending the connection frees the lock as well; RELEASE_LOCK first says so explicitly.
-    return conn.preparedQuery("SELECT RELEASE_LOCK(?)").execute(Tuple.of(name))
+    return conn.preparedQuery("SELECT RELEASE_LOCK(?)")
+        .execute(Tuple.of(name))
         .<Void>mapEmpty()
         .eventually(conn::close);
   }

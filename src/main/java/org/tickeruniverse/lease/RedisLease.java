@@ -9,10 +9,10 @@ import io.vertx.redis.client.Response;
 import java.util.UUID;
 
 /**
- * A lease in Redis: {@code SET key token NX PX ttl}, renewed and released only by the holder of
- * the token (compare-and-set in Lua). It lives in the same store as the buckets and under the
- * same key prefix, so with a hash-tagged prefix it shares their Redis Cluster slot, and it needs
- * no cluster manager: a node that dies simply lets it expire after {@code ttl}.
+ * A lease in Redis: {@code SET key token NX PX ttl}, renewed and released only by the holder of the
+ * token (compare-and-set in Lua). It lives in the same store as the buckets and under the same key
+ * prefix, so with a hash-tagged prefix it shares their Redis Cluster slot, and it needs no cluster
+ * manager: a node that dies simply lets it expire after {@code ttl}.
  *
  * <p>The TTL is short (seconds) so that a dead holder costs little, and while it is held a timer
  * renews it every third of the TTL, on top of the job's own renewals (a page of a flush may take
@@ -21,14 +21,16 @@ import java.util.UUID;
  */
 public final class RedisLease implements Lease {
 
-  private static final String RENEW = """
+  private static final String RENEW =
+      """
       if redis.call('GET', KEYS[1]) == ARGV[1] then
         return redis.call('PEXPIRE', KEYS[1], ARGV[2])
       end
       return 0
       """;
 
-  private static final String RELEASE = """
+  private static final String RELEASE =
+      """
       if redis.call('GET', KEYS[1]) == ARGV[1] then
         return redis.call('DEL', KEYS[1])
       end
@@ -58,22 +60,32 @@ public final class RedisLease implements Lease {
   @Override
   public Future<Boolean> acquire() {
     Request set = Request.cmd(Command.SET).arg(key).arg(token).arg("NX").arg("PX").arg(ttlMillis);
-    return redis.send(set).compose(reply -> reply != null && "OK".equals(reply.toString())
-        ? Future.succeededFuture(true)
-        : renew()).onSuccess(mine -> {
-          if (mine && keepAlive < 0) {
-            keepAlive = vertx.setPeriodic(Math.max(MIN_RENEW_MILLIS, ttlMillis / 3), id -> renew());
-          }
-        });
+    return redis
+        .send(set)
+        .compose(
+            reply ->
+                reply != null && "OK".equals(reply.toString())
+                    ? Future.succeededFuture(true)
+                    : renew())
+        .onSuccess(
+            mine -> {
+              if (mine && keepAlive < 0) {
+                keepAlive =
+                    vertx.setPeriodic(Math.max(MIN_RENEW_MILLIS, ttlMillis / 3), id -> renew());
+              }
+            });
   }
 
   @Override
   public Future<Boolean> renew() {
-    return eval(RENEW, ttlMillis).map(r -> r != null && r.toLong() == 1L).onSuccess(mine -> {
-      if (!mine) {
-        stopKeepAlive();
-      }
-    });
+    return eval(RENEW, ttlMillis)
+        .map(r -> r != null && r.toLong() == 1L)
+        .onSuccess(
+            mine -> {
+              if (!mine) {
+                stopKeepAlive();
+              }
+            });
   }
 
   @Override
@@ -94,19 +106,19 @@ public final class RedisLease implements Lease {
   }
 
   /**
-   * Milliseconds until the lease, whoever holds it, expires unless renewed; 0 when nobody holds
-   * it. What a node that was refused waits before trying again.
+   * Milliseconds until the lease, whoever holds it, expires unless renewed; 0 when nobody holds it.
+   * What a node that was refused waits before trying again.
    */
   public Future<Long> millisLeft() {
-    return redis.send(Request.cmd(Command.PTTL).arg(key)).map(r -> r == null ? 0L : Math.max(0L, r.toLong()));
+    return redis
+        .send(Request.cmd(Command.PTTL).arg(key))
+        .map(r -> r == null ? 0L : Math.max(0L, r.toLong()));
   }
 
   /** The holder's remaining time (PTTL) plus a little slack for clocks and the network. */
   @Override
   public Future<Long> millisUntilRetry() {
-    return millisLeft()
-        .otherwise(ttlMillis)
-        .map(left -> left + RETRY_SLACK_MILLIS);
+    return millisLeft().otherwise(ttlMillis).map(left -> left + RETRY_SLACK_MILLIS);
   }
 
   public String key() {

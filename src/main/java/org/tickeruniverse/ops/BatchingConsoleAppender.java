@@ -22,14 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  * wakes anybody on the logging thread, and writes to standard output in batches.
  *
  * <p>Why not logback's {@code AsyncAppender} in front of a {@code ConsoleAppender}: its queue
- * signals the worker for nearly every event and the worker writes (and, through
- * {@code System.out}, flushes) every line on its own: a futex wake-up and a {@code write(2)} per
- * line, a large share of the service's CPU under load (docs/PERFORMANCE.md#access-log-in-batches).
- * Here the logging thread only prepares the event and appends it to a
- * lock-free queue; a writer thread wakes every {@code flushIntervalMillis}, encodes everything
- * queued, and writes it with one {@code System.out.write}. Lines therefore appear up to one
- * interval late (their time stamps are the events' own); {@link #stop()} writes what is left, so
- * an orderly shutdown loses nothing.
+ * signals the worker for nearly every event and the worker writes (and, through {@code System.out},
+ * flushes) every line on its own: a futex wake-up and a {@code write(2)} per line, a large share of
+ * the service's CPU under load (docs/PERFORMANCE.md#access-log-in-batches). Here the logging thread
+ * only prepares the event and appends it to a lock-free queue; a writer thread wakes every {@code
+ * flushIntervalMillis}, encodes everything queued, and writes it with one {@code System.out.write}.
+ * Lines therefore appear up to one interval late (their time stamps are the events' own); {@link
+ * #stop()} writes what is left, so an orderly shutdown loses nothing.
  *
  * <p>Bounded: beyond {@code capacity} queued events new ones are dropped rather than letting a
  * stalled standard output grow the heap; the writer then logs how many it dropped.
@@ -42,14 +41,19 @@ import java.util.concurrent.locks.LockSupport;
  * </appender>
  * }</pre>
  */
-public final class BatchingConsoleAppender<E extends DeferredProcessingAware> extends UnsynchronizedAppenderBase<E> {
+public final class BatchingConsoleAppender<E extends DeferredProcessingAware>
+    extends UnsynchronizedAppenderBase<E> {
 
   /** Encoded bytes held before a write: a busier interval goes out in several writes. */
   private static final int BATCH_BYTES = 64 * 1024;
 
   private final Queue<E> queue = new ConcurrentLinkedQueue<>();
-  /** Queued events; a separate count because {@code ConcurrentLinkedQueue.size()} walks the queue. */
+
+  /**
+   * Queued events; a separate count because {@code ConcurrentLinkedQueue.size()} walks the queue.
+   */
   private final AtomicInteger queued = new AtomicInteger();
+
   private final AtomicLong dropped = new AtomicLong();
   private final ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH_BYTES);
   private Encoder<E> encoder;
@@ -81,7 +85,10 @@ public final class BatchingConsoleAppender<E extends DeferredProcessingAware> ex
       return;
     }
     if (flushIntervalMillis <= 0 || capacity <= 0) {
-      addError("flushIntervalMillis and capacity must be positive for the appender named [" + name + "]");
+      addError(
+          "flushIntervalMillis and capacity must be positive for the appender named ["
+              + name
+              + "]");
       return;
     }
     Thread thread = new Thread(this::writeLoop, "log-writer-" + name);
@@ -151,16 +158,24 @@ public final class BatchingConsoleAppender<E extends DeferredProcessingAware> ex
   }
 
   /**
-   * The notice of dropped lines, written through the appender's own encoder so that it has the
-   * same form as every other line (a JSON object under {@code log.format=json}).
+   * The notice of dropped lines, written through the appender's own encoder so that it has the same
+   * form as every other line (a JSON object under {@code log.format=json}).
    */
   @SuppressWarnings("unchecked")
   private byte[] dropNotice(long lost) {
-    String text = "appender " + name + " dropped " + lost + " log lines: standard output did not keep up";
+    String text =
+        "appender " + name + " dropped " + lost + " log lines: standard output did not keep up";
     if (getContext() instanceof LoggerContext logback) {
       try {
-        return encoder.encode((E) new LoggingEvent(BatchingConsoleAppender.class.getName(),
-            logback.getLogger(BatchingConsoleAppender.class), Level.WARN, text, null, null));
+        return encoder.encode(
+            (E)
+                new LoggingEvent(
+                    BatchingConsoleAppender.class.getName(),
+                    logback.getLogger(BatchingConsoleAppender.class),
+                    Level.WARN,
+                    text,
+                    null,
+                    null));
       } catch (RuntimeException notForLoggingEvents) {
         // an appender of other events (access events, say): plain text below
       }

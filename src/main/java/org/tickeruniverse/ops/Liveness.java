@@ -5,8 +5,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /health/live}: the process answers, nothing more. It asks no store, so a store
- * that is away never gets the process restarted; readiness says what is away.
+ * {@code GET /health/live}: the process answers, nothing more. It asks no store, so a store that is
+ * away never gets the process restarted; readiness says what is away.
  */
 public final class Liveness implements Handler<RoutingContext> {
 

@@ -18,35 +18,34 @@ import org.slf4j.LoggerFactory;
  * object per line from logback's own {@link JsonEncoder}.
  *
  * <p>Why Main switches the encoders after the configuration is loaded, rather than logback.xml
- * choosing by {@code ${TU_LOG_FORMAT}}: logback configures itself before {@code main} runs and
- * sees only the environment, so {@code --log.format=json} on the command line or in a
- * {@code -conf} file would be ignored. Switching here honours every configuration layer, and the
- * appenders logback.xml declares (and their privacy rules: which loggers, which levels) stay the
- * only definition of where lines go; only how each line is written changes.
+ * choosing by {@code ${TU_LOG_FORMAT}}: logback configures itself before {@code main} runs and sees
+ * only the environment, so {@code --log.format=json} on the command line or in a {@code -conf} file
+ * would be ignored. Switching here honours every configuration layer, and the appenders logback.xml
+ * declares (and their privacy rules: which loggers, which levels) stay the only definition of where
+ * lines go; only how each line is written changes.
  *
- * <p>The JSON fields are {@code timestamp} (epoch milliseconds), {@code level},
- * {@code threadName}, {@code loggerName}, {@code formattedMessage} and, for an exception,
- * {@code throwable}. Left out on purpose: the raw message pattern and its argument array (the
- * formatted message already says it), the MDC and key-value pairs (nothing of ours sets them, so
- * no library can slip a value into a line unseen) and logback's context block (the same on every
- * line). Privacy (docs/DESIGN.md#privacy-rules) is the same in both formats: the encoders only
- * write what the code logs.
+ * <p>The JSON fields are {@code timestamp} (epoch milliseconds), {@code level}, {@code threadName},
+ * {@code loggerName}, {@code formattedMessage} and, for an exception, {@code throwable}. Left out
+ * on purpose: the raw message pattern and its argument array (the formatted message already says
+ * it), the MDC and key-value pairs (nothing of ours sets them, so no library can slip a value into
+ * a line unseen) and logback's context block (the same on every line). Privacy
+ * (docs/DESIGN.md#privacy-rules) is the same in both formats: the encoders only write what the code
+ * logs.
  *
- * <p>Cost: an access line encodes in ~0.55 µs as JSON (167 bytes) against ~0.3-0.5 µs as text
- * (80 bytes), measured over 10^6 events after warm-up; for the access log that work happens on
- * the batching appender's writer thread, never on an event loop.
+ * <p>Cost: an access line encodes in ~0.55 µs as JSON (167 bytes) against ~0.3-0.5 µs as text (80
+ * bytes), measured over 10^6 events after warm-up; for the access log that work happens on the
+ * batching appender's writer thread, never on an event loop.
  */
 public final class LogFormat {
 
   public static final String TEXT = "text";
   public static final String JSON = "json";
 
-  private LogFormat() {
-  }
+  private LogFormat() {}
 
   /**
-   * Switches every encoder-based appender of the running logback context to {@code format};
-   * nothing to do for {@code text}. Called once by Main, before anything else logs.
+   * Switches every encoder-based appender of the running logback context to {@code format}; nothing
+   * to do for {@code text}. Called once by Main, before anything else logs.
    */
   public static void apply(String format) {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
@@ -54,7 +53,9 @@ public final class LogFormat {
     }
   }
 
-  /** As {@link #apply(String)}, on a given context (tests load logback.xml into one of their own). */
+  /**
+   * As {@link #apply(String)}, on a given context (tests load logback.xml into one of their own).
+   */
   public static void apply(String format, LoggerContext context) {
     if (!JSON.equals(format)) {
       return;

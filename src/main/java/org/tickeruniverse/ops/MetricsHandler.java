@@ -11,8 +11,8 @@ import org.tickeruniverse.bus.ErrorCode;
 
 /**
  * {@code GET /metrics}: the Prometheus scrape of the registry Vert.x was built with. When Vert.x
- * runs without Prometheus metrics (some tests, embedded use), 404 in the uniform error shape
- * rather than the scraping handler's 500 naming a registry class.
+ * runs without Prometheus metrics (some tests, embedded use), 404 in the uniform error shape rather
+ * than the scraping handler's 500 naming a registry class.
  */
 public final class MetricsHandler implements Handler<RoutingContext> {
 
@@ -25,10 +25,16 @@ public final class MetricsHandler implements Handler<RoutingContext> {
     } else {
       // Answered here rather than through the API's failure handler, so the ops port of a worker
       // (which has none) gives the same uniform error shape.
-      ctx.response().setStatusCode(ErrorCode.NOT_FOUND.code())
+      ctx.response()
+          .setStatusCode(ErrorCode.NOT_FOUND.code())
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-          .end(new JsonObject().put("error",
-              new JsonObject(ErrorCode.NOT_FOUND.body("metrics are not enabled in this process"))).encode());
+          .end(
+              new JsonObject()
+                  .put(
+                      "error",
+                      new JsonObject(
+                          ErrorCode.NOT_FOUND.body("metrics are not enabled in this process")))
+                  .encode());
     }
   }
 }

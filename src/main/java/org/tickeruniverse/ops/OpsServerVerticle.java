@@ -15,11 +15,11 @@ import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
 /**
- * Probes and scrapes for a node that runs no HTTP verticle (a buffer/flush/evict worker):
- * {@code /health/live}, {@code /health/ready} (the checks its own verticles need) and
- * {@code /metrics} on {@code node.opsPort}, without authentication, like the same routes of the
- * API port. Deployed only when that port is set and the node does not run {@code http}, whose
- * port already serves these routes (docs/OPERATIONS.md).
+ * Probes and scrapes for a node that runs no HTTP verticle (a buffer/flush/evict worker): {@code
+ * /health/live}, {@code /health/ready} (the checks its own verticles need) and {@code /metrics} on
+ * {@code node.opsPort}, without authentication, like the same routes of the API port. Deployed only
+ * when that port is set and the node does not run {@code http}, whose port already serves these
+ * routes (docs/OPERATIONS.md).
  */
 public final class OpsServerVerticle extends VerticleBase {
 
@@ -43,14 +43,28 @@ public final class OpsServerVerticle extends VerticleBase {
     pool = needs.mysql() ? Stores.mysql(vertx, config.mysql()) : null;
     Router router = Router.router(vertx);
     router.get("/health/live").handler(new Liveness());
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(Readiness.checks(vertx, needs, redis,
-        pool == null ? null : new UniverseRepository(pool), () -> true, READINESS_TIMEOUT_MILLIS)));
+    router
+        .get("/health/ready")
+        .handler(
+            HealthCheckHandler.createWithHealthChecks(
+                Readiness.checks(
+                    vertx,
+                    needs,
+                    redis,
+                    pool == null ? null : new UniverseRepository(pool),
+                    () -> true,
+                    READINESS_TIMEOUT_MILLIS)));
     router.get("/metrics").handler(new MetricsHandler());
     server = vertx.createHttpServer();
-    return server.requestHandler(router)
+    return server
+        .requestHandler(router)
         .listen(config.node().opsPort(), config.http().host())
-        .onSuccess(s -> LOG.info("ops routes (health, metrics) listening on {}:{}", config.http().host(),
-            s.actualPort()));
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "ops routes (health, metrics) listening on {}:{}",
+                    config.http().host(),
+                    s.actualPort()));
   }
 
   @Override

@@ -30,10 +30,10 @@ import org.tickeruniverse.store.UniverseRepository;
  *
  * <p>Store checks ask the store afresh on every probe (Redis PING, MySQL {@code SELECT 1}), each
  * within its own time-out, so readiness goes down when a store goes away and comes back when it
- * returns. Checks always complete with OK or KO and a short reason ({@code unreachable},
- * {@code timeout}, {@code not loaded yet}); they never fail: a failed procedure would make the
- * health handler answer 500 and put the error's message — a store address, say — into an
- * unauthenticated answer. The cause is logged instead, once per transition.
+ * returns. Checks always complete with OK or KO and a short reason ({@code unreachable}, {@code
+ * timeout}, {@code not loaded yet}); they never fail: a failed procedure would make the health
+ * handler answer 500 and put the error's message — a store address, say — into an unauthenticated
+ * answer. The cause is logged instead, once per transition.
  */
 public final class Readiness {
 
@@ -44,8 +44,7 @@ public final class Readiness {
 
   private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
 
-  private Readiness() {
-  }
+  private Readiness() {}
 
   /**
    * What a node's readiness depends on, from the verticles it runs.
@@ -56,8 +55,8 @@ public final class Readiness {
    *       it, but on a node that also runs {@code http} the edge serves its loaded snapshot from
    *       memory and keeps doing so while MySQL is away, so there the snapshot is the check.
    *   <li>{@code universe}: an HTTP edge is ready once it holds a universe snapshot to serve.
-   *   <li>{@code cluster}: a clustered node is ready while it is a member of the cluster (its
-   *       event bus reaches the others).
+   *   <li>{@code cluster}: a clustered node is ready while it is a member of the cluster (its event
+   *       bus reaches the others).
    * </ul>
    */
   public record Needs(boolean redis, boolean mysql, boolean universe, boolean cluster) {
@@ -66,7 +65,9 @@ public final class Readiness {
       boolean http = node.runs(VerticleName.HTTP);
       return new Needs(
           usesRedis(node),
-          node.runs(VerticleName.FLUSH) || node.runs(VerticleName.EVICT) || (node.runs(VerticleName.UNIVERSE) && !http),
+          node.runs(VerticleName.FLUSH)
+              || node.runs(VerticleName.EVICT)
+              || (node.runs(VerticleName.UNIVERSE) && !http),
           http,
           clustered);
     }
@@ -101,11 +102,16 @@ public final class Readiness {
   }
 
   /**
-   * The checks of {@code needs}. {@code redis} and {@code repository} may be null when not
-   * needed; {@code universeLoaded} tells whether the edge holds a snapshot.
+   * The checks of {@code needs}. {@code redis} and {@code repository} may be null when not needed;
+   * {@code universeLoaded} tells whether the edge holds a snapshot.
    */
-  public static HealthChecks checks(Vertx vertx, Needs needs, Redis redis, UniverseRepository repository,
-                                    BooleanSupplier universeLoaded, long timeoutMillis) {
+  public static HealthChecks checks(
+      Vertx vertx,
+      Needs needs,
+      Redis redis,
+      UniverseRepository repository,
+      BooleanSupplier universeLoaded,
+      long timeoutMillis) {
     HealthChecks checks = HealthChecks.create(vertx);
     if (needs.redis()) {
       registerProbe(checks, REDIS, timeoutMillis, () -> ping(redis));
@@ -124,40 +130,58 @@ public final class Readiness {
 
   /** Whether this Vert.x is clustered and its cluster manager is a live member. */
   static boolean clusterMember(Vertx vertx) {
-    ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+    ClusterManager manager =
+        vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
     return manager != null && manager.isActive();
   }
 
-  private static void registerFlag(HealthChecks checks, String name, BooleanSupplier flag, String reason) {
+  private static void registerFlag(
+      HealthChecks checks, String name, BooleanSupplier flag, String reason) {
     AtomicBoolean up = new AtomicBoolean(true);
-    checks.register(name, promise -> {
-      boolean now = flag.getAsBoolean();
-      promise.complete(now ? Status.OK() : Status.KO(new JsonObject().put("reason", reason)));
-      transition(name, up, now, now ? "ok" : reason);
-    });
+    checks.register(
+        name,
+        promise -> {
+          boolean now = flag.getAsBoolean();
+          promise.complete(now ? Status.OK() : Status.KO(new JsonObject().put("reason", reason)));
+          transition(name, up, now, now ? "ok" : reason);
+        });
   }
 
-  private static void registerProbe(HealthChecks checks, String name, long timeoutMillis,
-                                    Supplier<Future<?>> probe) {
+  private static void registerProbe(
+      HealthChecks checks, String name, long timeoutMillis, Supplier<Future<?>> probe) {
     AtomicBoolean up = new AtomicBoolean(true);
     // The library's own time-out marks the procedure as failed (→ 500): keep it as a backstop
     // well beyond ours.
-    checks.register(name, timeoutMillis * 2, promise -> run(name, timeoutMillis, probe, promise, up));
+    checks.register(
+        name, timeoutMillis * 2, promise -> run(name, timeoutMillis, probe, promise, up));
   }
 
-  private static void run(String name, long timeoutMillis, Supplier<Future<?>> probe, Promise<Status> promise,
-                          AtomicBoolean up) {
-    probe(probe, timeoutMillis).onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.complete(Status.OK());
-        transition(name, up, true, "answers");
-      } else {
-        boolean timedOut = ar.cause() instanceof java.util.concurrent.TimeoutException;
-        promise.complete(Status.KO(new JsonObject().put("reason", timedOut ? "timeout" : "unreachable")));
-        transition(name, up, false, timedOut ? "no answer within " + timeoutMillis + " ms"
-            : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage());
-      }
-    });
+  private static void run(
+      String name,
+      long timeoutMillis,
+      Supplier<Future<?>> probe,
+      Promise<Status> promise,
+      AtomicBoolean up) {
+    probe(probe, timeoutMillis)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                promise.complete(Status.OK());
+                transition(name, up, true, "answers");
+              } else {
+                boolean timedOut = ar.cause() instanceof java.util.concurrent.TimeoutException;
+                promise.complete(
+                    Status.KO(
+                        new JsonObject().put("reason", timedOut ? "timeout" : "unreachable")));
+                transition(
+                    name,
+                    up,
+                    false,
+                    timedOut
+                        ? "no answer within " + timeoutMillis + " ms"
+                        : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage());
+              }
+            });
   }
 
   /** One probe, bounded by {@code timeoutMillis}; a probe that throws is a failed probe. */

@@ -6,13 +6,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The request meter of one HTTP route and method: {@code tu_http_server_requests_seconds} with
- * the labels {@code method}, {@code route} (the OpenAPI path template, or {@code -} for requests
- * that matched no route) and {@code status} — never a raw path, so no ticker can become a label.
+ * The request meter of one HTTP route and method: {@code tu_http_server_requests_seconds} with the
+ * labels {@code method}, {@code route} (the OpenAPI path template, or {@code -} for requests that
+ * matched no route) and {@code status} — never a raw path, so no ticker can become a label.
  *
  * <p>Each status's timer is looked up in the registry once and kept; Vert.x's own HTTP server
- * metrics look three meters up by name and tags on every response, which cost a measurable share
- * of a buffer request (docs/PERFORMANCE.md#request-meters-resolved-once-per-route).
+ * metrics look three meters up by name and tags on every response, which cost a measurable share of
+ * a buffer request (docs/PERFORMANCE.md#request-meters-resolved-once-per-route).
  */
 public final class RouteMeters {
 
@@ -22,6 +22,7 @@ public final class RouteMeters {
   private final MeterRegistry registry;
   private final String method;
   private final String route;
+
   /** Index = status code (100–599); 0 = the response never completed. */
   private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(600);
 
@@ -45,10 +46,17 @@ public final class RouteMeters {
     Timer timer = timers.get(index);
     if (timer == null) {
       // Registering is idempotent: two event loops racing here get the same timer.
-      timer = Timer.builder(NAME)
-          .description("HTTP requests served, by route template, method and status")
-          .tags("method", method, "route", route, "status", index == ABORTED ? "aborted" : Integer.toString(index))
-          .register(registry);
+      timer =
+          Timer.builder(NAME)
+              .description("HTTP requests served, by route template, method and status")
+              .tags(
+                  "method",
+                  method,
+                  "route",
+                  route,
+                  "status",
+                  index == ABORTED ? "aborted" : Integer.toString(index))
+              .register(registry);
       timers.set(index, timer);
     }
     return timer;

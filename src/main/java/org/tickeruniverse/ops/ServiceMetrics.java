@@ -3,20 +3,20 @@ package org.tickeruniverse.ops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.micrometer.core.instrument.Tags;
+import java.util.concurrent.atomic.AtomicLong;
 import org.tickeruniverse.bus.FlushCounts;
 
 /**
- * The service's own meters. Privacy (docs/DESIGN.md#privacy-rules): no meter has a label that could carry a ticker or
- * a caller; they count, nothing more.
+ * The service's own meters. Privacy (docs/DESIGN.md#privacy-rules): no meter has a label that could
+ * carry a ticker or a caller; they count, nothing more.
  *
  * <p>One instance per registry, passed to the code that counts (see {@link #fromVertxBackend()}):
  * nothing looks its meters up per call, and a test can hand in a registry of its own.
@@ -41,7 +41,8 @@ public final class ServiceMetrics {
 
   private ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
-    // Registered once, never looked up per request (docs/PERFORMANCE.md#service-meters-registered-once).
+    // Registered once, never looked up per request
+    // (docs/PERFORMANCE.md#service-meters-registered-once).
     bufferRequests = registry.counter("tu_buffer_requests_total");
     bufferTickers = registry.counter("tu_buffer_tickers_total");
     bufferWrites = registry.counter("tu_buffer_redis_writes_total");
@@ -52,9 +53,10 @@ public final class ServiceMetrics {
     // The publication pool (docs/DESIGN.md#anonymity-the-publication-pool): counts only.
     publications = registry.counter("tu_privacy_publications_total");
     publishedBelowThreshold = registry.counter("tu_privacy_published_below_threshold_total");
-    publicationContributors = DistributionSummary.builder("tu_privacy_publication_contributors")
-        .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50, 100)
-        .register(registry);
+    publicationContributors =
+        DistributionSummary.builder("tu_privacy_publication_contributors")
+            .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50, 100)
+            .register(registry);
     registry.gauge("tu_privacy_held_buckets", heldBuckets);
     registry.gauge("tu_privacy_oldest_held_seconds", oldestHeldSeconds);
     registry.gauge("tu_privacy_max_hold_seconds", maxHoldSeconds);
@@ -140,7 +142,9 @@ public final class ServiceMetrics {
     Timer.builder("tu_evict_duration").register(registry).record(took);
   }
 
-  /** One publication of the pool; {@code belowThreshold}: released after the hold with fewer than k. */
+  /**
+   * One publication of the pool; {@code belowThreshold}: released after the hold with fewer than k.
+   */
   public void privacyPublication(long contributors, boolean belowThreshold) {
     publications.increment();
     publicationContributors.record(contributors);
@@ -155,7 +159,9 @@ public final class ServiceMetrics {
     oldestHeldSeconds.set(Math.max(0, oldestSeconds));
   }
 
-  /** The configured maximum hold, exported so an alert can compare the oldest held bucket with it. */
+  /**
+   * The configured maximum hold, exported so an alert can compare the oldest held bucket with it.
+   */
   public void privacyMaxHold(long seconds) {
     maxHoldSeconds.set(seconds);
   }
@@ -164,9 +170,14 @@ public final class ServiceMetrics {
     universeSize.set(size);
   }
 
-  /** {@code tu_store_up{store}}: 1 while the store answered its last periodic check, else 0 (StoreWatchVerticle). */
+  /**
+   * {@code tu_store_up{store}}: 1 while the store answered its last periodic check, else 0
+   * (StoreWatchVerticle).
+   */
   public void storeUp(String store, boolean up) {
-    storeUp.computeIfAbsent(store, s -> registry.gauge("tu_store_up", Tags.of("store", s), new AtomicInteger()))
+    storeUp
+        .computeIfAbsent(
+            store, s -> registry.gauge("tu_store_up", Tags.of("store", s), new AtomicInteger()))
         .set(up ? 1 : 0);
   }
 }

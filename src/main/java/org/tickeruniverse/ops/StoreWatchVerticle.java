@@ -11,13 +11,13 @@ import org.tickeruniverse.store.UniverseRepository;
 
 /**
  * Keeps the gauge {@code tu_store_up{store="redis"|"mysql"}} (1 answers, 0 does not) current on a
- * node whose verticles use that store: every {@link #PERIOD_MILLIS} it pings each store once,
- * each ping bounded by {@link #TIMEOUT_MILLIS}. Independent of readiness probes, so the gauge moves
+ * node whose verticles use that store: every {@link #PERIOD_MILLIS} it pings each store once, each
+ * ping bounded by {@link #TIMEOUT_MILLIS}. Independent of readiness probes, so the gauge moves
  * whether or not anybody probes (a worker without HTTP, say); the alert rules read it
  * (docs/DESIGN.md#operations).
  *
- * <p>{@code start()} does not wait for the first answer: a store that is down at start-up is
- * what the gauge is for, not a reason to refuse to start.
+ * <p>{@code start()} does not wait for the first answer: a store that is down at start-up is what
+ * the gauge is for, not a reason to refuse to start.
  */
 public final class StoreWatchVerticle extends VerticleBase {
 
@@ -61,17 +61,21 @@ public final class StoreWatchVerticle extends VerticleBase {
     // One ping per store at a time: a store slower than the period is not pinged twice over.
     if (redis != null && !redisChecking) {
       redisChecking = true;
-      Readiness.probe(() -> Readiness.ping(redis), TIMEOUT_MILLIS).onComplete(ar -> {
-        redisChecking = false;
-        metrics.storeUp(Readiness.REDIS, ar.succeeded());
-      });
+      Readiness.probe(() -> Readiness.ping(redis), TIMEOUT_MILLIS)
+          .onComplete(
+              ar -> {
+                redisChecking = false;
+                metrics.storeUp(Readiness.REDIS, ar.succeeded());
+              });
     }
     if (repository != null && !mysqlChecking) {
       mysqlChecking = true;
-      Readiness.probe(repository::ping, TIMEOUT_MILLIS).onComplete(ar -> {
-        mysqlChecking = false;
-        metrics.storeUp(Readiness.MYSQL, ar.succeeded());
-      });
+      Readiness.probe(repository::ping, TIMEOUT_MILLIS)
+          .onComplete(
+              ar -> {
+                mysqlChecking = false;
+                metrics.storeUp(Readiness.MYSQL, ar.succeeded());
+              });
     }
   }
 

@@ -14,16 +14,16 @@ import javax.crypto.spec.SecretKeySpec;
  * contributors: nothing stores, logs or counts a contributor or a token in the clear
  * (docs/DESIGN.md#anonymity-the-publication-pool).
  *
- * <p>An empty secret means a random key drawn once per process: counts stay right on one node,
- * but nodes of a cluster then hash the same contributor differently and count it once per node
+ * <p>An empty secret means a random key drawn once per process: counts stay right on one node, but
+ * nodes of a cluster then hash the same contributor differently and count it once per node
  * (start-up says so when it matters). Hashes are never compared across deployments.
  */
 public final class ContributorKey {
 
   /**
-   * The HLL element of "a contributor we cannot tell apart": a bus message without the field,
-   * a bucket written by another writer. Not a hash (those are 64 hex digits), so it never
-   * collides with a real contributor, and one shared element can never inflate a count.
+   * The HLL element of "a contributor we cannot tell apart": a bus message without the field, a
+   * bucket written by another writer. Not a hash (those are 64 hex digits), so it never collides
+   * with a real contributor, and one shared element can never inflate a count.
    */
   public static final String UNKNOWN = "unknown";
 
@@ -40,8 +40,8 @@ public final class ContributorKey {
 
   /** The key of {@code privacy.secret}; a per-process random key when it is empty. */
   public static ContributorKey of(String secret) {
-    return new ContributorKey(secret == null || secret.isEmpty()
-        ? PROCESS_KEY : secret.getBytes(StandardCharsets.UTF_8));
+    return new ContributorKey(
+        secret == null || secret.isEmpty() ? PROCESS_KEY : secret.getBytes(StandardCharsets.UTF_8));
   }
 
   public static boolean isValidContributor(String contributor) {
@@ -63,16 +63,17 @@ public final class ContributorKey {
   }
 
   /**
-   * What the HTTP edge sends as the contributor of a caller's upload: a keyed hash of the
-   * bearer token (the bus never carries a token), or — when a backend proxies its users through
-   * one token and names them — of the token and that name, so two backends' "user-1" stay two
-   * contributors. 45 printable characters, within the bus shape.
+   * What the HTTP edge sends as the contributor of a caller's upload: a keyed hash of the bearer
+   * token (the bus never carries a token), or — when a backend proxies its users through one token
+   * and names them — of the token and that name, so two backends' "user-1" stay two contributors.
+   * 45 printable characters, within the bus shape.
    */
   public String ofCaller(String token, String proxiedContributor) {
     String t = token == null ? "" : token;
-    byte[] h = proxiedContributor == null
-        ? mac("token\0" + t)
-        : mac("proxied\0" + t + "\0" + proxiedContributor);
+    byte[] h =
+        proxiedContributor == null
+            ? mac("token\0" + t)
+            : mac("proxied\0" + t + "\0" + proxiedContributor);
     return "h:" + Base64.getUrlEncoder().withoutPadding().encodeToString(h);
   }
 

@@ -11,20 +11,27 @@ import org.tickeruniverse.config.Setting;
  */
 public final class PrivacyNotes {
 
-  private PrivacyNotes() {
-  }
+  private PrivacyNotes() {}
 
   public static List<String> warnings(ServiceConfig config) {
     List<String> out = new ArrayList<>();
     int k = config.privacy().minContributors();
     if (k > 1 && config.upsert().enabled()) {
-      out.add(Setting.UPSERT_ENABLED.env() + "=true with " + Setting.PRIVACY_MIN_CONTRIBUTORS.env() + "=" + k
-          + ": the synchronous upsert writes at once and bypasses the publication pool; set "
-          + Setting.UPSERT_ENABLED.env() + "=false for the pool's protection");
+      out.add(
+          Setting.UPSERT_ENABLED.env()
+              + "=true with "
+              + Setting.PRIVACY_MIN_CONTRIBUTORS.env()
+              + "="
+              + k
+              + ": the synchronous upsert writes at once and bypasses the publication pool; set "
+              + Setting.UPSERT_ENABLED.env()
+              + "=false for the pool's protection");
     }
     if (k > 1 && config.cluster().enabled() && config.privacy().secret().isEmpty()) {
-      out.add(Setting.PRIVACY_SECRET.env() + " is empty: each node hashes contributors with its own random key, "
-          + "so one contributor counts once per node; every node of the cluster must share the same secret");
+      out.add(
+          Setting.PRIVACY_SECRET.env()
+              + " is empty: each node hashes contributors with its own random key, "
+              + "so one contributor counts once per node; every node of the cluster must share the same secret");
     }
     return out;
   }

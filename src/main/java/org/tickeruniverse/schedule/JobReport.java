@@ -8,14 +8,16 @@ import org.slf4j.Logger;
 import org.tickeruniverse.bus.Replies;
 
 /**
- * How the runs of a scheduled job (flush, evict) are reported, written once: every outcome goes
- * to the job's meter; a run that did something gets one log line and, when it changed the
- * universe, one event (counts only, never tickers: docs/DESIGN.md#privacy-rules); a failure gets
- * one warning. The job says what to count, say and publish; this class says when.
+ * How the runs of a scheduled job (flush, evict) are reported, written once: every outcome goes to
+ * the job's meter; a run that did something gets one log line and, when it changed the universe,
+ * one event (counts only, never tickers: docs/DESIGN.md#privacy-rules); a failure gets one warning.
+ * The job says what to count, say and publish; this class says when.
  */
 public final class JobReport<T> implements ScheduledJob.Reporter<T> {
 
-  /** Records one run: outcome {@code ok}, {@code skipped} or {@code failed}; result null unless ok. */
+  /**
+   * Records one run: outcome {@code ok}, {@code skipped} or {@code failed}; result null unless ok.
+   */
   public interface Meter<T> {
     void record(String outcome, T result, Duration took);
   }
@@ -32,8 +34,14 @@ public final class JobReport<T> implements ScheduledJob.Reporter<T> {
    * @param summary the log line of a successful run, or null when it has nothing to say
    * @param event the event of a successful run, or null when it changed nothing
    */
-  public JobReport(String job, Logger log, EventBus bus, Meter<T> meter, BiFunction<T, Duration, String> summary,
-                   String eventAddress, BiFunction<T, Duration, JsonObject> event) {
+  public JobReport(
+      String job,
+      Logger log,
+      EventBus bus,
+      Meter<T> meter,
+      BiFunction<T, Duration, String> summary,
+      String eventAddress,
+      BiFunction<T, Duration, JsonObject> event) {
     this.job = job;
     this.log = log;
     this.bus = bus;

@@ -3,13 +3,13 @@ package org.tickeruniverse.schedule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import org.tickeruniverse.bus.ErrorCode;
-import org.tickeruniverse.lease.Lease;
-import org.tickeruniverse.lease.LeasedJob;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.FailureException;
+import org.tickeruniverse.lease.Lease;
+import org.tickeruniverse.lease.LeasedJob;
 
 /**
  * A leased job (flush, evict) run on three occasions: on a wall-clock schedule, on request, and —
@@ -50,8 +50,13 @@ public final class ScheduledJob<T> {
    * @param name the job's name in the message of a refusal ("flush", "evict")
    * @param millisUntilNextRun the wall-clock schedule, asked again after every scheduled run
    */
-  public ScheduledJob(Vertx vertx, String name, Lease lease, Supplier<Future<T>> work,
-                      LongSupplier millisUntilNextRun, Reporter<T> reporter) {
+  public ScheduledJob(
+      Vertx vertx,
+      String name,
+      Lease lease,
+      Supplier<Future<T>> work,
+      LongSupplier millisUntilNextRun,
+      Reporter<T> reporter) {
     this.vertx = vertx;
     this.name = name;
     this.lease = lease;
@@ -67,9 +72,9 @@ public final class ScheduledJob<T> {
 
   /**
    * One run, or the run under way. Fails with {@link ErrorCode#BUSY} (and the seconds until the
-   * other holder's lease ends) when another holder's lease is live: work that did not run is
-   * never reported as a run that found nothing. A refused run is retried when the lease ends
-   * whatever the trigger, so scheduled callers may ignore the refusal.
+   * other holder's lease ends) when another holder's lease is live: work that did not run is never
+   * reported as a run that found nothing. A refused run is retried when the lease ends whatever the
+   * trigger, so scheduled callers may ignore the refusal.
    */
   public Future<T> run(String trigger) {
     if (job.running()) {
@@ -77,17 +82,18 @@ public final class ScheduledJob<T> {
     }
     long started = System.nanoTime();
     return job.run()
-        .onComplete(ar -> {
-          Duration took = Duration.ofNanos(System.nanoTime() - started);
-          if (ar.failed()) {
-            reporter.failed(trigger, ar.cause(), took);
-          } else if (ar.result().isPresent()) {
-            reporter.done(trigger, ar.result().get(), took);
-          } else {
-            reporter.skipped(trigger, took);
-            retryWhenTheLeaseIsFree();
-          }
-        })
+        .onComplete(
+            ar -> {
+              Duration took = Duration.ofNanos(System.nanoTime() - started);
+              if (ar.failed()) {
+                reporter.failed(trigger, ar.cause(), took);
+              } else if (ar.result().isPresent()) {
+                reporter.done(trigger, ar.result().get(), took);
+              } else {
+                reporter.skipped(trigger, took);
+                retryWhenTheLeaseIsFree();
+              }
+            })
         .compose(this::orBusy);
   }
 
@@ -95,13 +101,22 @@ public final class ScheduledJob<T> {
     if (result.isPresent()) {
       return Future.succeededFuture(result.get());
     }
-    return lease.millisUntilRetry().otherwise(MIN_TIMER_MILLIS).compose(millis -> {
-      int seconds = retryAfterSeconds(millis);
-      return Future.failedFuture(new FailureException(ErrorCode.BUSY,
-          "the " + name + " is held by another node (or by one that died holding it); its lease ends within "
-              + seconds + " s: try again then",
-          seconds));
-    });
+    return lease
+        .millisUntilRetry()
+        .otherwise(MIN_TIMER_MILLIS)
+        .compose(
+            millis -> {
+              int seconds = retryAfterSeconds(millis);
+              return Future.failedFuture(
+                  new FailureException(
+                      ErrorCode.BUSY,
+                      "the "
+                          + name
+                          + " is held by another node (or by one that died holding it); its lease ends within "
+                          + seconds
+                          + " s: try again then",
+                      seconds));
+            });
   }
 
   /** Whole seconds, rounded up, at least 1: what {@code Retry-After} can say. */
@@ -119,29 +134,39 @@ public final class ScheduledJob<T> {
     if (stopped) {
       return;
     }
-    scheduleTimer = vertx.setTimer(Math.max(MIN_TIMER_MILLIS, millisUntilNextRun.getAsLong()), id -> {
-      run("schedule"); // a refusal (another holder) retries on its own: see retryWhenTheLeaseIsFree
-      arm();
-    });
+    scheduleTimer =
+        vertx.setTimer(
+            Math.max(MIN_TIMER_MILLIS, millisUntilNextRun.getAsLong()),
+            id -> {
+              run("schedule"); // a refusal (another holder) retries on its own: see
+              // retryWhenTheLeaseIsFree
+              arm();
+            });
   }
 
   /**
-   * If the holder finished meanwhile, the retry finds nothing to do; if it died mid-run, the
-   * retry completes its work. One retry is pending at a time.
+   * If the holder finished meanwhile, the retry finds nothing to do; if it died mid-run, the retry
+   * completes its work. One retry is pending at a time.
    */
   private void retryWhenTheLeaseIsFree() {
     if (stopped || retryPending) {
       return;
     }
     retryPending = true;
-    lease.millisUntilRetry().onComplete(ar -> {
-      if (stopped) {
-        return;
-      }
-      retryTimer = vertx.setTimer(Math.max(1, ar.succeeded() ? ar.result() : MIN_TIMER_MILLIS), id -> {
-        retryPending = false;
-        run("lease-retry");
-      });
-    });
+    lease
+        .millisUntilRetry()
+        .onComplete(
+            ar -> {
+              if (stopped) {
+                return;
+              }
+              retryTimer =
+                  vertx.setTimer(
+                      Math.max(1, ar.succeeded() ? ar.result() : MIN_TIMER_MILLIS),
+                      id -> {
+                        retryPending = false;
+                        run("lease-retry");
+                      });
+            });
   }
 }

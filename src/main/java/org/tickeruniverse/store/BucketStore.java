@@ -39,17 +39,17 @@ public final class BucketStore {
    * Starts of every bucket key of our prefix that exists now, ascending, found with SCAN (never
    * KEYS, which blocks the server). Keys written by another writer of the same format match too.
    *
-   * <p>Each SCAN page runs inside a tiny Lua script whose one declared key is {@link #slotKey()},
-   * a key of our prefix that is never created. That is what makes discovery work on Redis
-   * Cluster, where a plain SCAN goes to whichever node the client picks and sees only that node's
-   * keys: a script is routed by its keys, so every page is served by the node that owns the
-   * prefix's hash slot — and with the hash-tagged prefix that Redis Cluster requires (checked in
-   * the configuration) every bucket key, ours or another writer's, lives in that one slot, hence
-   * on that one node, and the cursor stays valid because every page goes to the same node. On a
+   * <p>Each SCAN page runs inside a tiny Lua script whose one declared key is {@link #slotKey()}, a
+   * key of our prefix that is never created. That is what makes discovery work on Redis Cluster,
+   * where a plain SCAN goes to whichever node the client picks and sees only that node's keys: a
+   * script is routed by its keys, so every page is served by the node that owns the prefix's hash
+   * slot — and with the hash-tagged prefix that Redis Cluster requires (checked in the
+   * configuration) every bucket key, ours or another writer's, lives in that one slot, hence on
+   * that one node, and the cursor stays valid because every page goes to the same node. On a
    * standalone server or behind Sentinel the script simply scans the one server.
    *
-   * <p>Chosen over the alternatives: vertx-redis-client 5.0 cannot send a command to a node of
-   * our choosing ({@code RedisCluster.onAllMasterNodes} sends one request per master but cannot
+   * <p>Chosen over the alternatives: vertx-redis-client 5.0 cannot send a command to a node of our
+   * choosing ({@code RedisCluster.onAllMasterNodes} sends one request per master but cannot
    * continue a per-node cursor), and an index set of bucket starts maintained by the buffer script
    * would be a second source of truth that a writer of the original format (the Python service
    * during a migration) does not maintain. While the slot itself is being migrated between nodes,
@@ -62,7 +62,8 @@ public final class BucketStore {
   }
 
   /** One SCAN page, run on the node that owns the slot of KEYS[1]. */
-  static final String SCAN_PAGE = "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])";
+  static final String SCAN_PAGE =
+      "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])";
 
   /** The key a scan script declares: in the prefix's slot, never read nor written. */
   String slotKey() {
@@ -71,41 +72,53 @@ public final class BucketStore {
 
   /** Each page is sent from the previous one's callback (no nesting of futures: see FlushJob). */
   private void scanFrom(String cursor, TreeSet<Long> found, Promise<List<Long>> done) {
-    Request scan = Request.cmd(Command.EVAL).arg(SCAN_PAGE).arg(1).arg(slotKey())
-        .arg(cursor).arg(buckets.scanPattern()).arg(SCAN_COUNT);
-    redis.send(scan).onComplete(ar -> {
-      try {
-        Response reply = ar.result();
-        if (ar.failed()) {
-          done.fail(ar.cause());
-          return;
-        }
-        String next = reply.get(0).toString();
-        for (Response key : reply.get(1)) {
-          buckets.parseKey(key.toString()).ifPresent(found::add);
-        }
-        if ("0".equals(next)) {
-          done.complete(new ArrayList<>(found));
-        } else {
-          scanFrom(next, found, done);
-        }
-      } catch (RuntimeException unexpected) {
-        done.tryFail(unexpected);
-      }
-    });
+    Request scan =
+        Request.cmd(Command.EVAL)
+            .arg(SCAN_PAGE)
+            .arg(1)
+            .arg(slotKey())
+            .arg(cursor)
+            .arg(buckets.scanPattern())
+            .arg(SCAN_COUNT);
+    redis
+        .send(scan)
+        .onComplete(
+            ar -> {
+              try {
+                Response reply = ar.result();
+                if (ar.failed()) {
+                  done.fail(ar.cause());
+                  return;
+                }
+                String next = reply.get(0).toString();
+                for (Response key : reply.get(1)) {
+                  buckets.parseKey(key.toString()).ifPresent(found::add);
+                }
+                if ("0".equals(next)) {
+                  done.complete(new ArrayList<>(found));
+                } else {
+                  scanFrom(next, found, done);
+                }
+              } catch (RuntimeException unexpected) {
+                done.tryFail(unexpected);
+              }
+            });
   }
 
   /** One SSCAN page of at most about {@code count} members (Redis treats COUNT as a hint). */
   public Future<Page> members(String key, String cursor, int count) {
     Request sscan = Request.cmd(Command.SSCAN).arg(key).arg(cursor).arg("COUNT").arg(count);
-    return redis.send(sscan).map(reply -> {
-      Response items = reply.get(1);
-      List<String> members = new ArrayList<>(items.size());
-      for (Response m : items) {
-        members.add(m.toString());
-      }
-      return new Page(reply.get(0).toString(), members);
-    });
+    return redis
+        .send(sscan)
+        .map(
+            reply -> {
+              Response items = reply.get(1);
+              List<String> members = new ArrayList<>(items.size());
+              for (Response m : items) {
+                members.add(m.toString());
+              }
+              return new Page(reply.get(0).toString(), members);
+            });
   }
 
   /** Removes exactly these members (never the key: late writes into it must survive). */
@@ -131,21 +144,29 @@ public final class BucketStore {
     if (starts.isEmpty()) {
       return Future.succeededFuture(new long[0]);
     }
-    Request eval = Request.cmd(Command.EVAL).arg(POOL_COUNT).arg(1 + 2 * starts.size()).arg(buckets.poolScratchKey());
+    Request eval =
+        Request.cmd(Command.EVAL)
+            .arg(POOL_COUNT)
+            .arg(1 + 2 * starts.size())
+            .arg(buckets.poolScratchKey());
     for (long start : starts) {
       eval.arg(buckets.key(start)).arg(buckets.contributorsKey(start));
     }
     eval.arg(ttlSeconds).arg(ContributorKey.UNKNOWN);
-    return redis.send(eval).map(reply -> {
-      long[] counts = new long[reply.size()];
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = reply.get(i).toLong();
-      }
-      return counts;
-    });
+    return redis
+        .send(eval)
+        .map(
+            reply -> {
+              long[] counts = new long[reply.size()];
+              for (int i = 0; i < counts.length; i++) {
+                counts[i] = reply.get(i).toLong();
+              }
+              return counts;
+            });
   }
 
-  static final String POOL_COUNT = """
+  static final String POOL_COUNT =
+      """
       redis.call('DEL', KEYS[1])
       local out = {}
       for i = 2, #KEYS, 2 do
@@ -167,12 +188,17 @@ public final class BucketStore {
    * late write that re-creates the set keeps the HLL it also wrote.
    */
   public Future<Void> dropContributorsIfEmpty(long start) {
-    Request eval = Request.cmd(Command.EVAL).arg(DROP_IF_EMPTY).arg(2)
-        .arg(buckets.key(start)).arg(buckets.contributorsKey(start));
+    Request eval =
+        Request.cmd(Command.EVAL)
+            .arg(DROP_IF_EMPTY)
+            .arg(2)
+            .arg(buckets.key(start))
+            .arg(buckets.contributorsKey(start));
     return redis.send(eval).mapEmpty();
   }
 
-  static final String DROP_IF_EMPTY = """
+  static final String DROP_IF_EMPTY =
+      """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return redis.call('DEL', KEYS[2])
       end

@@ -14,13 +14,17 @@ import org.tickeruniverse.config.ServiceConfig;
  */
 public final class Migrations {
 
-  private Migrations() {
-  }
+  private Migrations() {}
 
   public static MigrateResult migrate(ServiceConfig.Mysql config) {
     MySQLConnectOptions options = Stores.mysqlConnectOptions(config);
-    String jdbcUrl = "jdbc:mariadb://" + options.getHost() + ":" + options.getPort() + "/"
-        + "?connectTimeout=5000&socketTimeout=60000";
+    String jdbcUrl =
+        "jdbc:mariadb://"
+            + options.getHost()
+            + ":"
+            + options.getPort()
+            + "/"
+            + "?connectTimeout=5000&socketTimeout=60000";
     return Flyway.configure()
         .dataSource(jdbcUrl, options.getUser(), options.getPassword())
         .schemas(options.getDatabase())

@@ -15,30 +15,39 @@ import org.slf4j.Logger;
  */
 public final class RedisDurability {
 
-  private RedisDurability() {
-  }
+  private RedisDurability() {}
 
   /** Never fails: the answer is a log line at most. */
   public static Future<Void> warnIfNotPersistent(Redis redis, Logger log) {
     Future<Response> aof = redis.send(Request.cmd(Command.CONFIG).arg("GET").arg("appendonly"));
     Future<Response> save = redis.send(Request.cmd(Command.CONFIG).arg("GET").arg("save"));
-    return Future.all(aof, save).<Void>map(all -> {
-      String appendonly = value(aof.result());
-      String snapshots = value(save.result());
-      if (!"yes".equalsIgnoreCase(appendonly) && (snapshots == null || snapshots.isBlank())) {
-        log.warn("Redis runs without persistence (appendonly={}, save=\"\"): a Redis restart loses every"
-            + " upload not yet flushed. Use appendonly yes with appendfsync everysec (loses at most"
-            + " about a second) or always (loses nothing); see the README, Durability", appendonly);
-      } else if (!"yes".equalsIgnoreCase(appendonly)) {
-        log.info("Redis persists by snapshots only (save \"{}\"): a Redis crash loses the uploads since the"
-            + " last snapshot; appendonly yes narrows that to about a second", snapshots);
-      }
-      return null;
-    }).recover(refused -> {
-      log.debug("cannot read the Redis persistence settings (a managed Redis may refuse CONFIG): {}",
-          refused.getMessage());
-      return Future.succeededFuture();
-    });
+    return Future.all(aof, save)
+        .<Void>map(
+            all -> {
+              String appendonly = value(aof.result());
+              String snapshots = value(save.result());
+              if (!"yes".equalsIgnoreCase(appendonly)
+                  && (snapshots == null || snapshots.isBlank())) {
+                log.warn(
+                    "Redis runs without persistence (appendonly={}, save=\"\"): a Redis restart loses every"
+                        + " upload not yet flushed. Use appendonly yes with appendfsync everysec (loses at most"
+                        + " about a second) or always (loses nothing); see the README, Durability",
+                    appendonly);
+              } else if (!"yes".equalsIgnoreCase(appendonly)) {
+                log.info(
+                    "Redis persists by snapshots only (save \"{}\"): a Redis crash loses the uploads since the"
+                        + " last snapshot; appendonly yes narrows that to about a second",
+                    snapshots);
+              }
+              return null;
+            })
+        .recover(
+            refused -> {
+              log.debug(
+                  "cannot read the Redis persistence settings (a managed Redis may refuse CONFIG): {}",
+                  refused.getMessage());
+              return Future.succeededFuture();
+            });
   }
 
   /** {@code CONFIG GET x} answers {@code [x, value]} (RESP2) or {@code {x: value}} (RESP3). */

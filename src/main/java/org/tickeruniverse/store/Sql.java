@@ -10,32 +10,39 @@ final class Sql {
   static final String PING = "SELECT 1";
 
   /** ORDER BY + LIMIT walks the age index from the oldest row, so each batch locks little. */
-  static final String EVICT_BATCH = "DELETE FROM " + TABLE
-      + " WHERE last_referenced_at < ? ORDER BY last_referenced_at LIMIT ?";
+  static final String EVICT_BATCH =
+      "DELETE FROM " + TABLE + " WHERE last_referenced_at < ? ORDER BY last_referenced_at LIMIT ?";
 
-  private Sql() {
-  }
+  private Sql() {}
 
   /** The rows that do not exist yet; affected rows = rows created. */
   static String insertIgnore(int n) {
-    return "INSERT IGNORE INTO " + TABLE + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
+    return "INSERT IGNORE INTO "
+        + TABLE
+        + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
         + placeholders(n, "(?, ?, ?)");
   }
 
   /**
-   * {@code VALUES(col)} rather than MySQL 8's row alias: MariaDB rejects the alias form, and
-   * both accept this one.
+   * {@code VALUES(col)} rather than MySQL 8's row alias: MariaDB rejects the alias form, and both
+   * accept this one.
    */
   static String upsert(int n) {
-    return "INSERT INTO " + TABLE + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
+    return "INSERT INTO "
+        + TABLE
+        + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
         + placeholders(n, "(?, ?, ?)")
         + " ON DUPLICATE KEY UPDATE last_referenced_at ="
         + " GREATEST(last_referenced_at, VALUES(last_referenced_at))";
   }
 
   static String refresh(int n) {
-    return "UPDATE " + TABLE + " SET last_referenced_at = GREATEST(last_referenced_at, ?)"
-        + " WHERE yahoo_ticker IN (" + placeholders(n, "?") + ")";
+    return "UPDATE "
+        + TABLE
+        + " SET last_referenced_at = GREATEST(last_referenced_at, ?)"
+        + " WHERE yahoo_ticker IN ("
+        + placeholders(n, "?")
+        + ")";
   }
 
   private static String placeholders(int n, String one) {

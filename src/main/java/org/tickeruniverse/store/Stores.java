@@ -1,8 +1,8 @@
 package org.tickeruniverse.store;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -14,29 +14,28 @@ import io.vertx.redis.client.RedisRole;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.internal.Connection;
 import io.vertx.sqlclient.internal.SqlConnectionInternal;
-import io.vertx.sqlclient.impl.SocketConnectionBase;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.Urls;
 
 /**
- * Builds the clients of the two stores from configuration. Each verticle that needs a store
- * builds its own client in {@code start()} and closes it in {@code stop()}, so a verticle is
- * deployable on any node on its own.
+ * Builds the clients of the two stores from configuration. Each verticle that needs a store builds
+ * its own client in {@code start()} and closes it in {@code stop()}, so a verticle is deployable on
+ * any node on its own.
  */
 public final class Stores {
 
   /**
-   * The MySQL pool is shared by name: every verticle of a Vert.x instance that asks for it gets
-   * the same connections, and the pool closes when the last of them is undeployed.
+   * The MySQL pool is shared by name: every verticle of a Vert.x instance that asks for it gets the
+   * same connections, and the pool closes when the last of them is undeployed.
    */
   static final String SHARED_POOL_NAME = "ticker-universe-mysql";
 
-  private Stores() {
-  }
+  private Stores() {}
 
   /** The command's own time-out fires first, with its clearer error. */
   static final int REDIS_IDLE_SLACK_MILLIS = 1_000;
@@ -45,25 +44,30 @@ public final class Stores {
   static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
   public static Pool mysql(Vertx vertx, ServiceConfig.Mysql config) {
-    PoolOptions pool = new PoolOptions()
-        .setMaxSize(config.poolSize())
-        .setMaxWaitQueueSize(config.maxWaitQueue())
-        .setConnectionTimeout(5)
-        .setShared(true)
-        .setName(SHARED_POOL_NAME);
+    PoolOptions pool =
+        new PoolOptions()
+            .setMaxSize(config.poolSize())
+            .setMaxWaitQueueSize(config.maxWaitQueue())
+            .setConnectionTimeout(5)
+            .setShared(true)
+            .setName(SHARED_POOL_NAME);
     // No transport options (TCP keep-alive, read idle time-out) here: the MySQL driver of Vert.x
     // 5.0.7 builds its connection factory without the builder's NetClientOptions. Statements are
     // bounded in UniverseRepository instead, which closes a hung statement's socket (closeHung).
-    return MySQLBuilder.pool().with(pool).connectingTo(mysqlConnectOptions(config)).using(vertx).build();
+    return MySQLBuilder.pool()
+        .with(pool)
+        .connectingTo(mysqlConnectOptions(config))
+        .using(vertx)
+        .build();
   }
 
   /**
    * Closes the socket of a pooled connection whose statement timed out, so the pool replaces it
    * instead of handing the wedged connection to the next statement; the caller must not give the
-   * handle back. Closing the pooled handle would only return it to the pool, and the driver's
-   * own close first talks to the server; the
-   * socket is reached through the client's internal classes (vertx-sql-client 5.0.7), with the
-   * plain close as the fall-back should they change (StoreTimeoutsIT would then fail).
+   * handle back. Closing the pooled handle would only return it to the pool, and the driver's own
+   * close first talks to the server; the socket is reached through the client's internal classes
+   * (vertx-sql-client 5.0.7), with the plain close as the fall-back should they change
+   * (StoreTimeoutsIT would then fail).
    */
   public static Future<Void> closeHung(SqlConnection conn) {
     try {
@@ -85,22 +89,25 @@ public final class Stores {
   }
 
   public static MySQLConnectOptions mysqlConnectOptions(ServiceConfig.Mysql config) {
-    MySQLConnectOptions options = MySQLConnectOptions.fromUri(config.url())
-        .setCachePreparedStatements(true)
-        // Few entries per connection: a flush uses two full-chunk shapes, which stay hot, while
-        // every other row count (a bucket's last chunk, a refresh) is a shape of its own that
-        // holds thousands of parameter descriptions once prepared. With 64 entries these
-        // one-off shapes piled up to tens of MB across the pool (the soak's heap grew +54%, all
-        // of it cached statement metadata); 8 bounds that to a few MB.
-        .setPreparedStatementCacheMaxSize(8)
-        // The default caches only statements under 2 KiB; a 1,000-row upsert is ~11 KiB and would
-        // be re-prepared on almost every chunk (docs/PERFORMANCE.md#prepared-statement-cache-large-enough-for-a-chunk).
-        .setPreparedStatementCacheSqlLimit(64 * 1024)
-        .setCharset("utf8mb4")
-        // Row counts are found (matched) rows, the default, stated because the flush's counts
-        // depend on it (UniverseRepository#insertOrBump).
-        .setUseAffectedRows(false)
-        .setPipeliningLimit(4);
+    MySQLConnectOptions options =
+        MySQLConnectOptions.fromUri(config.url())
+            .setCachePreparedStatements(true)
+            // Few entries per connection: a flush uses two full-chunk shapes, which stay hot, while
+            // every other row count (a bucket's last chunk, a refresh) is a shape of its own that
+            // holds thousands of parameter descriptions once prepared. With 64 entries these
+            // one-off shapes piled up to tens of MB across the pool (the soak's heap grew +54%, all
+            // of it cached statement metadata); 8 bounds that to a few MB.
+            .setPreparedStatementCacheMaxSize(8)
+            // The default caches only statements under 2 KiB; a 1,000-row upsert is ~11 KiB and
+            // would
+            // be re-prepared on almost every chunk
+            // (docs/PERFORMANCE.md#prepared-statement-cache-large-enough-for-a-chunk).
+            .setPreparedStatementCacheSqlLimit(64 * 1024)
+            .setCharset("utf8mb4")
+            // Row counts are found (matched) rows, the default, stated because the flush's counts
+            // depend on it (UniverseRepository#insertOrBump).
+            .setUseAffectedRows(false)
+            .setPipeliningLimit(4);
     if (!config.password().isEmpty()) {
       options.setPassword(config.password());
     }
@@ -109,19 +116,20 @@ public final class Stores {
 
   /** Every command fails after {@code redis.commandTimeoutMillis} ({@link TimedRedis}). */
   public static Redis redis(Vertx vertx, ServiceConfig.Redis config) {
-    return new TimedRedis(Redis.createClient(vertx, redisOptions(config)), config.commandTimeoutMillis());
+    return new TimedRedis(
+        Redis.createClient(vertx, redisOptions(config)), config.commandTimeoutMillis());
   }
 
   /** The three URL forms of {@link Urls} mapped to the client's topologies. */
   public static RedisOptions redisOptions(ServiceConfig.Redis config) {
     String url = config.url();
-    RedisOptions options = new RedisOptions()
-        .setMaxPoolSize(config.maxPoolSize())
-        .setMaxPoolWaiting(config.maxPoolWaiting())
-        .setMaxWaitingHandlers(config.maxPoolWaiting() * 4);
-    NetClientOptions net = new NetClientOptions()
-        .setTcpKeepAlive(true)
-        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+    RedisOptions options =
+        new RedisOptions()
+            .setMaxPoolSize(config.maxPoolSize())
+            .setMaxPoolWaiting(config.maxPoolWaiting())
+            .setMaxWaitingHandlers(config.maxPoolWaiting() * 4);
+    NetClientOptions net =
+        new NetClientOptions().setTcpKeepAlive(true).setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     options.setNetClientOptions(net);
     String scheme = Urls.scheme(url);
     Optional<String> userInfo = Urls.userInfo(url);
@@ -129,7 +137,8 @@ public final class Stores {
       case "redis-sentinel" -> {
         // autoFailover: the client follows the sentinels' +switch-master and reconnects to the
         // promoted master, instead of writing to a demoted one (READONLY) until restarted.
-        options.setType(RedisClientType.SENTINEL)
+        options
+            .setType(RedisClientType.SENTINEL)
             .setMasterName(Urls.sentinelMaster(url).orElseThrow())
             .setRole(RedisRole.MASTER)
             .setAutoFailover(true);
@@ -138,8 +147,11 @@ public final class Stores {
       }
       case "redis-cluster" -> {
         options.setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER);
-        Urls.redisEndpoints(url).forEach(hp ->
-            options.addConnectionString("redis://" + userInfo.map(ui -> ui + "@").orElse("") + hp));
+        Urls.redisEndpoints(url)
+            .forEach(
+                hp ->
+                    options.addConnectionString(
+                        "redis://" + userInfo.map(ui -> ui + "@").orElse("") + hp));
       }
       default -> {
         options.setType(RedisClientType.STANDALONE).setConnectionString(url);

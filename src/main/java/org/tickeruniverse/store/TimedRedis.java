@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Redis client whose every command fails after {@code redis.commandTimeoutMillis} instead of
- * waiting for as long as the server stays silent: vertx-redis-client has no per-command time-out
- * of its own. The late reply, if one ever comes, is dropped by the client.
+ * waiting for as long as the server stays silent: vertx-redis-client has no per-command time-out of
+ * its own. The late reply, if one ever comes, is dropped by the client.
  *
  * <p>The time-out bounds the caller's wait. The connection that hung is replaced by the read idle
  * time-out {@link Stores#redisOptions} sets (a single server) or by TCP keep-alive (a peer that

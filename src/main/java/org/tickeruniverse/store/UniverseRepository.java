@@ -17,13 +17,14 @@ import java.util.function.Function;
 import org.tickeruniverse.config.Setting;
 
 /**
- * Every SQL statement of the service, against the table of docs/DESIGN.md#data-layout. Callers pass tickers that
- * {@code TickerBatch} or the flush already validated; statements are always parameterised.
+ * Every SQL statement of the service, against the table of docs/DESIGN.md#data-layout. Callers pass
+ * tickers that {@code TickerBatch} or the flush already validated; statements are always
+ * parameterised.
  *
- * <p>Multi-row statements take their rows sorted, so concurrent writers lock rows in the same
- * order and cannot deadlock on each other. {@code last_referenced_at} only ever moves forward
- * ({@code GREATEST}): a bucket flushed late, or twice, cannot move time back, which is what
- * makes a repeated flush harmless.
+ * <p>Multi-row statements take their rows sorted, so concurrent writers lock rows in the same order
+ * and cannot deadlock on each other. {@code last_referenced_at} only ever moves forward ({@code
+ * GREATEST}): a bucket flushed late, or twice, cannot move time back, which is what makes a
+ * repeated flush harmless.
  */
 public final class UniverseRepository {
 
@@ -42,78 +43,105 @@ public final class UniverseRepository {
   }
 
   /**
-   * One statement on a pooled connection, bounded: if the server does not answer within the
-   * query time-out the statement fails, and its connection is closed rather than returned, so a
-   * hung server or a network that swallows packets cannot keep the pool's connections for ever
-   * (the MySQL client of Vert.x 5.0.7 ignores the pool's transport options, so no read idle
-   * time-out can do this for it). See docs/DESIGN.md#faults.
+   * One statement on a pooled connection, bounded: if the server does not answer within the query
+   * time-out the statement fails, and its connection is closed rather than returned, so a hung
+   * server or a network that swallows packets cannot keep the pool's connections for ever (the
+   * MySQL client of Vert.x 5.0.7 ignores the pool's transport options, so no read idle time-out can
+   * do this for it). See docs/DESIGN.md#faults.
    */
   <T> Future<T> timed(Function<SqlConnection, Future<T>> statement) {
     // A timed-out connection is closed and never handed back: the pool drops a connection whose
     // socket closed and opens another, whereas a handle given back races that drop and may be
     // lent out once more, dead.
-    return pool.getConnection().compose(conn -> statement.apply(conn)
-        .timeout(queryTimeoutMillis, TimeUnit.MILLISECONDS)
-        .transform(ar -> {
-          if (ar.failed() && ar.cause() instanceof TimeoutException) {
-            return Stores.closeHung(conn).transform(closed -> Future.<T>failedFuture(ar.cause()));
-          }
-          return conn.close().transform(released ->
-              ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.<T>failedFuture(ar.cause()));
-        }));
+    return pool.getConnection()
+        .compose(
+            conn ->
+                statement
+                    .apply(conn)
+                    .timeout(queryTimeoutMillis, TimeUnit.MILLISECONDS)
+                    .transform(
+                        ar -> {
+                          if (ar.failed() && ar.cause() instanceof TimeoutException) {
+                            return Stores.closeHung(conn)
+                                .transform(closed -> Future.<T>failedFuture(ar.cause()));
+                          }
+                          return conn.close()
+                              .transform(
+                                  released ->
+                                      ar.succeeded()
+                                          ? Future.succeededFuture(ar.result())
+                                          : Future.<T>failedFuture(ar.cause()));
+                        }));
   }
 
   /**
-   * The synchronous upsert of docs/DESIGN.md#operations: inserts new tickers with both time stamps = {@code stamp}
-   * and moves {@code last_referenced_at} of existing ones up to {@code stamp}, in one statement.
+   * The synchronous upsert of docs/DESIGN.md#operations: inserts new tickers with both time stamps
+   * = {@code stamp} and moves {@code last_referenced_at} of existing ones up to {@code stamp}, in
+   * one statement.
    */
   public Future<Void> upsert(List<String> sortedTickers, Instant stamp) {
     if (sortedTickers.isEmpty()) {
       return Future.succeededFuture();
     }
-    return timed(c -> c.preparedQuery(Sql.upsert(sortedTickers.size())).execute(rows(sortedTickers, stamp))).mapEmpty();
+    return timed(
+            c ->
+                c.preparedQuery(Sql.upsert(sortedTickers.size()))
+                    .execute(rows(sortedTickers, stamp)))
+        .mapEmpty();
   }
 
   /**
    * The flush's write of one chunk: the same end state as {@link #upsert}, with exact counts of
    * rows created and of existing rows referenced again.
    *
-   * <p>One upsert cannot say which rows it created: with the client's CLIENT_FOUND_ROWS it
-   * reports 1 for an insert and 1 for a duplicate it left unchanged, and the server's "Records:
-   * Duplicates:" note never reaches the client. Counting first ({@code SELECT COUNT(*) … IN})
-   * costs the server as much as the insert itself (docs/PERFORMANCE.md#insert-ignore-then-bump).
-   * So the chunk is written as
+   * <p>One upsert cannot say which rows it created: with the client's CLIENT_FOUND_ROWS it reports
+   * 1 for an insert and 1 for a duplicate it left unchanged, and the server's "Records:
+   * Duplicates:" note never reaches the client. Counting first ({@code SELECT COUNT(*) … IN}) costs
+   * the server as much as the insert itself (docs/PERFORMANCE.md#insert-ignore-then-bump). So the
+   * chunk is written as
+   *
    * <ol>
-   *   <li>{@code INSERT IGNORE} of all rows: affected rows = rows created, whatever the flags.
-   *       The rows are validated tickers that fit their columns, so the only thing IGNORE can
-   *       skip here is a duplicate key. Into an empty table this is the whole write;
+   *   <li>{@code INSERT IGNORE} of all rows: affected rows = rows created, whatever the flags. The
+   *       rows are validated tickers that fit their columns, so the only thing IGNORE can skip here
+   *       is a duplicate key. Into an empty table this is the whole write;
    *   <li>only when some rows already existed, the {@link #refresh} statement, which moves their
-   *       {@code last_referenced_at} forward ({@code GREATEST}) and reports the rows it matched
-   *       — found rows, the client's default, which {@link Stores} keeps — so matched − created
-   *       = rows referenced again;
+   *       {@code last_referenced_at} forward ({@code GREATEST}) and reports the rows it matched —
+   *       found rows, the client's default, which {@link Stores} keeps — so matched − created =
+   *       rows referenced again;
    *   <li>only when a row vanished between the two (the evictor deleted it), the upsert of the
    *       chunk, so that it exists again: nothing referenced is ever lost to eviction.
    * </ol>
-   * Chunks are distinct (the flush dedupes them). Each statement is sorted and runs on its own, so two concurrent flushes cannot deadlock (an
-   * {@code INSERT IGNORE} holds its shared locks on duplicates only until it ends).
+   *
+   * Chunks are distinct (the flush dedupes them). Each statement is sorted and runs on its own, so
+   * two concurrent flushes cannot deadlock (an {@code INSERT IGNORE} holds its shared locks on
+   * duplicates only until it ends).
    */
   public Future<UpsertCounts> insertOrBump(List<String> sortedTickers, Instant stamp) {
     int n = sortedTickers.size();
     if (n == 0) {
       return Future.succeededFuture(UpsertCounts.NONE);
     }
-    return timed(c -> c.preparedQuery(Sql.insertIgnore(n)).execute(rows(sortedTickers, stamp))).compose(created -> {
-      int inserted = created.rowCount();
-      if (inserted >= n) {
-        return Future.succeededFuture(new UpsertCounts(n, 0));
-      }
-      // The refresh matches every row of the chunk that exists now, the ones just created too.
-      return refresh(sortedTickers, stamp).compose(matched -> {
-        int vanished = n - matched;
-        UpsertCounts counts = new UpsertCounts(inserted + Math.max(0, vanished), Math.max(0, matched - inserted));
-        return vanished <= 0 ? Future.succeededFuture(counts) : upsert(sortedTickers, stamp).map(counts);
-      });
-    });
+    return timed(c -> c.preparedQuery(Sql.insertIgnore(n)).execute(rows(sortedTickers, stamp)))
+        .compose(
+            created -> {
+              int inserted = created.rowCount();
+              if (inserted >= n) {
+                return Future.succeededFuture(new UpsertCounts(n, 0));
+              }
+              // The refresh matches every row of the chunk that exists now, the ones just created
+              // too.
+              return refresh(sortedTickers, stamp)
+                  .compose(
+                      matched -> {
+                        int vanished = n - matched;
+                        UpsertCounts counts =
+                            new UpsertCounts(
+                                inserted + Math.max(0, vanished), Math.max(0, matched - inserted));
+                        return vanished <= 0
+                            ? Future.succeededFuture(counts)
+                            : upsert(sortedTickers, stamp).map(counts);
+                      });
+            });
   }
 
   private static Tuple rows(List<String> sortedTickers, Instant stamp) {
@@ -132,26 +160,31 @@ public final class UniverseRepository {
     }
     Tuple args = Tuple.tuple().addLocalDateTime(utc(stamp));
     sortedTickers.forEach(args::addString);
-    return timed(c -> c.preparedQuery(Sql.refresh(sortedTickers.size())).execute(args)).map(r -> r.rowCount());
+    return timed(c -> c.preparedQuery(Sql.refresh(sortedTickers.size())).execute(args))
+        .map(r -> r.rowCount());
   }
 
   /** Every ticker, sorted by its bytes (the column's binary collation). */
   public Future<List<String>> listAll() {
-    return timed(c -> c.query(Sql.LIST).execute()).map(rows -> {
-      List<String> out = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        out.add(row.getString(0));
-      }
-      // The collation already orders by bytes; sorting again costs little and makes the order a
-      // property of this code rather than of the server's configuration.
-      Collections.sort(out);
-      return out;
-    });
+    return timed(c -> c.query(Sql.LIST).execute())
+        .map(
+            rows -> {
+              List<String> out = new ArrayList<>(rows.size());
+              for (Row row : rows) {
+                out.add(row.getString(0));
+              }
+              // The collation already orders by bytes; sorting again costs little and makes the
+              // order a
+              // property of this code rather than of the server's configuration.
+              Collections.sort(out);
+              return out;
+            });
   }
 
   /** Deletes at most {@code limit} rows last referenced before {@code cutoff}; returns how many. */
   public Future<Integer> evictBatch(Instant cutoff, int limit) {
-    return timed(c -> c.preparedQuery(Sql.EVICT_BATCH).execute(Tuple.of(utc(cutoff), limit))).map(r -> r.rowCount());
+    return timed(c -> c.preparedQuery(Sql.EVICT_BATCH).execute(Tuple.of(utc(cutoff), limit)))
+        .map(r -> r.rowCount());
   }
 
   /** A cheap round trip for readiness checks. */

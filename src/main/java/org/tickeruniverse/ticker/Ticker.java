@@ -4,9 +4,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of a valid ticker (docs/DESIGN.md#operations): a Yahoo Finance symbol, normalised by
- * stripping surrounding whitespace and upper-casing ASCII letters, then 1–32 characters of
- * {@code A-Z 0-9 . - = ^ &}.
+ * The one definition of a valid ticker (docs/DESIGN.md#operations): a Yahoo Finance symbol,
+ * normalised by stripping surrounding whitespace and upper-casing ASCII letters, then 1–32
+ * characters of {@code A-Z 0-9 . - = ^ &}.
  *
  * <p>Pure: no Vert.x, no I/O. Both the HTTP edge and the event-bus consumers use it.
  */
@@ -14,11 +14,12 @@ public final class Ticker {
 
   public static final int MAX_LENGTH = 32;
 
-  /** The grammar of docs/DESIGN.md#operations, as a regex; {@link #isValid} implements it as a loop. */
+  /**
+   * The grammar of docs/DESIGN.md#operations, as a regex; {@link #isValid} implements it as a loop.
+   */
   public static final Pattern GRAMMAR = Pattern.compile("[A-Z0-9.\\-=^&]{1," + MAX_LENGTH + "}");
 
-  private Ticker() {
-  }
+  private Ticker() {}
 
   /**
    * Normalises a raw entry. Returns empty for a blank entry (which callers skip), otherwise the
@@ -55,9 +56,9 @@ public final class Ticker {
   }
 
   /**
-   * Upper-cases a-z only. {@link String#toUpperCase} would turn non-ASCII letters into ASCII
-   * ("ıbm" → "IBM", "ß" → "SS", "ﬀ" → "FF") and so let them pass the grammar; left alone they
-   * stay non-ASCII and are refused. Locale-independent too (no Turkish dotted I).
+   * Upper-cases a-z only. {@link String#toUpperCase} would turn non-ASCII letters into ASCII ("ıbm"
+   * → "IBM", "ß" → "SS", "ﬀ" → "FF") and so let them pass the grammar; left alone they stay
+   * non-ASCII and are refused. Locale-independent too (no Turkish dotted I).
    */
   private static String asciiUpperCase(String text) {
     boolean lower = false;
@@ -94,7 +95,12 @@ public final class Ticker {
   }
 
   private static boolean isSymbolChar(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '.' || c == '-' || c == '=' || c == '^' || c == '&';
+    return (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '-'
+        || c == '='
+        || c == '^'
+        || c == '&';
   }
 }

@@ -61,7 +61,9 @@ public final class TickerBatch {
     }
     if (!offenders.isEmpty()) {
       throw new InvalidTickersException(
-          offenders.size() + " invalid ticker(s): each must be 1-" + Ticker.MAX_LENGTH
+          offenders.size()
+              + " invalid ticker(s): each must be 1-"
+              + Ticker.MAX_LENGTH
               + " characters of A-Z 0-9 . - = ^ & after trimming and upper-casing",
           offenders.subList(0, Math.min(offenders.size(), MAX_REPORTED_OFFENDERS)));
     }

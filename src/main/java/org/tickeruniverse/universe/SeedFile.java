@@ -13,28 +13,32 @@ import org.tickeruniverse.config.Setting;
 import org.tickeruniverse.ticker.Ticker;
 
 /**
- * The seeded universe ({@code universe.seedFile}): tickers that are always in the universe, so
- * the common ones never have to wait for contributors, and seeing them says nothing about anyone
- * (docs/DESIGN.md#anonymity-the-publication-pool). One ticker per line, {@code #} starts a
- * comment, blank lines are skipped; every ticker passes the one grammar ({@link Ticker}). Pure.
+ * The seeded universe ({@code universe.seedFile}): tickers that are always in the universe, so the
+ * common ones never have to wait for contributors, and seeing them says nothing about anyone
+ * (docs/DESIGN.md#anonymity-the-publication-pool). One ticker per line, {@code #} starts a comment,
+ * blank lines are skipped; every ticker passes the one grammar ({@link Ticker}). Pure.
  */
 public final class SeedFile {
 
-  private SeedFile() {
-  }
+  private SeedFile() {}
 
   /**
    * The file's tickers, normalised, distinct and sorted (the order the repository's multi-row
-   * statements want). A missing file or a bad line is a configuration error naming the file and
-   * the line.
+   * statements want). A missing file or a bad line is a configuration error naming the file and the
+   * line.
    */
   public static List<String> load(String file) {
     List<String> lines;
     try {
       lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(Setting.UNIVERSE_SEED_FILE.label() + ": cannot read " + file + " ("
-          + e.getClass().getSimpleName() + ")");
+      throw new ConfigException(
+          Setting.UNIVERSE_SEED_FILE.label()
+              + ": cannot read "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
     TreeSet<String> tickers = new TreeSet<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -46,8 +50,15 @@ public final class SeedFile {
       }
       Optional<String> ticker = Ticker.normalise(entry).filter(Ticker::isValid);
       if (ticker.isEmpty()) {
-        throw new ConfigException(Setting.UNIVERSE_SEED_FILE.label() + ": " + file + " line " + (i + 1)
-            + ": not a valid ticker (1-" + Ticker.MAX_LENGTH + " characters of A-Z 0-9 . - = ^ &)");
+        throw new ConfigException(
+            Setting.UNIVERSE_SEED_FILE.label()
+                + ": "
+                + file
+                + " line "
+                + (i + 1)
+                + ": not a valid ticker (1-"
+                + Ticker.MAX_LENGTH
+                + " characters of A-Z 0-9 . - = ^ &)");
       }
       tickers.add(ticker.get());
     }

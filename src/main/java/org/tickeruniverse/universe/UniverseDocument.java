@@ -15,9 +15,9 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The published universe as bytes: {@code {"count":n,"tickers":[…]}} for a sorted list, its gzip
- * form and an ETag that is a hash of the bytes. Built once per change and then served as it is,
- * so every caller gets the same bytes (docs/DESIGN.md#privacy-rules), and every node that holds the same list computes
- * the same ETag.
+ * form and an ETag that is a hash of the bytes. Built once per change and then served as it is, so
+ * every caller gets the same bytes (docs/DESIGN.md#privacy-rules), and every node that holds the
+ * same list computes the same ETag.
  */
 public final class UniverseDocument {
 
@@ -34,13 +34,13 @@ public final class UniverseDocument {
     this.etag = etag;
   }
 
-  /** @param sortedTickers distinct tickers in their published (sorted) order */
+  /**
+   * @param sortedTickers distinct tickers in their published (sorted) order
+   */
   public static UniverseDocument of(List<String> sortedTickers) {
     List<String> copy = List.copyOf(sortedTickers);
-    Buffer json = new JsonObject()
-        .put("count", copy.size())
-        .put("tickers", new JsonArray(copy))
-        .toBuffer();
+    Buffer json =
+        new JsonObject().put("count", copy.size()).put("tickers", new JsonArray(copy)).toBuffer();
     return new UniverseDocument(copy, json, etagOf(json.getBytes()));
   }
 
@@ -81,11 +81,12 @@ public final class UniverseDocument {
   private static byte[] gzipBytes(byte[] raw) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, raw.length / 3));
     // GZIPOutputStream writes MTIME = 0, so the bytes depend on the input alone.
-    try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
-      {
-        def.setLevel(Deflater.BEST_COMPRESSION);
-      }
-    }) {
+    try (GZIPOutputStream gz =
+        new GZIPOutputStream(out, 64 * 1024) {
+          {
+            def.setLevel(Deflater.BEST_COMPRESSION);
+          }
+        }) {
       gz.write(raw);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -29,20 +29,20 @@ import org.tickeruniverse.ticker.TickerBatch;
 /**
  * The table's synchronous operations and its published form. Serves {@link Addresses#REFRESH},
  * {@link Addresses#UPSERT} and {@link Addresses#LIST}; {@code list} answers from an in-memory
- * snapshot, reloaded after flush, eviction and upsert events (from any node) and on a slow
- * periodic safety refresh — never one query per request. When the snapshot changes it publishes
- * {@link Addresses#EVENT_UNIVERSE_CHANGED}, which HTTP verticles on every node follow.
+ * snapshot, reloaded after flush, eviction and upsert events (from any node) and on a slow periodic
+ * safety refresh — never one query per request. When the snapshot changes it publishes {@link
+ * Addresses#EVENT_UNIVERSE_CHANGED}, which HTTP verticles on every node follow.
  *
  * <p>Time stamps written here are the start of the current bucket, not the moment of the call:
  * nothing written reveals time inside a bucket (docs/DESIGN.md#privacy-rules).
  *
- * <p>It also owns the seeded universe ({@link SeedFile}): seeding is a write to the table that
- * must be followed by a reload of the snapshot, both of which live here; it needs MySQL only (no
- * Redis, no lease: the upsert is idempotent, so every node that serves the universe may seed);
- * and a node that serves the universe is exactly a node whose readers expect the seeds in it.
- * The tickers are upserted at start-up and again once a day (checked on every safety refresh, by
- * the injected clock), which keeps their {@code last_referenced_at} fresh so eviction never takes
- * them (docs/DESIGN.md#anonymity-the-publication-pool).
+ * <p>It also owns the seeded universe ({@link SeedFile}): seeding is a write to the table that must
+ * be followed by a reload of the snapshot, both of which live here; it needs MySQL only (no Redis,
+ * no lease: the upsert is idempotent, so every node that serves the universe may seed); and a node
+ * that serves the universe is exactly a node whose readers expect the seeds in it. The tickers are
+ * upserted at start-up and again once a day (checked on every safety refresh, by the injected
+ * clock), which keeps their {@code last_referenced_at} fresh so eviction never takes them
+ * (docs/DESIGN.md#anonymity-the-publication-pool).
  */
 public final class UniverseVerticle extends VerticleBase {
 
@@ -58,8 +58,10 @@ public final class UniverseVerticle extends VerticleBase {
   private SingleFlight<UniverseDocument> loads;
   private long periodicId = -1;
   private final List<MessageConsumer<?>> consumers = new java.util.ArrayList<>();
+
   /** The seed file's tickers (empty: none configured) and when they were last upserted. */
   private List<String> seeds = List.of();
+
   private Instant seededAt;
   private boolean seeding;
 
@@ -88,10 +90,14 @@ public final class UniverseVerticle extends VerticleBase {
     consumers.add(bus.consumer(Addresses.REFRESH, msg -> write(msg, this::refresh)));
     consumers.add(bus.consumer(Addresses.UPSERT, msg -> write(msg, this::upsert)));
     consumers.add(bus.<Object>consumer(Addresses.LIST, this::list));
-    for (String event : List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED)) {
+    for (String event :
+        List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED)) {
       consumers.add(bus.consumer(event, msg -> reload()));
     }
-    periodicId = vertx.setPeriodic(config.universe().refreshSeconds() * 1000L, id -> seedIfDue().onComplete(ar -> reload()));
+    periodicId =
+        vertx.setPeriodic(
+            config.universe().refreshSeconds() * 1000L,
+            id -> seedIfDue().onComplete(ar -> reload()));
     // Ready once every consumer is registered (cluster-wide, when clustered). The first load and
     // seeding run in the background: MySQL being down must not stop the node from starting (a
     // failed seeding is tried again on every refresh until it succeeds).
@@ -102,7 +108,9 @@ public final class UniverseVerticle extends VerticleBase {
   /** Upserts the seeds when they never were, or were a day ago or more (by the injected clock). */
   private Future<Void> seedIfDue() {
     Instant now = clock.instant();
-    if (seeds.isEmpty() || seeding || (seededAt != null && now.isBefore(seededAt.plus(java.time.Duration.ofDays(1))))) {
+    if (seeds.isEmpty()
+        || seeding
+        || (seededAt != null && now.isBefore(seededAt.plus(java.time.Duration.ofDays(1))))) {
       return Future.succeededFuture();
     }
     seeding = true;
@@ -114,18 +122,24 @@ public final class UniverseVerticle extends VerticleBase {
       all = all.compose(v -> repository.upsert(part, stamp));
     }
     return all.onComplete(ar -> seeding = false)
-        .onSuccess(v -> {
-          seededAt = now;
-          LOG.info("seeded universe: {} ticker(s) upserted", seeds.size());
-        })
-        .onFailure(e -> LOG.warn("seeding the universe failed, tried again at the next refresh: {}",
-            Replies.describe(e)));
+        .onSuccess(
+            v -> {
+              seededAt = now;
+              LOG.info("seeded universe: {} ticker(s) upserted", seeds.size());
+            })
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "seeding the universe failed, tried again at the next refresh: {}",
+                    Replies.describe(e)));
   }
 
-  private void write(Message<Object> msg, BiFunction<List<String>, Instant, Future<JsonObject>> op) {
+  private void write(
+      Message<Object> msg, BiFunction<List<String>, Instant, Future<JsonObject>> op) {
     Future<JsonObject> outcome;
     try {
-      TickerBatch batch = TickerBatch.parse(Messages.rawTickers(msg.body()), config.buffer().maxTickers());
+      TickerBatch batch =
+          TickerBatch.parse(Messages.rawTickers(msg.body()), config.buffer().maxTickers());
       outcome = op.apply(batch.tickers(), Instant.ofEpochSecond(buckets.currentStart()));
     } catch (RuntimeException invalid) {
       outcome = Future.failedFuture(invalid);
@@ -139,42 +153,62 @@ public final class UniverseVerticle extends VerticleBase {
 
   private Future<JsonObject> upsert(List<String> tickers, Instant stamp) {
     if (!config.upsert().enabled()) {
-      return Future.failedFuture(new FailureException(ErrorCode.FORBIDDEN,
-          "synchronous upsert is switched off on this service; use buffer"));
+      return Future.failedFuture(
+          new FailureException(
+              ErrorCode.FORBIDDEN,
+              "synchronous upsert is switched off on this service; use buffer"));
     }
     if (tickers.isEmpty()) {
       return Future.succeededFuture(Messages.count(Messages.UPSERTED, 0));
     }
-    return repository.upsert(tickers, stamp).map(done -> {
-      vertx.eventBus().publish(Addresses.EVENT_UPSERTED, Messages.count(Messages.UPSERTED, tickers.size()));
-      return Messages.count(Messages.UPSERTED, tickers.size());
-    });
+    return repository
+        .upsert(tickers, stamp)
+        .map(
+            done -> {
+              vertx
+                  .eventBus()
+                  .publish(
+                      Addresses.EVENT_UPSERTED, Messages.count(Messages.UPSERTED, tickers.size()));
+              return Messages.count(Messages.UPSERTED, tickers.size());
+            });
   }
 
   private void list(Message<Object> msg) {
-    Future<UniverseDocument> doc = snapshot != null ? Future.succeededFuture(snapshot) : loads.join();
-    Replies.reply(msg, doc.map(d -> new JsonObject()
-        .put(Messages.COUNT, d.count())
-        .put(Messages.TICKERS, new JsonArray(d.tickers()))
-        .put(Messages.ETAG, d.etag())), LOG);
+    Future<UniverseDocument> doc =
+        snapshot != null ? Future.succeededFuture(snapshot) : loads.join();
+    Replies.reply(
+        msg,
+        doc.map(
+            d ->
+                new JsonObject()
+                    .put(Messages.COUNT, d.count())
+                    .put(Messages.TICKERS, new JsonArray(d.tickers()))
+                    .put(Messages.ETAG, d.etag())),
+        LOG);
   }
 
   /**
-   * Reloads the snapshot. Events can arrive in bursts (a flush on every node of a cluster):
-   * at most one load runs at a time and at most one more is queued behind it.
+   * Reloads the snapshot. Events can arrive in bursts (a flush on every node of a cluster): at most
+   * one load runs at a time and at most one more is queued behind it.
    */
   private Future<UniverseDocument> reload() {
     return loads.again();
   }
 
   private Future<UniverseDocument> load() {
-    return repository.listAll().map(UniverseDocument::of).onComplete(ar -> {
-      if (ar.succeeded()) {
-        publishIfChanged(ar.result());
-      } else {
-        LOG.warn("universe reload failed, keeping the previous snapshot: {}", Replies.describe(ar.cause()));
-      }
-    });
+    return repository
+        .listAll()
+        .map(UniverseDocument::of)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                publishIfChanged(ar.result());
+              } else {
+                LOG.warn(
+                    "universe reload failed, keeping the previous snapshot: {}",
+                    Replies.describe(ar.cause()));
+              }
+            });
   }
 
   private void publishIfChanged(UniverseDocument fresh) {
@@ -182,8 +216,11 @@ public final class UniverseVerticle extends VerticleBase {
     snapshot = fresh;
     metrics.universeSize(fresh.count());
     if (changed) {
-      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED,
-          new JsonObject().put(Messages.COUNT, fresh.count()).put(Messages.ETAG, fresh.etag()));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.EVENT_UNIVERSE_CHANGED,
+              new JsonObject().put(Messages.COUNT, fresh.count()).put(Messages.ETAG, fresh.etag()));
     }
   }
 

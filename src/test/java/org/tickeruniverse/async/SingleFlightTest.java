@@ -12,11 +12,13 @@ import org.junit.jupiter.api.Test;
 class SingleFlightTest {
 
   private final List<Promise<Integer>> started = new ArrayList<>();
-  private final SingleFlight<Integer> flight = new SingleFlight<>(() -> {
-    Promise<Integer> p = Promise.promise();
-    started.add(p);
-    return p.future();
-  });
+  private final SingleFlight<Integer> flight =
+      new SingleFlight<>(
+          () -> {
+            Promise<Integer> p = Promise.promise();
+            started.add(p);
+            return p.future();
+          });
 
   @Test
   void joinSharesTheRunUnderWay() {
@@ -60,9 +62,11 @@ class SingleFlightTest {
 
   @Test
   void aThrowingJobFailsItsRunAndLeavesTheFlightIdle() {
-    SingleFlight<Integer> throwing = new SingleFlight<>(() -> {
-      throw new IllegalStateException("boom");
-    });
+    SingleFlight<Integer> throwing =
+        new SingleFlight<>(
+            () -> {
+              throw new IllegalStateException("boom");
+            });
     assertThat(throwing.join().failed()).isTrue();
     assertThat(throwing.running()).isFalse();
   }

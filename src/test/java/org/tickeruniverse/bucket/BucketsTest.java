@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class BucketsTest {
 
   private static Buckets at(long epochSeconds, long millis) {
-    Clock clock = Clock.fixed(Instant.ofEpochSecond(epochSeconds).plusMillis(millis), ZoneOffset.UTC);
+    Clock clock =
+        Clock.fixed(Instant.ofEpochSecond(epochSeconds).plusMillis(millis), ZoneOffset.UTC);
     return new Buckets("ticker_universe", 300, 5, clock);
   }
 

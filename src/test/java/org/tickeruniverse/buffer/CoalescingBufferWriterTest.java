@@ -18,20 +18,32 @@ class CoalescingBufferWriterTest {
   void beyondMaxQueuedARequestFailsAtOnceAsOverloadedAndIsCounted() {
     List<Promise<Void>> writes = new ArrayList<>();
     AtomicInteger rejected = new AtomicInteger();
-    CoalescingBufferWriter writer = new CoalescingBufferWriter(() -> "k", (key, members, contributors) -> {
-      Promise<Void> p = Promise.promise();
-      writes.add(p);
-      return p.future();
-    }, 1, 3, n -> { }, rejected::incrementAndGet);
+    CoalescingBufferWriter writer =
+        new CoalescingBufferWriter(
+            () -> "k",
+            (key, members, contributors) -> {
+              Promise<Void> p = Promise.promise();
+              writes.add(p);
+              return p.future();
+            },
+            1,
+            3,
+            n -> {},
+            rejected::incrementAndGet);
 
     Future<Void> inFlight = writer.add(List.of("A"), "c");
-    List<Future<Void>> queued = List.of(writer.add(List.of("B"), "c"), writer.add(List.of("C"), "c"), writer.add(List.of("D"), "c"));
+    List<Future<Void>> queued =
+        List.of(
+            writer.add(List.of("B"), "c"),
+            writer.add(List.of("C"), "c"),
+            writer.add(List.of("D"), "c"));
     Future<Void> refused = writer.add(List.of("E"), "c");
 
     assertThat(writes).as("Redis hangs: one write out, three wait").hasSize(1);
     assertThat(refused.failed()).isTrue();
-    assertThat(refused.cause()).isInstanceOfSatisfying(FailureException.class,
-        e -> assertThat(e.failure()).isEqualTo(ErrorCode.OVERLOADED));
+    assertThat(refused.cause())
+        .isInstanceOfSatisfying(
+            FailureException.class, e -> assertThat(e.failure()).isEqualTo(ErrorCode.OVERLOADED));
     assertThat(rejected).hasValue(1);
 
     writes.get(0).complete();

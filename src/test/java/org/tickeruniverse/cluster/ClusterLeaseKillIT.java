@@ -1,6 +1,5 @@
 package org.tickeruniverse.cluster;
 
-import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.flush.FlushVerticle;
+import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.support.ClusterNode;
 import org.tickeruniverse.support.NodeProcess;
 import org.tickeruniverse.testsupport.MariaDbServer;
@@ -34,9 +34,9 @@ import org.tickeruniverse.testsupport.RedisServer;
  * other node flushes while the lease lives, another completes the flush once it expired, and
  * nothing is lost or written twice.
  *
- * <p>The victim is a real process ({@code java … org.tickeruniverse.Main -cluster}, configured
- * by environment variables as in production) that joins the test's cluster and flushes at
- * start-up; the survivor is a clustered Vert.x in this JVM.
+ * <p>The victim is a real process ({@code java … org.tickeruniverse.Main -cluster}, configured by
+ * environment variables as in production) that joins the test's cluster and flushes at start-up;
+ * the survivor is a clustered Vert.x in this JVM.
  */
 @RealServers
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -52,8 +52,11 @@ class ClusterLeaseKillIT {
       RedisServer redis, MariaDbServer mysql) throws Exception {
     ClusterNode.Cluster cluster = ClusterNode.Cluster.create();
     List<String> settings = new ArrayList<>(cluster.args());
-    settings.addAll(List.of("--node.verticles=universe", "--flush.leaseSeconds=" + LEASE_SECONDS,
-        "--flush.chunkSize=10"));
+    settings.addAll(
+        List.of(
+            "--node.verticles=universe",
+            "--flush.leaseSeconds=" + LEASE_SECONDS,
+            "--flush.chunkSize=10"));
     // An hour-old bucket: closed for any clock, flushed at once by whoever holds the lease.
     long start = Math.floorDiv(Instant.now().getEpochSecond() - 3600, 300) * 300;
     String key = "ticker_universe:buffer:" + start;
@@ -65,36 +68,57 @@ class ClusterLeaseKillIT {
       redis.command(sadd.toArray(String[]::new));
     }
 
-    try (ClusterNode survivor = ClusterNode.start(ClusterNode.config(redis.url(), mysql.url(), settings),
-        Clock.systemUTC())) {
+    try (ClusterNode survivor =
+        ClusterNode.start(
+            ClusterNode.config(redis.url(), mysql.url(), settings), Clock.systemUTC())) {
       List<FlushCounts> flushed = new CopyOnWriteArrayList<>();
       survivor.client().onFlushed(flushed::add).completion().await(30, TimeUnit.SECONDS);
 
       Map<String, String> env = new HashMap<>(cluster.env());
-      env.putAll(Map.of("TU_REDIS_URL", redis.url(), "TU_MYSQL_URL", mysql.url(), "TU_VERTICLES", "flush",
-          "TU_FLUSH_LEASE_SECONDS", String.valueOf(LEASE_SECONDS), "TU_FLUSH_CHUNK_SIZE", "10"));
+      env.putAll(
+          Map.of(
+              "TU_REDIS_URL",
+              redis.url(),
+              "TU_MYSQL_URL",
+              mysql.url(),
+              "TU_VERTICLES",
+              "flush",
+              "TU_FLUSH_LEASE_SECONDS",
+              String.valueOf(LEASE_SECONDS),
+              "TU_FLUSH_CHUNK_SIZE",
+              "10"));
       String holder;
       try (NodeProcess victim = NodeProcess.start(env, "-cluster")) {
         // The victim joins the cluster, migrates, and flushes at start-up: rows start to appear.
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(20))
             .failFast("the victim died: " + victim.logTail(40), () -> !victim.isAlive())
             .until(() -> count(mysql) > 0);
         holder = (String) redis.command("GET", LEASE_KEY);
         assertThat(holder).as("the victim holds the lease").isNotNull();
 
         // While it lives, nobody else flushes: the survivor's FlushVerticle finds the lease taken.
-        survivor.vertx().deployVerticle(() -> new FlushVerticle(Clock.systemUTC(), ServiceMetrics.detached()),
-            new DeploymentOptions().setConfig(survivor.config().toJson())).await(30, TimeUnit.SECONDS);
-        UniverseClient local = UniverseClient.create(survivor.vertx(),
-            new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000));
+        survivor
+            .vertx()
+            .deployVerticle(
+                () -> new FlushVerticle(Clock.systemUTC(), ServiceMetrics.detached()),
+                new DeploymentOptions().setConfig(survivor.config().toJson()))
+            .await(30, TimeUnit.SECONDS);
+        UniverseClient local =
+            UniverseClient.create(
+                survivor.vertx(), new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000));
         // Refused truthfully: 409 busy with the seconds until the holder's lease ends, never zeros.
         assertThatThrownBy(() -> local.flush().await(60, TimeUnit.SECONDS))
-            .isInstanceOfSatisfying(ReplyException.class, e -> {
-              assertThat(e.failureCode()).isEqualTo(409);
-              JsonObject details = new JsonObject(e.getMessage());
-              assertThat(details.getString("code")).isEqualTo("busy");
-              assertThat(details.getInteger("retryAfterSeconds")).isBetween(1, LEASE_SECONDS + 1);
-            });
+            .isInstanceOfSatisfying(
+                ReplyException.class,
+                e -> {
+                  assertThat(e.failureCode()).isEqualTo(409);
+                  JsonObject details = new JsonObject(e.getMessage());
+                  assertThat(details.getString("code")).isEqualTo("busy");
+                  assertThat(details.getInteger("retryAfterSeconds"))
+                      .isBetween(1, LEASE_SECONDS + 1);
+                });
 
         victim.kill();
       }
@@ -102,30 +126,52 @@ class ClusterLeaseKillIT {
       long rowsAtKill = count(mysql);
       long leftInRedis = (Long) redis.command("SCARD", key);
       assertThat(rowsAtKill).as("killed in the middle of the flush").isBetween(1L, TICKERS - 1L);
-      assertThat(rowsAtKill + leftInRedis).as("every ticker is in MySQL or still in Redis").isGreaterThanOrEqualTo(TICKERS);
-      assertThat(redis.command("GET", LEASE_KEY)).as("the dead node's lease lives on until it expires").isNotNull();
+      assertThat(rowsAtKill + leftInRedis)
+          .as("every ticker is in MySQL or still in Redis")
+          .isGreaterThanOrEqualTo(TICKERS);
+      assertThat(redis.command("GET", LEASE_KEY))
+          .as("the dead node's lease lives on until it expires")
+          .isNotNull();
 
       // Nobody asks: the survivor's FlushVerticle, refused while the victim lived, tries again
       // when the lease would expire, and takes over once the dead node's lease is gone.
-      await().atMost(Duration.ofSeconds(LEASE_SECONDS + 30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-        Object now = redis.command("GET", LEASE_KEY);
-        return now != null && !now.equals(holder);
-      });
+      await()
+          .atMost(Duration.ofSeconds(LEASE_SECONDS + 30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                Object now = redis.command("GET", LEASE_KEY);
+                return now != null && !now.equals(holder);
+              });
       long tookOverAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-      assertThat(tookOverAfter).as("at most one lease (%d s) after the kill", LEASE_SECONDS)
+      assertThat(tookOverAfter)
+          .as("at most one lease (%d s) after the kill", LEASE_SECONDS)
           .isLessThanOrEqualTo(LEASE_SECONDS * 1000L + 1000);
-      await().atMost(Duration.ofSeconds(120)).until(() -> count(mysql) == TICKERS && flushed.size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> count(mysql) == TICKERS && flushed.size() == 1);
 
       assertThat(count(mysql)).isEqualTo(TICKERS);
       assertThat(redis.command("EXISTS", key)).isEqualTo(0L);
-      String stamp = Instant.ofEpochSecond(start + 300).toString().replace('T', ' ').replace("Z", ".000000");
-      assertThat(mysql.query("SELECT MIN(first_seen_at), MAX(first_seen_at), MIN(last_referenced_at), "
-          + "MAX(last_referenced_at) FROM " + TABLE).get(0)).as("one bucket, one stamp").containsOnly(stamp);
+      String stamp =
+          Instant.ofEpochSecond(start + 300).toString().replace('T', ' ').replace("Z", ".000000");
+      assertThat(
+              mysql
+                  .query(
+                      "SELECT MIN(first_seen_at), MAX(first_seen_at), MIN(last_referenced_at), "
+                          + "MAX(last_referenced_at) FROM "
+                          + TABLE)
+                  .get(0))
+          .as("one bucket, one stamp")
+          .containsOnly(stamp);
       FlushCounts takeover = flushed.get(0);
-      assertThat(takeover.inserted()).as("exactly what the victim had not written").isEqualTo(TICKERS - rowsAtKill);
+      assertThat(takeover.inserted())
+          .as("exactly what the victim had not written")
+          .isEqualTo(TICKERS - rowsAtKill);
       assertThat(takeover.read()).isEqualTo(leftInRedis);
       // What the victim wrote but had not yet removed from Redis is read again and found present.
-      assertThat(takeover.bumped()).as("rows the victim wrote but had not removed")
+      assertThat(takeover.bumped())
+          .as("rows the victim wrote but had not removed")
           .isEqualTo(leftInRedis - (TICKERS - rowsAtKill));
     }
   }

@@ -32,6 +32,7 @@ class ClusterRedisClusterIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
   static final String PREFIX = "{ticker_universe}";
+
   /** Inside the bucket [10:00, 10:05). */
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
 
@@ -45,9 +46,15 @@ class ClusterRedisClusterIT {
   static void start(MariaDbServer mariadb) throws Exception {
     mysql = mariadb;
     redisCluster = RedisClusterServer.start(3);
-    node = ClusterNode.start(ClusterNode.config(redisCluster.url(), mysql.url(),
-        "--node.verticles=buffer,flush,evict,universe", "--buffer.keyPrefix=" + PREFIX,
-        "--flush.chunkSize=50"), clock);
+    node =
+        ClusterNode.start(
+            ClusterNode.config(
+                redisCluster.url(),
+                mysql.url(),
+                "--node.verticles=buffer,flush,evict,universe",
+                "--buffer.keyPrefix=" + PREFIX,
+                "--flush.chunkSize=50"),
+            clock);
     client = node.client();
   }
 
@@ -77,7 +84,8 @@ class ClusterRedisClusterIT {
 
   static List<String> tickersInTable() {
     return mysql.query("SELECT yahoo_ticker FROM " + TABLE + " ORDER BY yahoo_ticker").stream()
-        .map(r -> r.get(0)).toList();
+        .map(r -> r.get(0))
+        .toList();
   }
 
   @Test
@@ -103,8 +111,10 @@ class ClusterRedisClusterIT {
     assertThat(owner.command("EXISTS", bucketKey(T0))).isEqualTo(0L);
     assertThat(client.list().await(30, TimeUnit.SECONDS)).hasSize(402);
 
-    mysql.execute("UPDATE " + TABLE + " SET last_referenced_at = '2026-01-01' WHERE yahoo_ticker LIKE 'C1%'");
-    assertThat(client.evict().await(30, TimeUnit.SECONDS)).isEqualTo(111L); // C1, C10-C19, C100-C199
+    mysql.execute(
+        "UPDATE " + TABLE + " SET last_referenced_at = '2026-01-01' WHERE yahoo_ticker LIKE 'C1%'");
+    assertThat(client.evict().await(30, TimeUnit.SECONDS))
+        .isEqualTo(111L); // C1, C10-C19, C100-C199
     assertThat(tickersInTable()).hasSize(291);
   }
 
@@ -113,13 +123,19 @@ class ClusterRedisClusterIT {
     client.buffer(List.of("AAPL")).await(30, TimeUnit.SECONDS);
     RedisServer owner = redisCluster.nodeFor(bucketKey(T0));
     long slot = (Long) owner.command("CLUSTER", "KEYSLOT", bucketKey(T0));
-    for (String key : List.of(PREFIX + ":lease:flush", PREFIX + ":scan", PREFIX + ":buffer:0",
-        PREFIX + ":contributors:0", PREFIX + ":contributors:pool")) {
+    for (String key :
+        List.of(
+            PREFIX + ":lease:flush",
+            PREFIX + ":scan",
+            PREFIX + ":buffer:0",
+            PREFIX + ":contributors:0",
+            PREFIX + ":contributors:pool")) {
       assertThat(owner.command("CLUSTER", "KEYSLOT", key)).as(key).isEqualTo(slot);
     }
     for (RedisServer n : redisCluster.nodes()) {
       // the bucket and its contributors HLL
-      assertThat((List<?>) n.command("KEYS", "*")).as("keys on " + n)
+      assertThat((List<?>) n.command("KEYS", "*"))
+          .as("keys on " + n)
           .hasSize(n.port() == owner.port() ? 2 : 0);
     }
   }
@@ -133,7 +149,9 @@ class ClusterRedisClusterIT {
       clock.advance(Duration.ofMinutes(5));
     }
     RedisServer owner = redisCluster.nodeFor(bucketKey(T0));
-    assertThat(owner.command("PFCOUNT", PREFIX + ":contributors:" + T0.getEpochSecond() / 300 * 300)).isEqualTo(1L);
+    assertThat(
+            owner.command("PFCOUNT", PREFIX + ":contributors:" + T0.getEpochSecond() / 300 * 300))
+        .isEqualTo(1L);
     FlushCounts counts = client.flush().await(30, TimeUnit.SECONDS);
     assertThat(counts.buckets()).isEqualTo(3);
     assertThat(counts.contributors()).isEqualTo(1); // k = 1: each bucket its own publication

@@ -21,8 +21,8 @@ import org.tickeruniverse.testsupport.RedisSentinelServer;
 
 /**
  * The service behind Redis Sentinel ({@code redis-sentinel://host:port/mymaster}): a master, a
- * replica and a sentinel started by the test support; a {@code SENTINEL FAILOVER} between
- * buffering and flushing changes nothing for the caller.
+ * replica and a sentinel started by the test support; a {@code SENTINEL FAILOVER} between buffering
+ * and flushing changes nothing for the caller.
  */
 @RealServers
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -41,8 +41,11 @@ class ClusterRedisSentinelIT {
   static void start(MariaDbServer mariadb) throws Exception {
     mysql = mariadb;
     sentinel = RedisSentinelServer.start();
-    node = ClusterNode.start(ClusterNode.config(sentinel.url(), mysql.url(),
-        "--node.verticles=buffer,flush,evict,universe"), clock);
+    node =
+        ClusterNode.start(
+            ClusterNode.config(
+                sentinel.url(), mysql.url(), "--node.verticles=buffer,flush,evict,universe"),
+            clock);
     client = node.client();
   }
 
@@ -61,7 +64,8 @@ class ClusterRedisSentinelIT {
 
   static List<String> tickersInTable() {
     return mysql.query("SELECT yahoo_ticker FROM " + TABLE + " ORDER BY yahoo_ticker").stream()
-        .map(r -> r.get(0)).toList();
+        .map(r -> r.get(0))
+        .toList();
   }
 
   @Test
@@ -78,8 +82,13 @@ class ClusterRedisSentinelIT {
     assertThat(sentinel.masterPort()).isNotEqualTo(firstMaster);
 
     // The client follows the sentinel to the promoted master: writes go on without a restart.
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-        assertThat(client.buffer(List.of("VOD.L")).await(10, TimeUnit.SECONDS)).isEqualTo(1));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(client.buffer(List.of("VOD.L")).await(10, TimeUnit.SECONDS))
+                    .isEqualTo(1));
     assertThat(sentinel.master().command("SCARD", key)).isEqualTo(3L);
 
     clock.advance(Duration.ofMinutes(5));
@@ -89,7 +98,8 @@ class ClusterRedisSentinelIT {
     assertThat(tickersInTable()).containsExactly("AAPL", "MSFT", "VOD.L");
     assertThat(sentinel.master().command("EXISTS", key)).isEqualTo(0L);
 
-    mysql.execute("UPDATE " + TABLE + " SET last_referenced_at = '2026-01-01' WHERE yahoo_ticker = 'MSFT'");
+    mysql.execute(
+        "UPDATE " + TABLE + " SET last_referenced_at = '2026-01-01' WHERE yahoo_ticker = 'MSFT'");
     assertThat(client.evict().await(30, TimeUnit.SECONDS)).isEqualTo(1L);
     assertThat(tickersInTable()).containsExactly("AAPL", "VOD.L");
   }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ClusterConfigTest {
 
   private static final Map<String, String> TOKENS =
-      Map.of("TU_API_TOKENS", "caller-token-0123456789", "TU_ADMIN_TOKENS", "admin-token-0123456789");
+      Map.of(
+          "TU_API_TOKENS", "caller-token-0123456789", "TU_ADMIN_TOKENS", "admin-token-0123456789");
 
   private static ServiceConfig load(String... args) {
     return ConfigLoader.load(List.of(args), TOKENS);
@@ -21,13 +22,13 @@ class ClusterConfigTest {
 
   @ParameterizedTest
   @CsvSource({
-      "ticker_universe, ''",
-      "{ticker_universe}, ticker_universe",
-      "app:{tu}:x, tu",
-      "{}ticker_universe, ''",
-      "{a}{b}, a",
-      "x{, ''",
-      "x}{y}, y",
+    "ticker_universe, ''",
+    "{ticker_universe}, ticker_universe",
+    "app:{tu}:x, tu",
+    "{}ticker_universe, ''",
+    "{a}{b}, a",
+    "x{, ''",
+    "x}{y}, y",
   })
   void hashTagFollowsRedisClusterRules(String key, String tag) {
     assertThat(ConfigReader.hashTag(key).orElse("")).isEqualTo(tag);
@@ -40,17 +41,24 @@ class ClusterConfigTest {
         .hasMessageContaining("TU_KEY_PREFIX (buffer.keyPrefix)")
         .hasMessageContaining("{ticker_universe}")
         .hasMessageContaining("redis-cluster://");
-    assertThatThrownBy(() -> load("--redis.url=redis-cluster://127.0.0.1:7000", "--buffer.keyPrefix={}tu"))
+    assertThatThrownBy(
+            () -> load("--redis.url=redis-cluster://127.0.0.1:7000", "--buffer.keyPrefix={}tu"))
         .isInstanceOf(ConfigException.class);
   }
 
   @Test
   void redisClusterAcceptsAHashTaggedPrefixAndStandaloneAcceptsBoth() {
-    assertThat(load("--redis.url=redis-cluster://127.0.0.1:7000", "--buffer.keyPrefix={ticker_universe}")
-        .buffer().keyPrefix()).isEqualTo("{ticker_universe}");
+    assertThat(
+            load(
+                    "--redis.url=redis-cluster://127.0.0.1:7000",
+                    "--buffer.keyPrefix={ticker_universe}")
+                .buffer()
+                .keyPrefix())
+        .isEqualTo("{ticker_universe}");
     assertThat(load("--redis.url=redis-sentinel://127.0.0.1:26379/mymaster").buffer().keyPrefix())
         .isEqualTo("ticker_universe");
-    assertThat(load("--buffer.keyPrefix={ticker_universe}").buffer().keyPrefix()).isEqualTo("{ticker_universe}");
+    assertThat(load("--buffer.keyPrefix={ticker_universe}").buffer().keyPrefix())
+        .isEqualTo("{ticker_universe}");
   }
 
   @Test
@@ -64,21 +72,36 @@ class ClusterConfigTest {
         .as("the default lease of 10 s does not fit a 10 s bucket")
         .isInstanceOf(ConfigException.class);
     assertThat(load("--buffer.bucketSeconds=60").flush().leaseSeconds()).isEqualTo(10);
-    assertThat(load("--buffer.bucketSeconds=60", "--flush.leaseSeconds=20").flush().leaseSeconds()).isEqualTo(20);
+    assertThat(load("--buffer.bucketSeconds=60", "--flush.leaseSeconds=20").flush().leaseSeconds())
+        .isEqualTo(20);
   }
 
   @Test
   void clusterSettingsComeFromTheEnvironmentAndMinusCluster() {
-    ServiceConfig c = ConfigLoader.load(List.of("-cluster"), Map.of(
-        "TU_VERTICLES", "flush,evict",
-        "TU_CLUSTER_NAME", "tu-prod",
-        "TU_CLUSTER_HOST", "10.0.0.7",
-        "TU_CLUSTER_PORT", "5801",
-        "TU_CLUSTER_MEMBERS", "10.0.0.7, 10.0.0.8:5801",
-        "TU_CLUSTER_BUS_PORT", "5901"));
-    assertThat(c.cluster()).isEqualTo(new ServiceConfig.Cluster(true, "tu-prod", "10.0.0.7", 5801, "tcp",
-        List.of("10.0.0.7", "10.0.0.8:5801"), "", 5901));
-    assertThat(ConfigLoader.load(List.of(), TOKENS).cluster().busPort()).as("any free port by default").isZero();
+    ServiceConfig c =
+        ConfigLoader.load(
+            List.of("-cluster"),
+            Map.of(
+                "TU_VERTICLES", "flush,evict",
+                "TU_CLUSTER_NAME", "tu-prod",
+                "TU_CLUSTER_HOST", "10.0.0.7",
+                "TU_CLUSTER_PORT", "5801",
+                "TU_CLUSTER_MEMBERS", "10.0.0.7, 10.0.0.8:5801",
+                "TU_CLUSTER_BUS_PORT", "5901"));
+    assertThat(c.cluster())
+        .isEqualTo(
+            new ServiceConfig.Cluster(
+                true,
+                "tu-prod",
+                "10.0.0.7",
+                5801,
+                "tcp",
+                List.of("10.0.0.7", "10.0.0.8:5801"),
+                "",
+                5901));
+    assertThat(ConfigLoader.load(List.of(), TOKENS).cluster().busPort())
+        .as("any free port by default")
+        .isZero();
     assertThat(c.node().verticles()).containsExactly(VerticleName.FLUSH, VerticleName.EVICT);
     assertThat(c.auth().apiTokens()).as("a node without HTTP needs no tokens").isEmpty();
   }

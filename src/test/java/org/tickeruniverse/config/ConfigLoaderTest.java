@@ -49,9 +49,13 @@ class ConfigLoaderTest {
   @Test
   void environmentOverridesFilesAndTheCommandLineOverridesBoth(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("override.json");
-    Files.writeString(file, "{\"http\":{\"port\":9000},\"buffer\":{\"keyPrefix\":\"from-file\",\"maxTickers\":50}}");
-    ServiceConfig c = ConfigLoader.load(List.of("-conf", file.toString(), "--http.port=9002"),
-        env("TU_HTTP_PORT", "9001", "TU_KEY_PREFIX", "{tu}"));
+    Files.writeString(
+        file,
+        "{\"http\":{\"port\":9000},\"buffer\":{\"keyPrefix\":\"from-file\",\"maxTickers\":50}}");
+    ServiceConfig c =
+        ConfigLoader.load(
+            List.of("-conf", file.toString(), "--http.port=9002"),
+            env("TU_HTTP_PORT", "9001", "TU_KEY_PREFIX", "{tu}"));
     assertThat(c.http().port()).isEqualTo(9002);
     assertThat(c.buffer().keyPrefix()).isEqualTo("{tu}");
     assertThat(c.buffer().maxTickers()).isEqualTo(50);
@@ -59,28 +63,31 @@ class ConfigLoaderTest {
 
   @Test
   void theJsonFormRoundTrips() {
-    ServiceConfig c = ConfigLoader.load(List.of("-cluster"), env("TU_CLUSTER_MEMBERS", "127.0.0.1,127.0.0.2"));
+    ServiceConfig c =
+        ConfigLoader.load(List.of("-cluster"), env("TU_CLUSTER_MEMBERS", "127.0.0.1,127.0.0.2"));
     assertThat(ServiceConfig.fromJson(c.toJson())).isEqualTo(c);
     assertThat(c.cluster().enabled()).isTrue();
     assertThat(c.cluster().members()).containsExactly("127.0.0.1", "127.0.0.2");
   }
 
   @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', value = {
-      "TU_HTTP_PORT|70000|TU_HTTP_PORT (http.port) must be in 0..65535, got \"70000\"",
-      "TU_HTTP_PORT|eighty|TU_HTTP_PORT (http.port) must be a whole number in 0..65535, got \"eighty\"",
-      "TU_BUCKET_SECONDS|7|TU_BUCKET_SECONDS (buffer.bucketSeconds) must divide an hour",
-      "TU_BUFFER_TTL_SECONDS|-5|TU_BUFFER_TTL_SECONDS (buffer.ttlSeconds) must be in 1..",
-      "TU_EVICT_TTL_DAYS|-1|TU_EVICT_TTL_DAYS (evict.ttlDays) must be in 1..",
-      "TU_REDIS_URL|http://x:1|TU_REDIS_URL (redis.url) must start with one of",
-      "TU_REDIS_URL|redis://exa mple:6379|TU_REDIS_URL (redis.url) is not a valid URL",
-      "TU_MYSQL_URL|mysql://root@127.0.0.1:3306|TU_MYSQL_URL (mysql.url) must name a database",
-      "TU_MYSQL_URL|postgres://x/y|TU_MYSQL_URL (mysql.url) is not a valid",
-      "TU_FLUSH_GRACE_SECONDS|300|TU_FLUSH_GRACE_SECONDS (flush.graceSeconds) must be shorter than the bucket",
-      "TU_UPSERT_ENABLED|maybe|TU_UPSERT_ENABLED (upsert.enabled) must be true or false",
-      "TU_VERTICLES|http,cron|TU_VERTICLES (node.verticles) names an unknown verticle",
-      "TU_EVICT_AT_UTC|25:00|TU_EVICT_AT_UTC (evict.dailyAtUtc) must be a UTC time of day",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "TU_HTTP_PORT|70000|TU_HTTP_PORT (http.port) must be in 0..65535, got \"70000\"",
+        "TU_HTTP_PORT|eighty|TU_HTTP_PORT (http.port) must be a whole number in 0..65535, got \"eighty\"",
+        "TU_BUCKET_SECONDS|7|TU_BUCKET_SECONDS (buffer.bucketSeconds) must divide an hour",
+        "TU_BUFFER_TTL_SECONDS|-5|TU_BUFFER_TTL_SECONDS (buffer.ttlSeconds) must be in 1..",
+        "TU_EVICT_TTL_DAYS|-1|TU_EVICT_TTL_DAYS (evict.ttlDays) must be in 1..",
+        "TU_REDIS_URL|http://x:1|TU_REDIS_URL (redis.url) must start with one of",
+        "TU_REDIS_URL|redis://exa mple:6379|TU_REDIS_URL (redis.url) is not a valid URL",
+        "TU_MYSQL_URL|mysql://root@127.0.0.1:3306|TU_MYSQL_URL (mysql.url) must name a database",
+        "TU_MYSQL_URL|postgres://x/y|TU_MYSQL_URL (mysql.url) is not a valid",
+        "TU_FLUSH_GRACE_SECONDS|300|TU_FLUSH_GRACE_SECONDS (flush.graceSeconds) must be shorter than the bucket",
+        "TU_UPSERT_ENABLED|maybe|TU_UPSERT_ENABLED (upsert.enabled) must be true or false",
+        "TU_VERTICLES|http,cron|TU_VERTICLES (node.verticles) names an unknown verticle",
+        "TU_EVICT_AT_UTC|25:00|TU_EVICT_AT_UTC (evict.dailyAtUtc) must be a UTC time of day",
+      })
   void badValuesNameTheSettingInOneLine(String variable, String value, String expected) {
     assertThatThrownBy(() -> ConfigLoader.load(List.of(), env(variable, value)))
         .isInstanceOf(ConfigException.class)
@@ -94,7 +101,8 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TU_API_TOKENS")
         .hasMessageContaining("TU_AUTH_DISABLED");
-    ServiceConfig open = ConfigLoader.load(List.of(), Map.of("TU_AUTH_DISABLED", "true", "TU_HTTP_HOST", "0.0.0.0"));
+    ServiceConfig open =
+        ConfigLoader.load(List.of(), Map.of("TU_AUTH_DISABLED", "true", "TU_HTTP_HOST", "0.0.0.0"));
     assertThat(open.http().host()).as("no auth means loopback only").isEqualTo("127.0.0.1");
   }
 
@@ -108,30 +116,48 @@ class ConfigLoaderTest {
 
   @Test
   void passwordsNeverAppearInMessagesOrToString() {
-    assertThatThrownBy(() -> ConfigLoader.load(List.of(), env("TU_MYSQL_URL", "mysql://root:hunter2@127.0.0.1:3306")))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    List.of(), env("TU_MYSQL_URL", "mysql://root:hunter2@127.0.0.1:3306")))
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").contains("***"));
-    ServiceConfig c = ConfigLoader.load(List.of(), env("TU_MYSQL_URL", "mysql://root:hunter2@127.0.0.1:3306/db"));
+    ServiceConfig c =
+        ConfigLoader.load(List.of(), env("TU_MYSQL_URL", "mysql://root:hunter2@127.0.0.1:3306/db"));
     assertThat(c.toString()).doesNotContain("hunter2").doesNotContain(TOKEN).doesNotContain(ADMIN);
   }
 
   @Test
   void unknownArgumentsAndSettingsAreErrors() {
     assertThatThrownBy(() -> ConfigLoader.load(List.of("--http.prot=1"), env()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting --http.prot");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown setting --http.prot");
     assertThatThrownBy(() -> ConfigLoader.load(List.of("serve"), env()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown command-line argument");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown command-line argument");
   }
 
   @Test
   void redisUrlFormsAreAccepted() {
-    for (String url : List.of("redis://127.0.0.1:6379", "rediss://user:pw@host:6380/2",
-        "redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/mymaster", "redis-cluster://127.0.0.1:7000,127.0.0.1:7001")) {
-      // a hash-tagged prefix: valid for every form, required by redis-cluster:// (ClusterConfigTest)
-      assertThat(ConfigLoader.load(List.of(), env("TU_REDIS_URL", url, "TU_KEY_PREFIX", "{ticker_universe}"))
-          .redis().url()).isEqualTo(url);
+    for (String url :
+        List.of(
+            "redis://127.0.0.1:6379",
+            "rediss://user:pw@host:6380/2",
+            "redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/mymaster",
+            "redis-cluster://127.0.0.1:7000,127.0.0.1:7001")) {
+      // a hash-tagged prefix: valid for every form, required by redis-cluster://
+      // (ClusterConfigTest)
+      assertThat(
+              ConfigLoader.load(
+                      List.of(), env("TU_REDIS_URL", url, "TU_KEY_PREFIX", "{ticker_universe}"))
+                  .redis()
+                  .url())
+          .isEqualTo(url);
     }
-    assertThatThrownBy(() -> ConfigLoader.load(List.of(), env("TU_REDIS_URL", "redis-sentinel://127.0.0.1:26379")))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    List.of(), env("TU_REDIS_URL", "redis-sentinel://127.0.0.1:26379")))
         .hasMessageContaining("must name the master");
   }
 }

@@ -3,9 +3,9 @@ package org.tickeruniverse.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,14 +20,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MainConfigErrorIT {
 
   @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', value = {
-      "TU_HTTP_PORT|70000|TU_HTTP_PORT (http.port)",
-      "TU_MYSQL_URL|not a url|TU_MYSQL_URL (mysql.url)",
-      "TU_BUCKET_SECONDS|7|TU_BUCKET_SECONDS (buffer.bucketSeconds)",
-      "TU_BUFFER_TTL_SECONDS|-1|TU_BUFFER_TTL_SECONDS (buffer.ttlSeconds)",
-  })
-  void badSettingStopsTheProcessWithOneLine(String variable, String value, String named) throws Exception {
-    assertThat(refusedWith(variable, value)).startsWith("ticker-universe: configuration error: " + named);
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "TU_HTTP_PORT|70000|TU_HTTP_PORT (http.port)",
+        "TU_MYSQL_URL|not a url|TU_MYSQL_URL (mysql.url)",
+        "TU_BUCKET_SECONDS|7|TU_BUCKET_SECONDS (buffer.bucketSeconds)",
+        "TU_BUFFER_TTL_SECONDS|-1|TU_BUFFER_TTL_SECONDS (buffer.ttlSeconds)",
+      })
+  void badSettingStopsTheProcessWithOneLine(String variable, String value, String named)
+      throws Exception {
+    assertThat(refusedWith(variable, value))
+        .startsWith("ticker-universe: configuration error: " + named);
   }
 
   @Test
@@ -41,9 +45,11 @@ class MainConfigErrorIT {
 
   /** Runs Main with one setting; asserts exit 78 and a single line on stderr, and returns it. */
   private static String refusedWith(String variable, String value) throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "org.tickeruniverse.Main");
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java, "-cp", System.getProperty("java.class.path"), "org.tickeruniverse.Main");
     pb.environment().keySet().removeIf(k -> k.startsWith("TU_"));
     pb.environment().put("TU_API_TOKENS", "caller-token-0123456789");
     pb.environment().put(variable, value);

@@ -11,18 +11,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's settings table and {@code conf/ticker-universe.json} are derived from the
- * declarations in {@link Setting}; these tests fail when either drifts, and leave the expected
- * text under {@code target/generated-docs/} to copy in.
+ * declarations in {@link Setting}; these tests fail when either drifts, and leave the expected text
+ * under {@code target/generated-docs/} to copy in.
  */
 class SettingsDocumentationTest {
 
-  static final String BEGIN = "<!-- settings:begin (generated from config/Setting.java; SettingsDocumentationTest checks it) -->";
+  static final String BEGIN =
+      "<!-- settings:begin (generated from config/Setting.java; SettingsDocumentationTest checks it) -->";
   static final String END = "<!-- settings:end -->";
 
   static String table() {
     return "| variable | JSON path | default | meaning |\n| --- | --- | --- | --- |\n"
         + Setting.ALL.stream()
-            .map(s -> "| " + s.env() + " | " + s.path() + " | " + s.documentedDefault() + " | " + s.meaning() + " |")
+            .map(
+                s ->
+                    "| "
+                        + s.env()
+                        + " | "
+                        + s.path()
+                        + " | "
+                        + s.documentedDefault()
+                        + " | "
+                        + s.meaning()
+                        + " |")
             .collect(Collectors.joining("\n"))
         + "\n";
   }
@@ -50,13 +61,15 @@ class SettingsDocumentationTest {
     write("ticker-universe.json", expected.encodePrettily() + "\n");
     JsonObject conf = new JsonObject(Files.readString(Path.of("conf/ticker-universe.json")));
     assertThat(conf)
-        .as("conf/ticker-universe.json; expected text in target/generated-docs/ticker-universe.json")
+        .as(
+            "conf/ticker-universe.json; expected text in target/generated-docs/ticker-universe.json")
         .isEqualTo(expected);
   }
 
   @Test
   void everyDeclaredSettingHasItsComponentAndRoundTripsThroughJson() {
-    ServiceConfig c = ServiceConfig.fromJson(defaults().put("auth", new JsonObject().put("disabled", true)));
+    ServiceConfig c =
+        ServiceConfig.fromJson(defaults().put("auth", new JsonObject().put("disabled", true)));
     for (Setting<?> s : Setting.ALL) {
       assertThat(c.get(s)).as(s.path()).isNotNull();
     }

@@ -1,6 +1,5 @@
 package org.tickeruniverse.deploy;
 
-import org.tickeruniverse.config.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -19,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.tickeruniverse.config.Setting;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -26,20 +26,21 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The files under deploy/ and ops/ cannot be run here (no container engine, no cluster), so this
  * checks what can be checked without one: they parse, every TU_* name they use is a setting the
- * service knows, their ports are the defaults of conf/ticker-universe.json, the image's JVM
- * options are those of scripts/lib/common.sh, and every alert links an existing runbook entry.
+ * service knows, their ports are the defaults of conf/ticker-universe.json, the image's JVM options
+ * are those of scripts/lib/common.sh, and every alert links an existing runbook entry.
  *
- * <p>SnakeYAML comes with vertx-openapi (compile scope). It is deliberately not declared here as
- * a test dependency: a direct test-scope declaration wins over the transitive one, takes
- * SnakeYAML out of the fat jar, and the service then fails to build its router at start-up.
+ * <p>SnakeYAML comes with vertx-openapi (compile scope). It is deliberately not declared here as a
+ * test dependency: a direct test-scope declaration wins over the transitive one, takes SnakeYAML
+ * out of the fat jar, and the service then fails to build its router at start-up.
  */
 class DeployFilesTest {
 
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Pattern SETTING_NAME = Pattern.compile("\\bTU_[A-Z0-9_]+");
+
   /**
-   * Settings for Kubernetes discovery that the lead's branch declares and README does not list
-   * yet (deploy/k8s uses them). Delete this set when that branch is merged.
+   * Settings for Kubernetes discovery that the lead's branch declares and README does not list yet
+   * (deploy/k8s uses them). Delete this set when that branch is merged.
    */
   /** Every environment variable the service reads: the declared settings. */
   static Set<String> knownSettingNames() {
@@ -49,14 +50,21 @@ class DeployFilesTest {
   @Test
   void theSettingsListIsRead() {
     // an empty list would make the next test vacuous
-    assertThat(knownSettingNames()).contains("TU_HTTP_PORT", "TU_CLUSTER_HOST", "TU_REDIS_URL").hasSizeGreaterThan(30);
+    assertThat(knownSettingNames())
+        .contains("TU_HTTP_PORT", "TU_CLUSTER_HOST", "TU_REDIS_URL")
+        .hasSizeGreaterThan(30);
   }
 
   @Test
   void everyYamlAndJsonFileParses() throws IOException {
     List<Path> files = structuredFiles();
-    assertThat(files).extracting(f -> ROOT.relativize(f).toString()).contains(
-        "deploy/compose.yaml", "deploy/k8s/deployment.yaml", "ops/prometheus/alerts.yml", "ops/grafana/ticker-universe.json");
+    assertThat(files)
+        .extracting(f -> ROOT.relativize(f).toString())
+        .contains(
+            "deploy/compose.yaml",
+            "deploy/k8s/deployment.yaml",
+            "ops/prometheus/alerts.yml",
+            "ops/grafana/ticker-universe.json");
     for (Path file : files) {
       assertThat(parse(file)).as("%s holds at least one document", file).isNotEmpty();
     }
@@ -89,16 +97,27 @@ class DeployFilesTest {
     assertThat(Files.readAllLines(ROOT.resolve("deploy/Dockerfile")))
         .contains("EXPOSE " + http + " " + hazelcast);
 
-    Map<String, Object> container = path(yaml("deploy/k8s/deployment.yaml"),
-        "spec", "template", "spec", "containers", 0);
-    Map<Object, Object> ports = ((List<?>) container.get("ports")).stream()
-        .map(p -> (Map<?, ?>) p)
-        .collect(Collectors.toMap(p -> p.get("name"), p -> p.get("containerPort")));
-    assertThat(ports).containsExactlyInAnyOrderEntriesOf(Map.of("http", http, "hazelcast", hazelcast));
+    Map<String, Object> container =
+        path(yaml("deploy/k8s/deployment.yaml"), "spec", "template", "spec", "containers", 0);
+    Map<Object, Object> ports =
+        ((List<?>) container.get("ports"))
+            .stream()
+                .map(p -> (Map<?, ?>) p)
+                .collect(Collectors.toMap(p -> p.get("name"), p -> p.get("containerPort")));
+    assertThat(ports)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("http", http, "hazelcast", hazelcast));
     assertThat((Object) path(yaml("deploy/k8s/hazelcast-service.yaml"), "spec", "ports", 0, "port"))
         .isEqualTo(hazelcast);
-    assertThat((Object) path(yaml("deploy/k8s/deployment.yaml"),
-        "spec", "template", "metadata", "annotations", "prometheus.io/port")).isEqualTo(String.valueOf(http));
+    assertThat(
+            (Object)
+                path(
+                    yaml("deploy/k8s/deployment.yaml"),
+                    "spec",
+                    "template",
+                    "metadata",
+                    "annotations",
+                    "prometheus.io/port"))
+        .isEqualTo(String.valueOf(http));
 
     for (String node : List.of("node1", "node2")) {
       List<?> published = path(yaml("deploy/compose.yaml"), "services", node, "ports");
@@ -110,21 +129,34 @@ class DeployFilesTest {
   void theImageRunsTheJvmOptionsOfTheScripts() throws IOException {
     String common = Files.readString(ROOT.resolve("scripts/lib/common.sh"));
     String dockerfile = Files.readString(ROOT.resolve("deploy/Dockerfile"));
-    assertThat(value(dockerfile, "ENV JVM_MODULE_OPTS")).isEqualTo(value(common, "JVM_MODULE_OPTS"));
+    assertThat(value(dockerfile, "ENV JVM_MODULE_OPTS"))
+        .isEqualTo(value(common, "JVM_MODULE_OPTS"));
     assertThat(value(dockerfile, "ENV JAVA_OPTS")).isEqualTo(value(common, "JVM_MEMORY_OPTS"));
-    assertThat(value(common, "JVM_MODULE_OPTS")).contains("--add-opens java.base/java.lang=ALL-UNNAMED");
+    assertThat(value(common, "JVM_MODULE_OPTS"))
+        .contains("--add-opens java.base/java.lang=ALL-UNNAMED");
   }
 
   @Test
   void theContainerLimitHoldsTheHeap() throws IOException {
-    Map<String, Object> resources = path(yaml("deploy/k8s/deployment.yaml"),
-        "spec", "template", "spec", "containers", 0, "resources");
+    Map<String, Object> resources =
+        path(
+            yaml("deploy/k8s/deployment.yaml"),
+            "spec",
+            "template",
+            "spec",
+            "containers",
+            0,
+            "resources");
     String limit = path(resources, "limits", "memory");
-    Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(value(Files.readString(ROOT.resolve("scripts/lib/common.sh")), "JVM_MEMORY_OPTS"));
+    Matcher xmx =
+        Pattern.compile("-Xmx(\\d+)m")
+            .matcher(
+                value(Files.readString(ROOT.resolve("scripts/lib/common.sh")), "JVM_MEMORY_OPTS"));
     assertThat(xmx.find()).isTrue();
     assertThat(limit).endsWith("Mi");
     int limitMib = Integer.parseInt(limit.substring(0, limit.length() - 2));
-    // beyond the heap: metaspace, code cache, thread stacks, Netty's direct buffers (~100 MB measured)
+    // beyond the heap: metaspace, code cache, thread stacks, Netty's direct buffers (~100 MB
+    // measured)
     assertThat(limitMib).isGreaterThanOrEqualTo(Integer.parseInt(xmx.group(1)) + 100);
     assertThat((String) path(resources, "requests", "memory")).isEqualTo(limit);
   }
@@ -142,7 +174,8 @@ class DeployFilesTest {
       String runbook = path(rule, "annotations", "runbook_url");
       assertThat(runbook).as(name).startsWith("docs/OPERATIONS.md#");
       String anchor = runbook.substring(runbook.indexOf('#') + 1);
-      assertThat(operations).as("%s: anchor %s in docs/OPERATIONS.md", name, anchor)
+      assertThat(operations)
+          .as("%s: anchor %s in docs/OPERATIONS.md", name, anchor)
           .contains("<a id=\"" + anchor + "\"></a>");
     }
   }
@@ -193,7 +226,9 @@ class DeployFilesTest {
     return (Map<String, Object>) o;
   }
 
-  /** The double-quoted value of {@code NAME="..."} (shell) or {@code ENV NAME="..."} (Dockerfile). */
+  /**
+   * The double-quoted value of {@code NAME="..."} (shell) or {@code ENV NAME="..."} (Dockerfile).
+   */
   private static String value(String text, String name) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(text);
     assertThat(m.find()).as("%s=\"...\" present", name).isTrue();

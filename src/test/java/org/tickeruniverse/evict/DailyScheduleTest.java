@@ -24,6 +24,7 @@ class DailyScheduleTest {
   void tomorrowWhenTheTimeHasPassedOrIsNow() {
     DailySchedule s = new DailySchedule(LocalTime.of(3, 30));
     assertThat(s.millisUntilNext(at("2026-11-24T03:30:00Z"))).isEqualTo(24 * 3_600_000L);
-    assertThat(s.millisUntilNext(at("2026-11-24T04:00:00Z"))).isEqualTo(23 * 3_600_000L + 30 * 60_000L);
+    assertThat(s.millisUntilNext(at("2026-11-24T04:00:00Z")))
+        .isEqualTo(23 * 3_600_000L + 30 * 60_000L);
   }
 }

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy between the service and one store, for faults a signal cannot make: it forwards
- * both directions until told to {@link #freeze()} (accepts connections and holds every byte: a
- * network that swallows packets, a blackhole), {@link #thaw()} (delivers what it held, as TCP
- * retransmission would once a partition heals), or {@link #cut()} (resets every connection).
- * Plain blocking sockets, two threads per connection: the suite opens a few dozen at most.
+ * A TCP proxy between the service and one store, for faults a signal cannot make: it forwards both
+ * directions until told to {@link #freeze()} (accepts connections and holds every byte: a network
+ * that swallows packets, a blackhole), {@link #thaw()} (delivers what it held, as TCP
+ * retransmission would once a partition heals), or {@link #cut()} (resets every connection). Plain
+ * blocking sockets, two threads per connection: the suite opens a few dozen at most.
  */
 final class FaultProxy implements AutoCloseable {
 
@@ -28,7 +28,8 @@ final class FaultProxy implements AutoCloseable {
   private volatile boolean closed;
   private volatile byte[] marker;
   private volatile boolean freezeAfterMarker;
-  private final java.util.concurrent.CountDownLatch markerSeen = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch markerSeen =
+      new java.util.concurrent.CountDownLatch(1);
 
   FaultProxy(String upstreamHost, int upstreamPort) throws IOException {
     this.upstreamHost = upstreamHost;
@@ -57,10 +58,10 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Freezes at the first client→store chunk that contains {@code text} (ASCII, any case): before forwarding it
-   * ({@code after} false: the command never reaches the store) or right after ({@code after}
-   * true: the store has it, its answer is held). How the suite stops a flush at a chosen stage
-   * without a hook in the code under test.
+   * Freezes at the first client→store chunk that contains {@code text} (ASCII, any case): before
+   * forwarding it ({@code after} false: the command never reaches the store) or right after ({@code
+   * after} true: the store has it, its answer is held). How the suite stops a flush at a chosen
+   * stage without a hook in the code under test.
    */
   void freezeOn(String text, boolean after) {
     freezeAfterMarker = after;
@@ -121,7 +122,8 @@ final class FaultProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to, boolean towardsStore) {
     byte[] buf = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buf)) != -1) {
         boolean hit = towardsStore && contains(buf, n, marker);
@@ -158,7 +160,8 @@ final class FaultProxy implements AutoCloseable {
     outer:
     for (int i = 0; i + m.length <= n; i++) {
       for (int j = 0; j < m.length; j++) {
-        if (Character.toLowerCase(buf[i + j]) != Character.toLowerCase(m[j])) { // RESP command names in either case
+        if (Character.toLowerCase(buf[i + j])
+            != Character.toLowerCase(m[j])) { // RESP command names in either case
           continue outer;
         }
       }

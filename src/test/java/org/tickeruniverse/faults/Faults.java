@@ -16,8 +16,7 @@ final class Faults {
   static final String TABLE = "ticker_universe.ticker_universe";
   static final String PREFIX = "ticker_universe";
 
-  private Faults() {
-  }
+  private Faults() {}
 
   /** The figure the lead quotes: one line per scenario, easy to grep ({@code [fault]}). */
   static void figure(String scenario, String text) {
@@ -25,7 +24,9 @@ final class Faults {
   }
 
   static long redisPid(RedisServer redis) {
-    Matcher m = Pattern.compile("process_id:(\\d+)").matcher(String.valueOf(redis.command("INFO", "server")));
+    Matcher m =
+        Pattern.compile("process_id:(\\d+)")
+            .matcher(String.valueOf(redis.command("INFO", "server")));
     if (!m.find()) {
       throw new IllegalStateException("no process_id in INFO server");
     }
@@ -52,8 +53,9 @@ final class Faults {
 
   static Set<String> tickersLike(MariaDbServer mysql, String prefix) {
     Set<String> out = new HashSet<>();
-    for (List<String> row : mysql.query("SELECT yahoo_ticker FROM " + TABLE + " WHERE yahoo_ticker LIKE '"
-        + prefix + "%'")) {
+    for (List<String> row :
+        mysql.query(
+            "SELECT yahoo_ticker FROM " + TABLE + " WHERE yahoo_ticker LIKE '" + prefix + "%'")) {
       out.add(row.get(0));
     }
     return out;
@@ -74,9 +76,15 @@ final class Faults {
     return key;
   }
 
-  /** The stamp every row of a bucket starting at {@code start} carries: its end, as MariaDB prints it. */
+  /**
+   * The stamp every row of a bucket starting at {@code start} carries: its end, as MariaDB prints
+   * it.
+   */
   static String stampOf(String bucketKey, int bucketSeconds) {
     long start = Long.parseLong(bucketKey.substring(bucketKey.lastIndexOf(':') + 1));
-    return Instant.ofEpochSecond(start + bucketSeconds).toString().replace('T', ' ').replace("Z", ".000000");
+    return Instant.ofEpochSecond(start + bucketSeconds)
+        .toString()
+        .replace('T', ' ')
+        .replace("Z", ".000000");
   }
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Many keep-alive connections from one selector thread, each uploading one unique ticker about
- * once a second: overload by connection count rather than by request rate. Records every ticker
- * answered 202 and every other answer.
+ * Many keep-alive connections from one selector thread, each uploading one unique ticker about once
+ * a second: overload by connection count rather than by request rate. Records every ticker answered
+ * 202 and every other answer.
  */
 final class ManyConnections implements AutoCloseable {
 
@@ -77,7 +77,9 @@ final class ManyConnections implements AutoCloseable {
               }
               c.received.append(new String(buf.array(), 0, n, StandardCharsets.ISO_8859_1));
               // One small answer at a time: complete once its JSON body closed.
-              if (c.inFlight != null && c.received.indexOf("\r\n\r\n") >= 0 && c.received.toString().endsWith("}")) {
+              if (c.inFlight != null
+                  && c.received.indexOf("\r\n\r\n") >= 0
+                  && c.received.toString().endsWith("}")) {
                 if (c.received.toString().startsWith("HTTP/1.1 202")) {
                   acknowledged.add(c.inFlight);
                 } else {
@@ -100,8 +102,13 @@ final class ManyConnections implements AutoCloseable {
           if (key.isValid() && c.ch.isConnected() && c.inFlight == null && now >= c.nextAt) {
             String ticker = prefix + c.id + "X" + c.seq++;
             String body = "{\"tickers\":[\"" + ticker + "\"]}";
-            String req = "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Service.CALLER
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+            String req =
+                "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + Service.CALLER
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length()
+                    + "\r\n\r\n"
+                    + body;
             try {
               c.ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
               c.inFlight = ticker;

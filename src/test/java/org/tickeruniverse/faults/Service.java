@@ -31,8 +31,11 @@ final class Service implements AutoCloseable {
   private final List<String> jvmFlags;
   private final int port;
   // HTTP/1.1 like the browsers' fetches through a proxy; one connection per calling thread.
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private NodeProcess process;
 
   private Service(Map<String, String> env, List<String> jvmFlags, int port) {
@@ -42,17 +45,30 @@ final class Service implements AutoCloseable {
   }
 
   /** Starts and waits until {@code /health/live} answers. {@code settings}: TU_* overrides. */
-  static Service start(String redisUrl, String mysqlUrl, Map<String, String> settings) throws Exception {
+  static Service start(String redisUrl, String mysqlUrl, Map<String, String> settings)
+      throws Exception {
     return start(redisUrl, mysqlUrl, settings, List.of());
   }
 
-  static Service start(String redisUrl, String mysqlUrl, Map<String, String> settings, List<String> jvmFlags)
+  static Service start(
+      String redisUrl, String mysqlUrl, Map<String, String> settings, List<String> jvmFlags)
       throws Exception {
     int port = TestConfigs.freePort();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "TU_REDIS_URL", redisUrl, "TU_MYSQL_URL", mysqlUrl,
-        "TU_HTTP_HOST", "127.0.0.1", "TU_HTTP_PORT", Integer.toString(port),
-        "TU_API_TOKENS", CALLER, "TU_ADMIN_TOKENS", ADMIN));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "TU_REDIS_URL",
+                redisUrl,
+                "TU_MYSQL_URL",
+                mysqlUrl,
+                "TU_HTTP_HOST",
+                "127.0.0.1",
+                "TU_HTTP_PORT",
+                Integer.toString(port),
+                "TU_API_TOKENS",
+                CALLER,
+                "TU_ADMIN_TOKENS",
+                ADMIN));
     env.putAll(settings);
     Service s = new Service(env, jvmFlags, port);
     s.launch();
@@ -62,7 +78,9 @@ final class Service implements AutoCloseable {
   void launch() throws IOException {
     process = NodeProcess.start(env, jvmFlags);
     NodeProcess p = process;
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
         .failFast("the service died: " + p.logTail(40), () -> !p.isAlive())
         .ignoreExceptions()
         .until(() -> get("/health/live").statusCode() == 200);
@@ -88,7 +106,10 @@ final class Service implements AutoCloseable {
   }
 
   HttpResponse<String> buffer(String... tickers) throws IOException, InterruptedException {
-    return post("/api/v1/tickers/buffer", CALLER, "{\"tickers\":[\"" + String.join("\",\"", tickers) + "\"]}");
+    return post(
+        "/api/v1/tickers/buffer",
+        CALLER,
+        "{\"tickers\":[\"" + String.join("\",\"", tickers) + "\"]}");
   }
 
   HttpResponse<String> flush() throws IOException, InterruptedException {
@@ -99,9 +120,15 @@ final class Service implements AutoCloseable {
     return http.send(request(path, CALLER).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(String path, String token, String json) throws IOException, InterruptedException {
-    HttpRequest.Builder b = request(path, token).header("Content-Type", "application/json")
-        .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  HttpResponse<String> post(String path, String token, String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .POST(
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hostile clients that open connections and stop half-way: half of them mid-header, half
- * mid-body. They are closed by {@link #close()}, or by the server's idle time-out.
+ * Hostile clients that open connections and stop half-way: half of them mid-header, half mid-body.
+ * They are closed by {@link #close()}, or by the server's idle time-out.
  */
 final class SlowClients implements AutoCloseable {
 
@@ -20,10 +20,12 @@ final class SlowClients implements AutoCloseable {
     SlowClients s = new SlowClients();
     for (int i = 0; i < count; i++) {
       SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-      String partial = i % 2 == 0
-          ? "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nContent-Type: applica"
-          : "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Service.CALLER
-              + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"tickers\":[\"A";
+      String partial =
+          i % 2 == 0
+              ? "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nContent-Type: applica"
+              : "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + Service.CALLER
+                  + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"tickers\":[\"A";
       ch.write(ByteBuffer.wrap(partial.getBytes(StandardCharsets.US_ASCII)));
       s.channels.add(ch);
     }

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Concurrent callers uploading one unique ticker per request in a loop, recording what the
- * service answered: every ticker acknowledged with 202 (the set the suite proves is never lost),
- * every other answer by status, the slowest answer, and when answers were 202 again.
+ * Concurrent callers uploading one unique ticker per request in a loop, recording what the service
+ * answered: every ticker acknowledged with 202 (the set the suite proves is never lost), every
+ * other answer by status, the slowest answer, and when answers were 202 again.
  */
 final class Uploaders implements AutoCloseable {
 
@@ -32,40 +32,47 @@ final class Uploaders implements AutoCloseable {
     done = new CountDownLatch(callers);
     for (int c = 0; c < callers; c++) {
       String mine = prefix + c + "X";
-      Thread t = new Thread(() -> {
-        try {
-          for (int i = 0; !stopped; i++) {
-            String ticker = mine + i;
-            long t0 = System.nanoTime();
-            try {
-              HttpResponse<String> r = service.buffer(ticker);
-              long now = System.nanoTime();
-              slowestMillis.accumulateAndGet((now - t0) / 1_000_000, Math::max);
-              byStatus.computeIfAbsent(r.statusCode(), k -> new AtomicInteger()).incrementAndGet();
-              if (r.statusCode() == 202) {
-                acknowledged.add(ticker);
-                last202Nanos.set(now);
-                if (t0 >= watchFrom) {
-                  firstOkAfter.accumulateAndGet(now, Math::min);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; !stopped; i++) {
+                    String ticker = mine + i;
+                    long t0 = System.nanoTime();
+                    try {
+                      HttpResponse<String> r = service.buffer(ticker);
+                      long now = System.nanoTime();
+                      slowestMillis.accumulateAndGet((now - t0) / 1_000_000, Math::max);
+                      byStatus
+                          .computeIfAbsent(r.statusCode(), k -> new AtomicInteger())
+                          .incrementAndGet();
+                      if (r.statusCode() == 202) {
+                        acknowledged.add(ticker);
+                        last202Nanos.set(now);
+                        if (t0 >= watchFrom) {
+                          firstOkAfter.accumulateAndGet(now, Math::min);
+                        }
+                      } else {
+                        lastNon202Nanos.set(now);
+                        Thread.sleep(
+                            20); // a refused caller backs off a little, as Retry-After asks
+                      }
+                    } catch (java.io.IOException e) {
+                      if (transportErrors.incrementAndGet() == 1) {
+                        firstTransportError = e.toString();
+                      }
+                      slowestMillis.accumulateAndGet(
+                          (System.nanoTime() - t0) / 1_000_000, Math::max);
+                      Thread.sleep(20);
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  done.countDown();
                 }
-              } else {
-                lastNon202Nanos.set(now);
-                Thread.sleep(20); // a refused caller backs off a little, as Retry-After asks
-              }
-            } catch (java.io.IOException e) {
-              if (transportErrors.incrementAndGet() == 1) {
-                firstTransportError = e.toString();
-              }
-              slowestMillis.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
-              Thread.sleep(20);
-            }
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          done.countDown();
-        }
-      }, "uploader-" + c);
+              },
+              "uploader-" + c);
       t.setDaemon(true);
       t.start();
     }
@@ -108,8 +115,15 @@ final class Uploaders implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "acknowledged=" + acknowledged.size() + " statuses=" + byStatus + " transportErrors=" + transportErrors
+    return "acknowledged="
+        + acknowledged.size()
+        + " statuses="
+        + byStatus
+        + " transportErrors="
+        + transportErrors
         + (firstTransportError == null ? "" : " (first: " + firstTransportError + ")")
-        + " slowest=" + slowestMillis + "ms";
+        + " slowest="
+        + slowestMillis
+        + "ms";
   }
 }

@@ -1,6 +1,5 @@
 package org.tickeruniverse.flush;
 
-import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.store.Stores;
@@ -28,8 +28,8 @@ import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
 /**
- * A bucket of many thousand pages is flushed to the end: the run's futures must not nest one
- * level per page (they did, and the completion of the last page overflowed the event loop's stack).
+ * A bucket of many thousand pages is flushed to the end: the run's futures must not nest one level
+ * per page (they did, and the completion of the last page overflowed the event loop's stack).
  */
 @RealServers
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -38,7 +38,8 @@ class FlushJobLargeBucketIT {
   static final int TICKERS = 12_000;
 
   @Test
-  void aBucketOfTwelveThousandPagesIsFlushedCompletely(RedisServer redisServer, MariaDbServer mysql) throws Exception {
+  void aBucketOfTwelveThousandPagesIsFlushedCompletely(RedisServer redisServer, MariaDbServer mysql)
+      throws Exception {
     ServiceConfig config = TestConfigs.forServers(redisServer, mysql, "--node.verticles=flush");
     Migrations.migrate(config.mysql());
     mysql.execute("DELETE FROM ticker_universe.ticker_universe");
@@ -58,11 +59,22 @@ class FlushJobLargeBucketIT {
       Pool pool = Stores.mysql(vertx, config.mysql());
       Buckets buckets = new Buckets("ticker_universe", 300, 5, Clock.fixed(now, ZoneOffset.UTC));
       // One member per page: as many pages as tickers.
-      FlushJob job = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets, 1,
-          new PublicationRule(1, 1, 86_400, 300), 7200, ServiceMetrics.detached(), Future::succeededFuture);
-      FlushCounts counts = vertx.getOrCreateContext().<FlushCounts>executeBlocking(() -> null)
-          .compose(v -> job.run())
-          .await(100, TimeUnit.SECONDS);
+      FlushJob job =
+          new FlushJob(
+              new BucketStore(redis, buckets),
+              new UniverseRepository(pool),
+              buckets,
+              1,
+              new PublicationRule(1, 1, 86_400, 300),
+              7200,
+              ServiceMetrics.detached(),
+              Future::succeededFuture);
+      FlushCounts counts =
+          vertx
+              .getOrCreateContext()
+              .<FlushCounts>executeBlocking(() -> null)
+              .compose(v -> job.run())
+              .await(100, TimeUnit.SECONDS);
       assertThat(counts.buckets()).isEqualTo(1);
       assertThat(counts.inserted()).isEqualTo(TICKERS);
       // SSCAN returns members again while the set shrinks under the SREMs; none is written twice.

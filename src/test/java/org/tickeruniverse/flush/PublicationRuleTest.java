@@ -24,7 +24,8 @@ class PublicationRuleTest {
   static final long W = 300;
   static final long T = 1_800_000_000L - (1_800_000_000L % W); // a bucket boundary
 
-  private static Decision decide(PublicationRule rule, long now, long[] cumulative, long... starts) {
+  private static Decision decide(
+      PublicationRule rule, long now, long[] cumulative, long... starts) {
     List<Long> pool = new ArrayList<>();
     for (long s : starts) {
       pool.add(s);
@@ -82,27 +83,34 @@ class PublicationRuleTest {
 
   // ---- property: a day of random uploads and flush times -------------------------------------
 
-  record Upload(int bucket, int contributor) {
-  }
+  record Upload(int bucket, int contributor) {}
 
-  record Scenario(int k, int afterHold, int maxHoldBuckets, List<Upload> uploads, List<Integer> flushGaps) {
-  }
+  record Scenario(
+      int k, int afterHold, int maxHoldBuckets, List<Upload> uploads, List<Integer> flushGaps) {}
 
   @Provide
   Arbitrary<Scenario> scenarios() {
     Arbitrary<Integer> k = Arbitraries.integers().between(1, 6);
-    Arbitrary<List<Upload>> uploads = Combinators.combine(
-            Arbitraries.integers().between(0, 47), Arbitraries.integers().between(0, 7))
-        .as(Upload::new).list().ofMaxSize(60);
-    Arbitrary<List<Integer>> gaps = Arbitraries.integers().between(1, 5).list().ofMinSize(1).ofMaxSize(40);
-    return Combinators.combine(k, Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 20),
-            uploads, gaps)
+    Arbitrary<List<Upload>> uploads =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 47), Arbitraries.integers().between(0, 7))
+            .as(Upload::new)
+            .list()
+            .ofMaxSize(60);
+    Arbitrary<List<Integer>> gaps =
+        Arbitraries.integers().between(1, 5).list().ofMinSize(1).ofMaxSize(40);
+    return Combinators.combine(
+            k,
+            Arbitraries.integers().between(1, 6),
+            Arbitraries.integers().between(1, 20),
+            uploads,
+            gaps)
         .as((kk, after, hold, up, g) -> new Scenario(kk, Math.min(after, kk), hold, up, g));
   }
 
   /**
-   * For any uploads and any flush times: every publication had at least k distinct contributors,
-   * or its oldest bucket had been held the maximum and it had at least the after-hold threshold;
+   * For any uploads and any flush times: every publication had at least k distinct contributors, or
+   * its oldest bucket had been held the maximum and it had at least the after-hold threshold;
    * nothing is published twice; and when flushes continue past the hold, only a pool below the
    * after-hold threshold is still held.
    */
@@ -141,19 +149,25 @@ class PublicationRuleTest {
           assertThat(published.add(b)).as("published once").isTrue();
         }
         assertThat(d.contributors()).isEqualTo(contributors.size());
-        boolean releasedAfterHold = now - (pool.get(0) + W) >= s.maxHoldBuckets() * W
-            && contributors.size() >= s.afterHold();
+        boolean releasedAfterHold =
+            now - (pool.get(0) + W) >= s.maxHoldBuckets() * W
+                && contributors.size() >= s.afterHold();
         assertThat(contributors.size() >= s.k() || releasedAfterHold)
-            .as("publication of %d contributors, k=%d", contributors.size(), s.k()).isTrue();
+            .as("publication of %d contributors, k=%d", contributors.size(), s.k())
+            .isTrue();
       }
     }
     // Once flushes went on past every hold, what is still held is a pool too small even for the
     // after-hold threshold (it waits for more contributors), never one the rule forgot.
     Set<Integer> stillHeld = new HashSet<>();
     buckets.values().forEach(stillHeld::addAll);
-    assertThat(stillHeld.size()).as("held after the hold: %s", buckets).isLessThan(Math.max(1, s.afterHold()));
+    assertThat(stillHeld.size())
+        .as("held after the hold: %s", buckets)
+        .isLessThan(Math.max(1, s.afterHold()));
     if (s.afterHold() == 1) {
-      assertThat(buckets).as("nothing is held for ever when one contributor suffices after the hold").isEmpty();
+      assertThat(buckets)
+          .as("nothing is held for ever when one contributor suffices after the hold")
+          .isEmpty();
     }
   }
 

@@ -43,21 +43,25 @@ class ApiDocsTest {
     assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
         .contains("default-src 'none'", "script-src 'self';", "connect-src 'self'");
     String html = new String(page.body(), StandardCharsets.UTF_8);
-    assertThat(html).contains("<div id=\"swagger-ui\">")
-        .contains("src=\"/api/v1/docs/swagger-ui-bundle.js\"", "src=\"/api/v1/docs/ticker-universe-docs.js\"",
+    assertThat(html)
+        .contains("<div id=\"swagger-ui\">")
+        .contains(
+            "src=\"/api/v1/docs/swagger-ui-bundle.js\"",
+            "src=\"/api/v1/docs/ticker-universe-docs.js\"",
             "href=\"/api/v1/docs/swagger-ui.css\"")
         .doesNotContain("http://", "https://")
         .doesNotContainPattern("<script>|<script [^>]*>[^<]+</script>"); // nothing inline
     HttpResponse<byte[]> init = server.get("/api/v1/docs/ticker-universe-docs.js", null);
-    assertThat(new String(init.body(), StandardCharsets.UTF_8)).contains("url: '/api/v1/openapi.yaml'");
+    assertThat(new String(init.body(), StandardCharsets.UTF_8))
+        .contains("url: '/api/v1/openapi.yaml'");
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "swagger-ui-bundle.js, text/javascript; charset=utf-8, SwaggerUIBundle",
-      "ticker-universe-docs.js, text/javascript; charset=utf-8, SwaggerUIBundle",
-      "swagger-ui.css, text/css; charset=utf-8, .swagger-ui",
-      "favicon-32x32.png, image/png, PNG",
+    "swagger-ui-bundle.js, text/javascript; charset=utf-8, SwaggerUIBundle",
+    "ticker-universe-docs.js, text/javascript; charset=utf-8, SwaggerUIBundle",
+    "swagger-ui.css, text/css; charset=utf-8, .swagger-ui",
+    "favicon-32x32.png, image/png, PNG",
   })
   void everyFileThePageUsesIsServedWithoutAToken(String asset, String contentType, String content) {
     HttpResponse<byte[]> r = server.get("/api/v1/docs/" + asset, null);
@@ -70,7 +74,14 @@ class ApiDocsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"swagger-initializer.js", "index.html", "oauth2-redirect.html", "pom.properties", "x.js"})
+  @ValueSource(
+      strings = {
+        "swagger-initializer.js",
+        "index.html",
+        "oauth2-redirect.html",
+        "pom.properties",
+        "x.js"
+      })
   void filesThePageDoesNotUseAre404(String asset) {
     Answers.assertError(server.get("/api/v1/docs/" + asset, null), 404, "not_found");
   }

@@ -28,31 +28,44 @@ import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
 
 /**
- * No token, wrong token, caller token, admin token × every route. The expected policy per route
- * is written here independently of the document, and the document's security requirements are
- * checked against it too.
+ * No token, wrong token, caller token, admin token × every route. The expected policy per route is
+ * written here independently of the document, and the document's security requirements are checked
+ * against it too.
  */
 class AuthMatrixTest {
 
-  enum Credential { NONE, WRONG, MALFORMED, CALLER, CALLER_2, ADMIN }
-
-  /** Method, path, expected policy, status on success. */
-  record Route(String operationId, String method, String path, AccessPolicy policy, int ok) {
+  enum Credential {
+    NONE,
+    WRONG,
+    MALFORMED,
+    CALLER,
+    CALLER_2,
+    ADMIN
   }
 
-  static final List<Route> ROUTES = List.of(
-      new Route("bufferTickers", "POST", "/api/v1/tickers/buffer", AccessPolicy.CALLER, 202),
-      new Route("refreshTickers", "POST", "/api/v1/tickers/refresh", AccessPolicy.CALLER, 200),
-      new Route("upsertTickers", "POST", "/api/v1/tickers/upsert", AccessPolicy.CALLER, 200),
-      new Route("getUniverse", "GET", "/api/v1/universe", AccessPolicy.CALLER, 200),
-      new Route("adminFlush", "POST", "/api/v1/admin/flush", AccessPolicy.ADMIN, 200),
-      new Route("adminEvict", "POST", "/api/v1/admin/evict", AccessPolicy.ADMIN, 200),
-      new Route("getOpenApi", "GET", "/api/v1/openapi.yaml", AccessPolicy.OPEN, 200),
-      new Route("getApiDocs", "GET", "/api/v1/docs", AccessPolicy.OPEN, 200),
-      new Route("getApiDocsAsset", "GET", "/api/v1/docs/{asset}", AccessPolicy.OPEN, 200),
-      new Route("healthLive", "GET", "/health/live", AccessPolicy.OPEN, 200),
-      new Route("healthReady", "GET", "/health/ready", AccessPolicy.OPEN, 503), // stores on closed ports
-      new Route("getMetrics", "GET", "/metrics", AccessPolicy.OPEN, 404)); // no registry in tests
+  /** Method, path, expected policy, status on success. */
+  record Route(String operationId, String method, String path, AccessPolicy policy, int ok) {}
+
+  static final List<Route> ROUTES =
+      List.of(
+          new Route("bufferTickers", "POST", "/api/v1/tickers/buffer", AccessPolicy.CALLER, 202),
+          new Route("refreshTickers", "POST", "/api/v1/tickers/refresh", AccessPolicy.CALLER, 200),
+          new Route("upsertTickers", "POST", "/api/v1/tickers/upsert", AccessPolicy.CALLER, 200),
+          new Route("getUniverse", "GET", "/api/v1/universe", AccessPolicy.CALLER, 200),
+          new Route("adminFlush", "POST", "/api/v1/admin/flush", AccessPolicy.ADMIN, 200),
+          new Route("adminEvict", "POST", "/api/v1/admin/evict", AccessPolicy.ADMIN, 200),
+          new Route("getOpenApi", "GET", "/api/v1/openapi.yaml", AccessPolicy.OPEN, 200),
+          new Route("getApiDocs", "GET", "/api/v1/docs", AccessPolicy.OPEN, 200),
+          new Route("getApiDocsAsset", "GET", "/api/v1/docs/{asset}", AccessPolicy.OPEN, 200),
+          new Route("healthLive", "GET", "/health/live", AccessPolicy.OPEN, 200),
+          new Route(
+              "healthReady",
+              "GET",
+              "/health/ready",
+              AccessPolicy.OPEN,
+              503), // stores on closed ports
+          new Route(
+              "getMetrics", "GET", "/metrics", AccessPolicy.OPEN, 404)); // no registry in tests
 
   static Vertx vertx;
   static TestServer server;
@@ -99,7 +112,9 @@ class AuthMatrixTest {
     for (Route r : ROUTES) {
       Operation op = contract.operation(r.operationId());
       assertThat(op.getOpenAPIPath()).isEqualTo(r.path());
-      assertThat(AccessPolicy.of(op, contract.getRawContract())).as(r.operationId()).isEqualTo(r.policy());
+      assertThat(AccessPolicy.of(op, contract.getRawContract()))
+          .as(r.operationId())
+          .isEqualTo(r.policy());
     }
     assertThat(contract.operations()).hasSize(ROUTES.size());
   }
@@ -107,18 +122,29 @@ class AuthMatrixTest {
   @Test
   void unauthenticatedBodyIsNotReadFirst() {
     // 401, not 413: the token is checked before any body is buffered.
-    HttpResponse<byte[]> r = server.postRaw("/api/v1/tickers/buffer", null, "application/json",
-        new byte[200_000]);
+    HttpResponse<byte[]> r =
+        server.postRaw("/api/v1/tickers/buffer", null, "application/json", new byte[200_000]);
     Answers.assertError(r, 401, "unauthorized");
   }
 
   @Test
   void authorizationHeaderVariants() {
     String path = "/api/v1/universe";
-    assertThat(server.get(path, null, "Authorization", "bearer " + CALLER).statusCode()).isEqualTo(200);
-    assertThat(server.get(path, null, "Authorization", "Bearer   " + CALLER + "  ").statusCode()).isEqualTo(200);
-    for (String bad : new String[] {"Basic " + CALLER, CALLER, "Bearer", "Bearer ", "Token " + CALLER,
-        "Bearer " + CALLER + "x", "Bearer " + CALLER.substring(1), "Bearer " + CALLER.toUpperCase()}) {
+    assertThat(server.get(path, null, "Authorization", "bearer " + CALLER).statusCode())
+        .isEqualTo(200);
+    assertThat(server.get(path, null, "Authorization", "Bearer   " + CALLER + "  ").statusCode())
+        .isEqualTo(200);
+    for (String bad :
+        new String[] {
+          "Basic " + CALLER,
+          CALLER,
+          "Bearer",
+          "Bearer ",
+          "Token " + CALLER,
+          "Bearer " + CALLER + "x",
+          "Bearer " + CALLER.substring(1),
+          "Bearer " + CALLER.toUpperCase()
+        }) {
       Answers.assertError(server.get(path, null, "Authorization", bad), 401, "unauthorized");
     }
     assertThat(server.verticle.router()).isNotNull();
@@ -130,26 +156,42 @@ class AuthMatrixTest {
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);
-    try (TestServer open = TestServer.start(vertx, Map.of("TU_AUTH_DISABLED", "true", "TU_API_TOKENS", "",
-        "TU_ADMIN_TOKENS", "", "TU_HTTP_HOST", "0.0.0.0"))) {
+    try (TestServer open =
+        TestServer.start(
+            vertx,
+            Map.of(
+                "TU_AUTH_DISABLED",
+                "true",
+                "TU_API_TOKENS",
+                "",
+                "TU_ADMIN_TOKENS",
+                "",
+                "TU_HTTP_HOST",
+                "0.0.0.0"))) {
       assertThat(open.config.http().host()).isEqualTo("127.0.0.1");
       for (Route r : ROUTES) {
         for (Credential c : List.of(Credential.NONE, Credential.WRONG)) {
           assertThat(call(open, r, c).statusCode()).as(r + " " + c).isEqualTo(r.ok());
         }
       }
-      assertThat(appender.list).anySatisfy(e -> {
-        assertThat(e.getLevel().toString()).isEqualTo("WARN");
-        assertThat(e.getFormattedMessage()).contains("authentication is DISABLED").contains("127.0.0.1");
-      });
+      assertThat(appender.list)
+          .anySatisfy(
+              e -> {
+                assertThat(e.getLevel().toString()).isEqualTo("WARN");
+                assertThat(e.getFormattedMessage())
+                    .contains("authentication is DISABLED")
+                    .contains("127.0.0.1");
+              });
     } finally {
       logger.detachAppender(appender);
     }
   }
 
   static int expected(AccessPolicy policy, Credential credential, int ok) {
-    boolean valid = credential == Credential.CALLER || credential == Credential.CALLER_2
-        || credential == Credential.ADMIN;
+    boolean valid =
+        credential == Credential.CALLER
+            || credential == Credential.CALLER_2
+            || credential == Credential.ADMIN;
     return switch (policy) {
       case OPEN -> ok;
       case CALLER -> valid ? ok : 401;
@@ -158,16 +200,19 @@ class AuthMatrixTest {
   }
 
   static HttpResponse<byte[]> call(TestServer server, Route route, Credential credential) {
-    String token = switch (credential) {
-      case NONE, MALFORMED -> null;
-      case WRONG -> WRONG;
-      case CALLER -> CALLER;
-      case CALLER_2 -> CALLER_2;
-      case ADMIN -> ADMIN;
-    };
+    String token =
+        switch (credential) {
+          case NONE, MALFORMED -> null;
+          case WRONG -> WRONG;
+          case CALLER -> CALLER;
+          case CALLER_2 -> CALLER_2;
+          case ADMIN -> ADMIN;
+        };
     HttpRequest.Builder b = server.request(ContractRoutesTest.concrete(route.path()), token);
     if (credential == Credential.MALFORMED) {
-      b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((ADMIN + ":x").getBytes()));
+      b.header(
+          "Authorization",
+          "Basic " + java.util.Base64.getEncoder().encodeToString((ADMIN + ":x").getBytes()));
     }
     if (route.method().equals("POST")) {
       b.header("Content-Type", "application/json")
@@ -179,8 +224,13 @@ class AuthMatrixTest {
     HttpResponse<byte[]> response = server.send(b.build());
     if (response.statusCode() == 401 || response.statusCode() == 403) {
       // A refused request reaches no consumer.
-      for (String address : List.of(Addresses.BUFFER, Addresses.REFRESH, Addresses.UPSERT, Addresses.FLUSH,
-          Addresses.EVICT)) {
+      for (String address :
+          List.of(
+              Addresses.BUFFER,
+              Addresses.REFRESH,
+              Addresses.UPSERT,
+              Addresses.FLUSH,
+              Addresses.EVICT)) {
         assertThat(server.standIns.count(address)).isZero();
       }
     }

@@ -15,7 +15,6 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,9 @@ import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.Messages;
 
 /**
- * Every route with valid and invalid requests; every answer that the document describes is
- * checked against the document's response schema with vertx-openapi's ResponseValidator, and
- * every error against the uniform shape.
+ * Every route with valid and invalid requests; every answer that the document describes is checked
+ * against the document's response schema with vertx-openapi's ResponseValidator, and every error
+ * against the uniform shape.
  */
 class ContractConformanceTest {
 
@@ -49,9 +48,19 @@ class ContractConformanceTest {
   static void setUp() {
     vertx = Vertx.vertx();
     // A short bus time-out so the time-out case is quick; a small body limit for 413.
-    server = TestServer.start(vertx, Map.of("TU_BUS_TIMEOUT_MILLIS", "300",
-        "TU_BODY_LIMIT_BYTES", "65536", "TU_MAX_TICKERS", "1000"));
-    responses = ResponseValidator.create(vertx, OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).await());
+    server =
+        TestServer.start(
+            vertx,
+            Map.of(
+                "TU_BUS_TIMEOUT_MILLIS",
+                "300",
+                "TU_BODY_LIMIT_BYTES",
+                "65536",
+                "TU_MAX_TICKERS",
+                "1000"));
+    responses =
+        ResponseValidator.create(
+            vertx, OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).await());
   }
 
   @AfterAll
@@ -65,15 +74,20 @@ class ContractConformanceTest {
     server.standIns.reset();
   }
 
-  /** Fails unless the answer is one the document describes for that operation, body schema included. */
+  /**
+   * Fails unless the answer is one the document describes for that operation, body schema included.
+   */
   static void conforms(String operationId, HttpResponse<byte[]> response) {
     // The validator matches media types exactly against the document's keys; parameters such as
     // the charset are not part of the schema question.
-    String contentType = response.headers().firstValue("content-type").map(JsonBodyGuard::mediaType).orElse(null);
+    String contentType =
+        response.headers().firstValue("content-type").map(JsonBodyGuard::mediaType).orElse(null);
     Map<String, String> headers = new HashMap<>();
-    ValidatableResponse candidate = response.body().length == 0
-        ? ValidatableResponse.create(response.statusCode(), headers)
-        : ValidatableResponse.create(response.statusCode(), headers, Buffer.buffer(response.body()), contentType);
+    ValidatableResponse candidate =
+        response.body().length == 0
+            ? ValidatableResponse.create(response.statusCode(), headers)
+            : ValidatableResponse.create(
+                response.statusCode(), headers, Buffer.buffer(response.body()), contentType);
     responses.validate(candidate, operationId).await();
   }
 
@@ -81,24 +95,32 @@ class ContractConformanceTest {
 
   @Test
   void bufferAcceptsAndForwardsTheNormalisedList() {
-    HttpResponse<byte[]> r = server.post(BUFFER, CALLER, "{\"tickers\":[\" aapl \",\"VOD.L\",\"aapl\",\"\",\"brk-b\"]}");
+    HttpResponse<byte[]> r =
+        server.post(BUFFER, CALLER, "{\"tickers\":[\" aapl \",\"VOD.L\",\"aapl\",\"\",\"brk-b\"]}");
     assertThat(r.statusCode()).isEqualTo(202);
     assertThat(json(r)).isEqualTo(new JsonObject().put("buffered", 3));
     conforms("bufferTickers", r);
-    assertThat(server.standIns.received(Addresses.BUFFER)).singleElement().satisfies(m -> {
-      assertThat(m.getJsonArray(Messages.TICKERS).getList()).containsExactly("AAPL", "BRK-B", "VOD.L");
-      // The contributor is the caller's token, as a keyed hash: never the token itself.
-      assertThat(m.getString(Messages.CONTRIBUTOR)).startsWith("h:").doesNotContain(CALLER);
-      assertThat(m.fieldNames()).containsExactlyInAnyOrder(Messages.TICKERS, Messages.CONTRIBUTOR);
-    });
+    assertThat(server.standIns.received(Addresses.BUFFER))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getJsonArray(Messages.TICKERS).getList())
+                  .containsExactly("AAPL", "BRK-B", "VOD.L");
+              // The contributor is the caller's token, as a keyed hash: never the token itself.
+              assertThat(m.getString(Messages.CONTRIBUTOR)).startsWith("h:").doesNotContain(CALLER);
+              assertThat(m.fieldNames())
+                  .containsExactlyInAnyOrder(Messages.TICKERS, Messages.CONTRIBUTOR);
+            });
   }
 
   @Test
   void aProxiedContributorIsForwardedAsAKeyedHashOfTokenAndName() {
-    HttpResponse<byte[]> r = server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-42\"}");
+    HttpResponse<byte[]> r =
+        server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-42\"}");
     assertThat(r.statusCode()).isEqualTo(202);
     conforms("bufferTickers", r);
-    HttpResponse<byte[]> again = server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-43\"}");
+    HttpResponse<byte[]> again =
+        server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-43\"}");
     assertThat(again.statusCode()).isEqualTo(202);
     List<JsonObject> sent = server.standIns.received(Addresses.BUFFER);
     assertThat(sent).hasSize(2);
@@ -109,41 +131,66 @@ class ContractConformanceTest {
 
   @Test
   void aMalformedContributorIsRefusedAndNothingIsSent() {
-    for (String body : List.of("{\"tickers\":[\"AAPL\"],\"contributor\":\"\"}",
-        "{\"tickers\":[\"AAPL\"],\"contributor\":\"" + "x".repeat(129) + "\"}",
-        "{\"tickers\":[\"AAPL\"],\"contributor\":\"tab\\there\"}",
-        "{\"tickers\":[\"AAPL\"],\"contributor\":\"line\\n\"}",
-        "{\"contributor\":\"user\",\"tickers\":[\"AAPL\"],\"extra\":1}",
-        "{\"tickers\":[\"AAPL\"],\"contributor\":\"caf\u00e9\"}",
-        "{\"tickers\":[\"AAPL\"],\"contributor\":42}")) {
+    for (String body :
+        List.of(
+            "{\"tickers\":[\"AAPL\"],\"contributor\":\"\"}",
+            "{\"tickers\":[\"AAPL\"],\"contributor\":\"" + "x".repeat(129) + "\"}",
+            "{\"tickers\":[\"AAPL\"],\"contributor\":\"tab\\there\"}",
+            "{\"tickers\":[\"AAPL\"],\"contributor\":\"line\\n\"}",
+            "{\"contributor\":\"user\",\"tickers\":[\"AAPL\"],\"extra\":1}",
+            "{\"tickers\":[\"AAPL\"],\"contributor\":\"caf\u00e9\"}",
+            "{\"tickers\":[\"AAPL\"],\"contributor\":42}")) {
       HttpResponse<byte[]> r = server.post(BUFFER, CALLER, body);
       assertThat(r.statusCode()).as(body).isEqualTo(400);
     }
-    HttpResponse<byte[]> refresh = server.post("/api/v1/tickers/refresh", CALLER,
-        "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}");
+    HttpResponse<byte[]> refresh =
+        server.post(
+            "/api/v1/tickers/refresh",
+            CALLER,
+            "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}");
     assertThat(refresh.statusCode()).as("only buffer takes a contributor").isEqualTo(400);
     assertThat(server.standIns.received(Addresses.BUFFER)).isEmpty();
   }
 
   @Test
   void everySpecExampleIsAccepted() {
-    List<String> examples = List.of("AAPL", "VOD.L", "BRK-B", "0700.HK", "^GSPC", "EURUSD=X", "ES=F",
-        "M&M.NS", "BTC-USD", "A".repeat(32));
-    HttpResponse<byte[]> r = server.post(BUFFER, CALLER, new JsonObject().put("tickers", new JsonArray(examples)).encode());
+    List<String> examples =
+        List.of(
+            "AAPL",
+            "VOD.L",
+            "BRK-B",
+            "0700.HK",
+            "^GSPC",
+            "EURUSD=X",
+            "ES=F",
+            "M&M.NS",
+            "BTC-USD",
+            "A".repeat(32));
+    HttpResponse<byte[]> r =
+        server.post(
+            BUFFER, CALLER, new JsonObject().put("tickers", new JsonArray(examples)).encode());
     assertThat(r.statusCode()).isEqualTo(202);
     assertThat(json(r).getInteger("buffered")).isEqualTo(examples.size());
   }
 
   @Test
   void emptyAndBlankListsAreValidAndCountZero() {
-    assertThat(json(server.post(BUFFER, CALLER, "{\"tickers\":[]}")).getInteger("buffered")).isZero();
-    assertThat(json(server.post(BUFFER, CALLER, "{\"tickers\":[\" \",\"\\t\"]}")).getInteger("buffered")).isZero();
+    assertThat(json(server.post(BUFFER, CALLER, "{\"tickers\":[]}")).getInteger("buffered"))
+        .isZero();
+    assertThat(
+            json(server.post(BUFFER, CALLER, "{\"tickers\":[\" \",\"\\t\"]}"))
+                .getInteger("buffered"))
+        .isZero();
   }
 
   @Test
   void charsetParameterOnJsonIsAccepted() {
-    HttpResponse<byte[]> r = server.postRaw(BUFFER, CALLER, "Application/JSON; charset=UTF-8",
-        "{\"tickers\":[\"AAPL\"]}".getBytes());
+    HttpResponse<byte[]> r =
+        server.postRaw(
+            BUFFER,
+            CALLER,
+            "Application/JSON; charset=UTF-8",
+            "{\"tickers\":[\"AAPL\"]}".getBytes());
     assertThat(r.statusCode()).isEqualTo(202);
   }
 
@@ -153,8 +200,8 @@ class ContractConformanceTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(json(r)).isEqualTo(new JsonObject().put("updated", 2));
     conforms("refreshTickers", r);
-    assertThat(server.standIns.received(Addresses.REFRESH)).containsExactly(
-        Messages.tickersRequest(List.of("AAPL", "MSFT")));
+    assertThat(server.standIns.received(Addresses.REFRESH))
+        .containsExactly(Messages.tickersRequest(List.of("AAPL", "MSFT")));
   }
 
   @Test
@@ -167,7 +214,8 @@ class ContractConformanceTest {
 
   @Test
   void upsertSwitchedOffIs403() {
-    server.standIns.override(Addresses.UPSERT, StandIns.failWith(ErrorCode.FORBIDDEN, "upsert is switched off"));
+    server.standIns.override(
+        Addresses.UPSERT, StandIns.failWith(ErrorCode.FORBIDDEN, "upsert is switched off"));
     HttpResponse<byte[]> r = server.post(UPSERT, CALLER, "{\"tickers\":[\"msft\"]}");
     JsonObject error = assertError(r, 403, "forbidden");
     assertThat(error.getString("message")).isEqualTo("upsert is switched off");
@@ -179,19 +227,37 @@ class ContractConformanceTest {
   @ParameterizedTest
   @ValueSource(strings = {BUFFER, REFRESH, UPSERT})
   void invalidTickerIsRefusedWholeNamingOffenders(String path) {
-    HttpResponse<byte[]> r = server.post(path, CALLER, "{\"tickers\":[\"AAPL\",\"BAD TICKER\",\"\\u00e9\"]}");
+    HttpResponse<byte[]> r =
+        server.post(path, CALLER, "{\"tickers\":[\"AAPL\",\"BAD TICKER\",\"\\u00e9\"]}");
     JsonObject error = assertError(r, 400, "invalid_input");
     assertThat(error.getJsonArray("offenders")).containsExactly("BAD TICKER", "é");
-    assertThat(server.standIns.count(Addresses.BUFFER) + server.standIns.count(Addresses.REFRESH)
-        + server.standIns.count(Addresses.UPSERT)).isZero();
+    assertThat(
+            server.standIns.count(Addresses.BUFFER)
+                + server.standIns.count(Addresses.REFRESH)
+                + server.standIns.count(Addresses.UPSERT))
+        .isZero();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"tickers\":\"AAPL\"}", "{\"tickers\":[1]}", "{\"tickers\":[null]}", "{\"tickers\":[[\"AAPL\"]]}",
-      "{\"tickers\":[{\"t\":\"AAPL\"}]}", "{\"tickers\":null}", "{\"tickers\":{}}", "{}", "[]",
-      "[\"AAPL\"]", "\"AAPL\"", "42", "null", "true", "{\"tickers\":[\"AAPL\"],\"extra\":1}",
-      "{\"Tickers\":[\"AAPL\"]}"})
+  @ValueSource(
+      strings = {
+        "{\"tickers\":\"AAPL\"}",
+        "{\"tickers\":[1]}",
+        "{\"tickers\":[null]}",
+        "{\"tickers\":[[\"AAPL\"]]}",
+        "{\"tickers\":[{\"t\":\"AAPL\"}]}",
+        "{\"tickers\":null}",
+        "{\"tickers\":{}}",
+        "{}",
+        "[]",
+        "[\"AAPL\"]",
+        "\"AAPL\"",
+        "42",
+        "null",
+        "true",
+        "{\"tickers\":[\"AAPL\"],\"extra\":1}",
+        "{\"Tickers\":[\"AAPL\"]}"
+      })
   void wrongTypesAre400(String body) {
     HttpResponse<byte[]> r = server.post(BUFFER, CALLER, body);
     assertError(r, 400, "invalid_input");
@@ -200,8 +266,17 @@ class ContractConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{", "{\"tickers\":[\"AAPL\"", "{\"tickers\":[\"AAPL\",]}", "{'tickers':['AAPL']}",
-      "{\"tickers\":[\"AAPL\"]}}", "tickers=AAPL", "{\"tickers\":[\"AA\nPL\"]}", "\u0000"})
+  @ValueSource(
+      strings = {
+        "{",
+        "{\"tickers\":[\"AAPL\"",
+        "{\"tickers\":[\"AAPL\",]}",
+        "{'tickers':['AAPL']}",
+        "{\"tickers\":[\"AAPL\"]}}",
+        "tickers=AAPL",
+        "{\"tickers\":[\"AA\nPL\"]}",
+        "\u0000"
+      })
   void malformedJsonIs400(String body) {
     HttpResponse<byte[]> r = server.post(BUFFER, CALLER, body);
     assertError(r, 400, "malformed_json");
@@ -218,13 +293,18 @@ class ContractConformanceTest {
   void tooManyTickersIs400() {
     JsonArray many = new JsonArray();
     IntStream.range(0, 1001).forEach(i -> many.add("T" + i));
-    HttpResponse<byte[]> r = server.post(BUFFER, CALLER, new JsonObject().put("tickers", many).encode());
+    HttpResponse<byte[]> r =
+        server.post(BUFFER, CALLER, new JsonObject().put("tickers", many).encode());
     JsonObject error = assertError(r, 400, "invalid_input");
     assertThat(error.getString("message")).contains("too many tickers");
     assertThat(server.standIns.count(Addresses.BUFFER)).isZero();
     // … and exactly the limit is fine.
     many.remove(1000);
-    assertThat(server.post(BUFFER, CALLER, new JsonObject().put("tickers", many).encode()).statusCode()).isEqualTo(202);
+    assertThat(
+            server
+                .post(BUFFER, CALLER, new JsonObject().put("tickers", many).encode())
+                .statusCode())
+        .isEqualTo(202);
   }
 
   @Test
@@ -240,10 +320,20 @@ class ContractConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-      "application/xml", "application/json-patch+json", "text/json", "application/octet-stream", "json"})
+  @ValueSource(
+      strings = {
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+        "application/json-patch+json",
+        "text/json",
+        "application/octet-stream",
+        "json"
+      })
   void nonJsonContentTypeIs415(String contentType) {
-    HttpResponse<byte[]> r = server.postRaw(BUFFER, CALLER, contentType, "{\"tickers\":[\"AAPL\"]}".getBytes());
+    HttpResponse<byte[]> r =
+        server.postRaw(BUFFER, CALLER, contentType, "{\"tickers\":[\"AAPL\"]}".getBytes());
     assertError(r, 415, "unsupported_media_type");
     conforms("bufferTickers", r);
     assertThat(server.standIns.count(Addresses.BUFFER)).isZero();
@@ -251,7 +341,9 @@ class ContractConformanceTest {
 
   @Test
   void missingContentTypeIs415() {
-    assertError(server.postRaw(BUFFER, CALLER, null, "{\"tickers\":[\"AAPL\"]}".getBytes()), 415,
+    assertError(
+        server.postRaw(BUFFER, CALLER, null, "{\"tickers\":[\"AAPL\"]}".getBytes()),
+        415,
         "unsupported_media_type");
   }
 
@@ -277,8 +369,9 @@ class ContractConformanceTest {
 
   @Test
   void storeDownIs503() {
-    server.standIns.override(Addresses.REFRESH, StandIns.failWith(ErrorCode.STORE_UNAVAILABLE,
-        "a backing store is unavailable"));
+    server.standIns.override(
+        Addresses.REFRESH,
+        StandIns.failWith(ErrorCode.STORE_UNAVAILABLE, "a backing store is unavailable"));
     HttpResponse<byte[]> r = server.post(REFRESH, CALLER, "{\"tickers\":[\"AAPL\"]}");
     assertError(r, 503, "store_unavailable");
     conforms("refreshTickers", r);
@@ -292,13 +385,17 @@ class ContractConformanceTest {
 
   @Test
   void internalFailuresAre500WithoutDetails() {
-    server.standIns.override(Addresses.BUFFER, StandIns.failWith(ErrorCode.INTERNAL, "NullPointerException at Foo"));
-    JsonObject error = assertError(server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"]}"), 500, "internal_error");
+    server.standIns.override(
+        Addresses.BUFFER, StandIns.failWith(ErrorCode.INTERNAL, "NullPointerException at Foo"));
+    JsonObject error =
+        assertError(server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"]}"), 500, "internal_error");
     assertThat(error.getString("message")).isEqualTo("internal error");
 
     // A foreign consumer failing with raw text (an SQL error, say) leaks nothing either.
-    server.standIns.override(Addresses.BUFFER, StandIns.rawFail(500,
-        "java.sql.SQLSyntaxErrorException: INSERT INTO ticker_universe ... at 127.0.0.1"));
+    server.standIns.override(
+        Addresses.BUFFER,
+        StandIns.rawFail(
+            500, "java.sql.SQLSyntaxErrorException: INSERT INTO ticker_universe ... at 127.0.0.1"));
     assertError(server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"]}"), 500, "internal_error");
 
     // A reply without the documented field is our bug, not the caller's.
@@ -308,9 +405,13 @@ class ContractConformanceTest {
 
   @Test
   void rawStoreFailureTextNeverReachesTheCaller() {
-    server.standIns.override(Addresses.FLUSH, StandIns.rawFail(503,
-        "io.vertx.mysqlclient.MySQLException: Table 'ticker_universe' doesn't exist SELECT 1"));
-    JsonObject error = assertError(server.post("/api/v1/admin/flush", ADMIN, null), 503, "store_unavailable");
+    server.standIns.override(
+        Addresses.FLUSH,
+        StandIns.rawFail(
+            503,
+            "io.vertx.mysqlclient.MySQLException: Table 'ticker_universe' doesn't exist SELECT 1"));
+    JsonObject error =
+        assertError(server.post("/api/v1/admin/flush", ADMIN, null), 503, "store_unavailable");
     assertThat(error.getString("message")).isEqualTo("request failed");
   }
 
@@ -329,8 +430,11 @@ class ContractConformanceTest {
   void aFlushRefusedForAnotherHoldersLeaseIs409BusyWithRetryAfter() {
     for (String path : List.of("/api/v1/admin/flush", "/api/v1/admin/evict")) {
       String address = path.endsWith("flush") ? Addresses.FLUSH : Addresses.EVICT;
-      server.standIns.override(address, StandIns.rawFail(ErrorCode.BUSY.code(),
-          ErrorCode.BUSY.body("another node is running the flush", List.of(), 7)));
+      server.standIns.override(
+          address,
+          StandIns.rawFail(
+              ErrorCode.BUSY.code(),
+              ErrorCode.BUSY.body("another node is running the flush", List.of(), 7)));
       HttpResponse<byte[]> r = server.post(path, ADMIN, null);
       JsonObject error = assertError(r, 409, "busy");
       assertThat(error.getInteger("retryAfterSeconds")).isEqualTo(7);
@@ -352,8 +456,12 @@ class ContractConformanceTest {
     HttpResponse<byte[]> r = server.get("/api/v1/universe", CALLER);
     assertThat(r.statusCode()).isEqualTo(200);
     conforms("getUniverse", r);
-    HttpResponse<byte[]> notModified = server.get("/api/v1/universe", CALLER,
-        "If-None-Match", r.headers().firstValue("etag").orElseThrow());
+    HttpResponse<byte[]> notModified =
+        server.get(
+            "/api/v1/universe",
+            CALLER,
+            "If-None-Match",
+            r.headers().firstValue("etag").orElseThrow());
     assertThat(notModified.statusCode()).isEqualTo(304);
     conforms("getUniverse", notModified);
   }
@@ -373,11 +481,17 @@ class ContractConformanceTest {
     JsonObject body = json(r);
     assertThat(body.getString("status")).isEqualTo("DOWN");
     Map<String, String> checks = new HashMap<>();
-    body.getJsonArray("checks").forEach(c -> checks.put(((JsonObject) c).getString("id"), ((JsonObject) c).getString("status")));
+    body.getJsonArray("checks")
+        .forEach(
+            c ->
+                checks.put(((JsonObject) c).getString("id"), ((JsonObject) c).getString("status")));
     // The test server's node runs every verticle: both stores, and the edge's universe snapshot
     // (served by the stand-ins, so it may already be loaded).
-    assertThat(checks).containsKeys("redis", "mysql", "universe").hasSize(3)
-        .containsEntry("redis", "DOWN").containsEntry("mysql", "DOWN");
+    assertThat(checks)
+        .containsKeys("redis", "mysql", "universe")
+        .hasSize(3)
+        .containsEntry("redis", "DOWN")
+        .containsEntry("mysql", "DOWN");
     Answers.assertNoImplementationDetails(Answers.text(r));
     conforms("healthReady", r);
   }
@@ -412,6 +526,7 @@ class ContractConformanceTest {
     for (String method : new String[] {"PUT", "DELETE", "PATCH"}) {
       assertError(server.method(method, "/api/v1/universe", CALLER), 405, "method_not_allowed");
     }
-    assertThat(server.method("DELETE", "/api/v1/universe", CALLER).headers().firstValue("allow")).hasValue("GET");
+    assertThat(server.method("DELETE", "/api/v1/universe", CALLER).headers().firstValue("allow"))
+        .hasValue("GET");
   }
 }

@@ -1,6 +1,5 @@
 package org.tickeruniverse.http;
 
-import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tickeruniverse.ops.ServiceMetrics;
 
 /**
  * The document and the router describe the same API: no route the document lacks, no operation
@@ -29,8 +29,20 @@ import org.junit.jupiter.api.Test;
 class ContractRoutesTest {
 
   /** The operationIds of the document, spelled out so a rename is a visible, reviewed change. */
-  static final Set<String> OPERATION_IDS = Set.of("bufferTickers", "refreshTickers", "upsertTickers",
-      "getUniverse", "adminFlush", "adminEvict", "getOpenApi", "getApiDocs", "getApiDocsAsset", "healthLive", "healthReady", "getMetrics");
+  static final Set<String> OPERATION_IDS =
+      Set.of(
+          "bufferTickers",
+          "refreshTickers",
+          "upsertTickers",
+          "getUniverse",
+          "adminFlush",
+          "adminEvict",
+          "getOpenApi",
+          "getApiDocs",
+          "getApiDocsAsset",
+          "healthLive",
+          "healthReady",
+          "getMetrics");
 
   static Vertx vertx;
   static OpenAPIContract contract;
@@ -51,7 +63,8 @@ class ContractRoutesTest {
 
   @Test
   void documentDeclaresExactlyTheKnownOperations() {
-    assertThat(contract.operations()).extracting(Operation::getOperationId)
+    assertThat(contract.operations())
+        .extracting(Operation::getOperationId)
         .containsExactlyInAnyOrderElementsOf(OPERATION_IDS);
   }
 
@@ -63,9 +76,15 @@ class ContractRoutesTest {
   @Test
   void everyDocumentedOperationAnswersOverHttp() {
     for (Operation op : contract.operations()) {
-      HttpResponse<byte[]> response = server.send(server.request(concrete(op.getOpenAPIPath()), TestServer.ADMIN)
-          .method(op.getHttpMethod().name(), java.net.http.HttpRequest.BodyPublishers.ofString("{\"tickers\":[]}"))
-          .header("Content-Type", "application/json").build());
+      HttpResponse<byte[]> response =
+          server.send(
+              server
+                  .request(concrete(op.getOpenAPIPath()), TestServer.ADMIN)
+                  .method(
+                      op.getHttpMethod().name(),
+                      java.net.http.HttpRequest.BodyPublishers.ofString("{\"tickers\":[]}"))
+                  .header("Content-Type", "application/json")
+                  .build());
       String body = Answers.text(response);
       // 404 is allowed only as the JSON answer of /metrics without a metrics registry.
       if (response.statusCode() == 404) {
@@ -79,8 +98,19 @@ class ContractRoutesTest {
 
   @Test
   void pathsTheDocumentLacksAre404() {
-    for (String path : new String[] {"/", "/api", "/api/v1", "/api/v1/tickers", "/api/v1/admin",
-        "/api/v2/universe", "/api/v1/tickers/delete", "/health", "/metrics/x", "/api/v1/universe/x"}) {
+    for (String path :
+        new String[] {
+          "/",
+          "/api",
+          "/api/v1",
+          "/api/v1/tickers",
+          "/api/v1/admin",
+          "/api/v2/universe",
+          "/api/v1/tickers/delete",
+          "/health",
+          "/metrics/x",
+          "/api/v1/universe/x"
+        }) {
       Answers.assertError(server.get(path, TestServer.ADMIN), 404, "not_found");
     }
   }
@@ -90,7 +120,8 @@ class ContractRoutesTest {
     Map<String, Handler<RoutingContext>> handlers = allHandlers();
     handlers.remove("adminEvict");
     assertThatThrownBy(() -> build(handlers))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("adminEvict");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("adminEvict");
   }
 
   @Test
@@ -98,20 +129,29 @@ class ContractRoutesTest {
     Map<String, Handler<RoutingContext>> handlers = allHandlers();
     handlers.put("deleteEverything", RoutingContext::next);
     assertThatThrownBy(() -> build(handlers))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("deleteEverything");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("deleteEverything");
   }
 
   @Test
   void servedDocumentIsTheOneTheRouterWasBuiltFrom() throws Exception {
     HttpResponse<byte[]> response = server.get("/api/v1/openapi.yaml", null);
     assertThat(response.statusCode()).isEqualTo(200);
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(HttpVerticle.OPENAPI_RESOURCE)) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream(HttpVerticle.OPENAPI_RESOURCE)) {
       assertThat(response.body()).isEqualTo(in.readAllBytes());
     }
   }
 
   private static Router build(Map<String, Handler<RoutingContext>> handlers) {
-    return ApiRouter.build(vertx, contract, handlers, new BearerTokens(Set.of(), Set.of()), ServiceMetrics.detached(), 1024, 4);
+    return ApiRouter.build(
+        vertx,
+        contract,
+        handlers,
+        new BearerTokens(Set.of(), Set.of()),
+        ServiceMetrics.detached(),
+        1024,
+        4);
   }
 
   private static Map<String, Handler<RoutingContext>> allHandlers() {
@@ -120,7 +160,10 @@ class ContractRoutesTest {
     return handlers;
   }
 
-  /** A path of the document with its parameters filled in (the one templated path: an API page file). */
+  /**
+   * A path of the document with its parameters filled in (the one templated path: an API page
+   * file).
+   */
   static String concrete(String openApiPath) {
     return openApiPath.replace("{asset}", "swagger-ui.css");
   }
@@ -136,7 +179,9 @@ class ContractRoutesTest {
     Set<String> out = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() == null) {
-        assertThat(route.methods()).as("catch-all routes must not be method-specific").isNullOrEmpty();
+        assertThat(route.methods())
+            .as("catch-all routes must not be method-specific")
+            .isNullOrEmpty();
         continue;
       }
       assertThat(route.methods()).as("route %s", route.getPath()).hasSize(1);

@@ -15,15 +15,18 @@ class EdgeUnitsTest {
 
   @Test
   void tokensMapToRolesAndAdminImpliesCaller() {
-    BearerTokens tokens = new BearerTokens(Set.of("caller-aaaaaaaaaaaaaaaa"), Set.of("admin-bbbbbbbbbbbbbbbbb"));
+    BearerTokens tokens =
+        new BearerTokens(Set.of("caller-aaaaaaaaaaaaaaaa"), Set.of("admin-bbbbbbbbbbbbbbbbb"));
     assertThat(tokens.roleOf("caller-aaaaaaaaaaaaaaaa")).isEqualTo(BearerTokens.Role.CALLER);
     assertThat(tokens.roleOf("admin-bbbbbbbbbbbbbbbbb")).isEqualTo(BearerTokens.Role.ADMIN);
     assertThat(tokens.roleOf("caller-aaaaaaaaaaaaaaa")).isEqualTo(BearerTokens.Role.NONE);
     assertThat(tokens.roleOf("")).isEqualTo(BearerTokens.Role.NONE);
     assertThat(tokens.roleOf(null)).isEqualTo(BearerTokens.Role.NONE);
     // A token configured as both is admin.
-    assertThat(new BearerTokens(Set.of("same-cccccccccccccccc"), Set.of("same-cccccccccccccccc"))
-        .roleOf("same-cccccccccccccccc")).isEqualTo(BearerTokens.Role.ADMIN);
+    assertThat(
+            new BearerTokens(Set.of("same-cccccccccccccccc"), Set.of("same-cccccccccccccccc"))
+                .roleOf("same-cccccccccccccccc"))
+        .isEqualTo(BearerTokens.Role.ADMIN);
   }
 
   @Test
@@ -41,14 +44,25 @@ class EdgeUnitsTest {
   void strictJsonAndUtf8() {
     assertThat(isStrictJson("{\"tickers\":[\"A\"]}".getBytes())).isTrue();
     assertThat(isStrictJson(" [1, 2.5, null, true] ".getBytes())).isTrue();
-    for (String bad : new String[] {"{/*c*/}", "{\"a\":1,\"a\":2}", "[NaN]", "[1,]", "{'a':1}", "{} {}", "{", "",
-        "[" .repeat(1001) + "]".repeat(1001)}) {
+    for (String bad :
+        new String[] {
+          "{/*c*/}",
+          "{\"a\":1,\"a\":2}",
+          "[NaN]",
+          "[1,]",
+          "{'a':1}",
+          "{} {}",
+          "{",
+          "",
+          "[".repeat(1001) + "]".repeat(1001)
+        }) {
       assertThat(isStrictJson(bad.getBytes())).as(bad).isFalse();
     }
     assertThat(JsonBodyGuard.isUtf8("AAPL €🚀".getBytes(StandardCharsets.UTF_8))).isTrue();
     assertThat(JsonBodyGuard.isUtf8(new byte[] {(byte) 0xC0, (byte) 0xAF})).isFalse();
     assertThat(JsonBodyGuard.isUtf8(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})).isFalse();
-    assertThat(JsonBodyGuard.mediaType(" Application/JSON ; charset=utf-8")).isEqualTo("application/json");
+    assertThat(JsonBodyGuard.mediaType(" Application/JSON ; charset=utf-8"))
+        .isEqualTo("application/json");
   }
 
   private static boolean isStrictJson(byte[] bytes) {
@@ -75,19 +89,33 @@ class EdgeUnitsTest {
   void accessPolicyIsReadFromTheDocumentAndFailsClosed() {
     Vertx vertx = Vertx.vertx();
     try {
-      JsonObject doc = new JsonObject()
-          .put("openapi", "3.1.0")
-          .put("info", new JsonObject().put("title", "t").put("version", "1"))
-          .put("components", new JsonObject().put("securitySchemes", new JsonObject()
-              .put("bearerAuth", new JsonObject().put("type", "http").put("scheme", "bearer"))
-              .put("other", new JsonObject().put("type", "http").put("scheme", "basic"))))
-          .put("paths", new JsonObject()
-              .put("/none", op("none", null))
-              .put("/open", op("open", "[]"))
-              .put("/caller", op("caller", "[{\"bearerAuth\":[]}]"))
-              .put("/admin", op("admin", "[{\"bearerAuth\":[\"admin\"]}]"))
-              .put("/either", op("either", "[{\"bearerAuth\":[\"admin\"]},{\"bearerAuth\":[]}]"))
-              .put("/other", op("other", "[{\"other\":[]}]")));
+      JsonObject doc =
+          new JsonObject()
+              .put("openapi", "3.1.0")
+              .put("info", new JsonObject().put("title", "t").put("version", "1"))
+              .put(
+                  "components",
+                  new JsonObject()
+                      .put(
+                          "securitySchemes",
+                          new JsonObject()
+                              .put(
+                                  "bearerAuth",
+                                  new JsonObject().put("type", "http").put("scheme", "bearer"))
+                              .put(
+                                  "other",
+                                  new JsonObject().put("type", "http").put("scheme", "basic"))))
+              .put(
+                  "paths",
+                  new JsonObject()
+                      .put("/none", op("none", null))
+                      .put("/open", op("open", "[]"))
+                      .put("/caller", op("caller", "[{\"bearerAuth\":[]}]"))
+                      .put("/admin", op("admin", "[{\"bearerAuth\":[\"admin\"]}]"))
+                      .put(
+                          "/either",
+                          op("either", "[{\"bearerAuth\":[\"admin\"]},{\"bearerAuth\":[]}]"))
+                      .put("/other", op("other", "[{\"other\":[]}]")));
       OpenAPIContract contract = OpenAPIContract.from(vertx, doc).await();
       JsonObject raw = contract.getRawContract();
       assertThat(AccessPolicy.of(contract.operation("none"), raw)).isEqualTo(AccessPolicy.CALLER);
@@ -96,15 +124,20 @@ class EdgeUnitsTest {
       assertThat(AccessPolicy.of(contract.operation("admin"), raw)).isEqualTo(AccessPolicy.ADMIN);
       assertThat(AccessPolicy.of(contract.operation("either"), raw)).isEqualTo(AccessPolicy.CALLER);
       assertThatThrownBy(() -> AccessPolicy.of(contract.operation("other"), raw))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("other");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("other");
     } finally {
       vertx.close().await();
     }
   }
 
   private static JsonObject op(String id, String security) {
-    JsonObject get = new JsonObject().put("operationId", id)
-        .put("responses", new JsonObject().put("200", new JsonObject().put("description", "ok")));
+    JsonObject get =
+        new JsonObject()
+            .put("operationId", id)
+            .put(
+                "responses",
+                new JsonObject().put("200", new JsonObject().put("description", "ok")));
     if (security != null) {
       get.put("security", new io.vertx.core.json.JsonArray(security));
     }

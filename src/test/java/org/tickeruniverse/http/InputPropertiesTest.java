@@ -25,16 +25,16 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 
 /**
- * Generated inputs against a running HTTP verticle with stand-in consumers. For every input:
- * never a 5xx; an invalid input never reaches the BUFFER consumer; a valid one reaches it as
- * exactly the normalised, distinct, sorted list, and the answer counts it.
+ * Generated inputs against a running HTTP verticle with stand-in consumers. For every input: never
+ * a 5xx; an invalid input never reaches the BUFFER consumer; a valid one reaches it as exactly the
+ * normalised, distinct, sorted list, and the answer counts it.
  *
  * <p>The oracle below restates docs/DESIGN.md#operations independently of {@code TickerBatch}.
  */
@@ -51,8 +51,10 @@ class InputPropertiesTest {
   @BeforeContainer
   static void start() {
     vertx = Vertx.vertx();
-    server = TestServer.start(vertx, Map.of("TU_MAX_TICKERS", String.valueOf(MAX_TICKERS),
-        "TU_BODY_LIMIT_BYTES", "65536"));
+    server =
+        TestServer.start(
+            vertx,
+            Map.of("TU_MAX_TICKERS", String.valueOf(MAX_TICKERS), "TU_BODY_LIMIT_BYTES", "65536"));
   }
 
   @AfterContainer
@@ -73,8 +75,11 @@ class InputPropertiesTest {
   void arbitraryTickerLists(@ForAll("tickerLists") List<String> entries) {
     counted("tickerLists");
     int before = server.standIns.count(Addresses.BUFFER);
-    HttpResponse<byte[]> r = server.post(BUFFER, CALLER,
-        new JsonObject().put("tickers", new JsonArray(new ArrayList<>(entries))).encode());
+    HttpResponse<byte[]> r =
+        server.post(
+            BUFFER,
+            CALLER,
+            new JsonObject().put("tickers", new JsonArray(new ArrayList<>(entries))).encode());
     Optional<List<String>> expected = expected(entries);
     Statistics.collect(r.statusCode());
     assertThat(r.statusCode()).isLessThan(500);
@@ -88,26 +93,32 @@ class InputPropertiesTest {
       assertThat(received).hasSize(before + 1);
       // The tickers exactly; beside them only the caller's contributor hash (never the token).
       JsonObject sent = received.get(received.size() - 1).copy();
-      assertThat((String) sent.remove(Messages.CONTRIBUTOR)).startsWith("h:").doesNotContain(CALLER);
+      assertThat((String) sent.remove(Messages.CONTRIBUTOR))
+          .startsWith("h:")
+          .doesNotContain(CALLER);
       assertThat(sent).isEqualTo(Messages.tickersRequest(expected.get()));
     }
   }
 
   @Provide
   Arbitrary<List<String>> tickerLists() {
-    Arbitrary<String> plausible = Arbitraries.strings()
-        .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-=^& \t")
-        .ofMinLength(0).ofMaxLength(34);
-    Arbitrary<String> anyBmp = Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(40);
+    Arbitrary<String> plausible =
+        Arbitraries.strings()
+            .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-=^& \t")
+            .ofMinLength(0)
+            .ofMaxLength(34);
+    Arbitrary<String> anyBmp =
+        Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(40);
     Arbitrary<String> hostile = Arbitraries.of(HostileInputTest.TICKER_CORPUS);
-    Arbitrary<String> entry = Arbitraries.frequencyOf(
-        Tuple.of(6, plausible), Tuple.of(3, anyBmp), Tuple.of(1, hostile));
+    Arbitrary<String> entry =
+        Arbitraries.frequencyOf(Tuple.of(6, plausible), Tuple.of(3, anyBmp), Tuple.of(1, hostile));
     // Lists of grammatical tickers (any case, padded, blank or repeated) so that valid requests
     // are common too, and the answer's count is checked as often as the refusal.
-    Arbitrary<String> grammatical = Arbitraries.strings().withChars("ABCXYZabcxyz0189.-=^&")
-        .ofMinLength(1).ofMaxLength(32);
-    Arbitrary<String> padded = Arbitraries.oneOf(grammatical,
-        grammatical.map(t -> "  " + t + "\t"), Arbitraries.of("", " ", "\n"));
+    Arbitrary<String> grammatical =
+        Arbitraries.strings().withChars("ABCXYZabcxyz0189.-=^&").ofMinLength(1).ofMaxLength(32);
+    Arbitrary<String> padded =
+        Arbitraries.oneOf(
+            grammatical, grammatical.map(t -> "  " + t + "\t"), Arbitraries.of("", " ", "\n"));
     return Arbitraries.frequencyOf(
         Tuple.of(1, entry.list().ofMaxSize(MAX_TICKERS + 5)),
         Tuple.of(1, padded.list().ofMaxSize(MAX_TICKERS + 2)));
@@ -119,8 +130,10 @@ class InputPropertiesTest {
   void arbitraryJsonBodies(@ForAll("jsonBodies") Object body) {
     counted("jsonBodies");
     int before = server.standIns.count(Addresses.BUFFER);
-    String text = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode()
-        : io.vertx.core.json.Json.encode(body);
+    String text =
+        body instanceof JsonObject o
+            ? o.encode()
+            : body instanceof JsonArray a ? a.encode() : io.vertx.core.json.Json.encode(body);
     HttpResponse<byte[]> r = server.post(BUFFER, CALLER, text);
     Statistics.collect(r.statusCode());
     assertThat(r.statusCode()).as(Answers.text(r)).isIn(202, 400, 413);
@@ -130,8 +143,12 @@ class InputPropertiesTest {
       assertThat(server.standIns.count(Addresses.BUFFER)).isEqualTo(before + 1);
       assertThat(Answers.json(r).getInteger("buffered")).isEqualTo(expected.size());
     } else {
-      Answers.assertError(r, r.statusCode(), r.statusCode() == 413 ? "payload_too_large"
-          : Answers.json(r).getJsonObject("error").getString("code"));
+      Answers.assertError(
+          r,
+          r.statusCode(),
+          r.statusCode() == 413
+              ? "payload_too_large"
+              : Answers.json(r).getJsonObject("error").getString("code"));
       assertThat(server.standIns.count(Addresses.BUFFER)).isEqualTo(before);
     }
   }
@@ -140,28 +157,48 @@ class InputPropertiesTest {
   Arbitrary<Object> jsonBodies() {
     Arbitrary<Object> value = json(3);
     Arbitrary<Object> tickersOf = value.map(v -> new JsonObject().put("tickers", v));
-    Arbitrary<Object> tickersArrayOf = value.list().ofMaxSize(6)
-        .map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<>(vs))));
-    Arbitrary<Object> withExtra = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8)
-        .map(k -> new JsonObject().put("tickers", new JsonArray().add("AAPL")).put(k, 1));
-    return Arbitraries.frequencyOf(Tuple.of(2, value), Tuple.of(3, tickersOf), Tuple.of(4, tickersArrayOf),
+    Arbitrary<Object> tickersArrayOf =
+        value
+            .list()
+            .ofMaxSize(6)
+            .map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<>(vs))));
+    Arbitrary<Object> withExtra =
+        Arbitraries.strings()
+            .alpha()
+            .ofMinLength(1)
+            .ofMaxLength(8)
+            .map(k -> new JsonObject().put("tickers", new JsonArray().add("AAPL")).put(k, 1));
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, value),
+        Tuple.of(3, tickersOf),
+        Tuple.of(4, tickersArrayOf),
         Tuple.of(1, withExtra));
   }
 
   static Arbitrary<Object> json(int depth) {
-    Arbitrary<Object> leaf = Arbitraries.oneOf(
-        Arbitraries.of(true, false).map(b -> (Object) b).injectNull(0.15),
-        Arbitraries.integers().map(i -> (Object) i),
-        Arbitraries.doubles().map(d -> (Object) d),
-        Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(20).map(s -> (Object) s),
-        Arbitraries.strings().withChars("ABCXYZ.-aq ").ofMaxLength(8).map(s -> (Object) s));
+    Arbitrary<Object> leaf =
+        Arbitraries.oneOf(
+            Arbitraries.of(true, false).map(b -> (Object) b).injectNull(0.15),
+            Arbitraries.integers().map(i -> (Object) i),
+            Arbitraries.doubles().map(d -> (Object) d),
+            Arbitraries.strings()
+                .withCharRange('\u0000', '\ud7ff')
+                .ofMaxLength(20)
+                .map(s -> (Object) s),
+            Arbitraries.strings().withChars("ABCXYZ.-aq ").ofMaxLength(8).map(s -> (Object) s));
     if (depth == 0) {
       return leaf;
     }
-    Arbitrary<Object> array = Arbitraries.lazy(() -> json(depth - 1)).list().ofMaxSize(4)
-        .map(vs -> (Object) new JsonArray(new ArrayList<>(vs)));
-    Arbitrary<Object> object = Arbitraries.maps(Arbitraries.strings().ofMaxLength(6), Arbitraries.lazy(() -> json(depth - 1)))
-        .ofMaxSize(3).map(m -> (Object) new JsonObject(new LinkedHashMap<>(m)));
+    Arbitrary<Object> array =
+        Arbitraries.lazy(() -> json(depth - 1))
+            .list()
+            .ofMaxSize(4)
+            .map(vs -> (Object) new JsonArray(new ArrayList<>(vs)));
+    Arbitrary<Object> object =
+        Arbitraries.maps(
+                Arbitraries.strings().ofMaxLength(6), Arbitraries.lazy(() -> json(depth - 1)))
+            .ofMaxSize(3)
+            .map(m -> (Object) new JsonObject(new LinkedHashMap<>(m)));
     return Arbitraries.frequencyOf(Tuple.of(4, leaf), Tuple.of(2, array), Tuple.of(1, object));
   }
 
@@ -182,8 +219,11 @@ class InputPropertiesTest {
   @Provide
   Arbitrary<byte[]> bodies() {
     Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-    Arbitrary<byte[]> prefixed = Arbitraries.bytes().array(byte[].class).ofMaxSize(60)
-        .map(tail -> concat("{\"tickers\":[\"".getBytes(StandardCharsets.UTF_8), tail));
+    Arbitrary<byte[]> prefixed =
+        Arbitraries.bytes()
+            .array(byte[].class)
+            .ofMaxSize(60)
+            .map(tail -> concat("{\"tickers\":[\"".getBytes(StandardCharsets.UTF_8), tail));
     return Arbitraries.oneOf(random, prefixed);
   }
 
@@ -191,7 +231,8 @@ class InputPropertiesTest {
   void arbitraryContentTypes(@ForAll("contentTypes") String contentType) {
     counted("contentTypes");
     int before = server.standIns.count(Addresses.BUFFER);
-    HttpResponse<byte[]> r = server.postRaw(BUFFER, CALLER, contentType, "{\"tickers\":[\"AAPL\"]}".getBytes());
+    HttpResponse<byte[]> r =
+        server.postRaw(BUFFER, CALLER, contentType, "{\"tickers\":[\"AAPL\"]}".getBytes());
     boolean json = JsonBodyGuard.mediaType(contentType).equals("application/json");
     Statistics.collect(r.statusCode());
     assertThat(r.statusCode()).isEqualTo(json ? 202 : 415);
@@ -200,9 +241,17 @@ class InputPropertiesTest {
 
   @Provide
   Arbitrary<String> contentTypes() {
-    Arbitrary<String> token = Arbitraries.strings().withChars("abcjsonpltxw/+-.;= ").ofMinLength(1).ofMaxLength(30);
-    Arbitrary<String> jsonish = Arbitraries.of("application/json", "APPLICATION/JSON", "application/json;charset=utf-8",
-        "application/json ; charset=\"utf-8\"", "application/jsonp", "application/json+x", "application/ json");
+    Arbitrary<String> token =
+        Arbitraries.strings().withChars("abcjsonpltxw/+-.;= ").ofMinLength(1).ofMaxLength(30);
+    Arbitrary<String> jsonish =
+        Arbitraries.of(
+            "application/json",
+            "APPLICATION/JSON",
+            "application/json;charset=utf-8",
+            "application/json ; charset=\"utf-8\"",
+            "application/jsonp",
+            "application/json+x",
+            "application/ json");
     return Arbitraries.oneOf(token, jsonish).filter(s -> !s.isBlank() && s.strip().equals(s));
   }
 
@@ -210,9 +259,13 @@ class InputPropertiesTest {
   void arbitraryPathsAndMethods(@ForAll("paths") String path, @ForAll("methods") String method) {
     counted("pathsAndMethods");
     int before = server.standIns.count(Addresses.BUFFER);
-    HttpResponse<byte[]> r = server.send(server.request(path, CALLER)
-        .method(method, HttpRequest.BodyPublishers.ofString("{\"tickers\":[\"AAPL\"]}"))
-        .header("Content-Type", "application/json").build());
+    HttpResponse<byte[]> r =
+        server.send(
+            server
+                .request(path, CALLER)
+                .method(method, HttpRequest.BodyPublishers.ofString("{\"tickers\":[\"AAPL\"]}"))
+                .header("Content-Type", "application/json")
+                .build());
     Statistics.collect(r.statusCode());
     if (!path.equals("/health/ready")) { // 503 there is the honest answer: the stores are down
       assertThat(r.statusCode()).isLessThan(500);
@@ -224,15 +277,43 @@ class InputPropertiesTest {
 
   @Provide
   Arbitrary<String> paths() {
-    Arbitrary<String> segment = Arbitraries.oneOf(
-        Arbitraries.of("api", "v1", "tickers", "buffer", "universe", "admin", "flush", "..", ".", "", "%2e%2e", "%00"),
-        Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(12)
-            .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20")));
-    Arbitrary<String> random = segment.list().ofMinSize(1).ofMaxSize(5).map(parts -> "/" + String.join("/", parts));
-    Arbitrary<String> known = Arbitraries.of("/api/v1/tickers/buffer", "/api/v1/tickers/refresh",
-        "/api/v1/tickers/upsert", "/api/v1/universe", "/api/v1/admin/flush", "/api/v1/admin/evict",
-        "/api/v1/openapi.yaml", "/health/live", "/health/ready", "/metrics", "/api/v1/universe/",
-        "/api/v1//universe", "/api/v1/universe?x=1", "/API/V1/UNIVERSE");
+    Arbitrary<String> segment =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "api",
+                "v1",
+                "tickers",
+                "buffer",
+                "universe",
+                "admin",
+                "flush",
+                "..",
+                ".",
+                "",
+                "%2e%2e",
+                "%00"),
+            Arbitraries.strings()
+                .withCharRange('\u0000', '\ud7ff')
+                .ofMaxLength(12)
+                .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20")));
+    Arbitrary<String> random =
+        segment.list().ofMinSize(1).ofMaxSize(5).map(parts -> "/" + String.join("/", parts));
+    Arbitrary<String> known =
+        Arbitraries.of(
+            "/api/v1/tickers/buffer",
+            "/api/v1/tickers/refresh",
+            "/api/v1/tickers/upsert",
+            "/api/v1/universe",
+            "/api/v1/admin/flush",
+            "/api/v1/admin/evict",
+            "/api/v1/openapi.yaml",
+            "/health/live",
+            "/health/ready",
+            "/metrics",
+            "/api/v1/universe/",
+            "/api/v1//universe",
+            "/api/v1/universe?x=1",
+            "/API/V1/UNIVERSE");
     return Arbitraries.oneOf(random, known);
   }
 

@@ -40,19 +40,31 @@ class LimitsAndShutdownTest {
   @Test
   void http2StreamsPerConnectionAreBoundedByTheAdvertisedLimit() {
     Vertx vertx = Vertx.vertx();
-    try (TestServer server = TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "4"))) {
+    try (TestServer server =
+        TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "4"))) {
       Promise<Void> gate = Promise.promise();
-      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
-          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
-      HttpClient h2 = vertx.createHttpClient(new HttpClientOptions()
-          .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      server.standIns.override(
+          Addresses.BUFFER,
+          StandIns.answerAfter(
+              gate.future(),
+              msg ->
+                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      HttpClient h2 =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setProtocolVersion(HttpVersion.HTTP_2)
+                  .setHttp2ClearTextUpgrade(false));
       List<Future<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         answers.add(post(h2, server.port()));
       }
-      await().atMost(Duration.ofSeconds(5)).until(() -> server.standIns.count(Addresses.BUFFER) == 4);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> server.standIns.count(Addresses.BUFFER) == 4);
       // The other 8 wait on the client side; the server never has more than 4 in flight.
-      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
           .until(() -> server.standIns.count(Addresses.BUFFER) == 4);
       gate.complete();
       assertThat(Future.all(answers).await().<Integer>list()).containsOnly(202);
@@ -73,21 +85,42 @@ class LimitsAndShutdownTest {
       Router router = Router.router(vertx);
       ConnectionLimiter limiter = new ConnectionLimiter(2);
       router.route().handler(limiter);
-      router.route().handler(ctx -> gate.future().onComplete(v -> ctx.response().setStatusCode(202).end()));
+      router
+          .route()
+          .handler(ctx -> gate.future().onComplete(v -> ctx.response().setStatusCode(202).end()));
       ErrorResponder errors = new ErrorResponder(Map.of());
       router.route().failureHandler(errors);
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(0).setHost("127.0.0.1")
-              .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(10)))
-          .requestHandler(router).listen().await();
-      HttpClient h2 = vertx.createHttpClient(new HttpClientOptions()
-          .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      HttpServer server =
+          vertx
+              .createHttpServer(
+                  new HttpServerOptions()
+                      .setPort(0)
+                      .setHost("127.0.0.1")
+                      .setInitialSettings(
+                          new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(10)))
+              .requestHandler(router)
+              .listen()
+              .await();
+      HttpClient h2 =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setProtocolVersion(HttpVersion.HTTP_2)
+                  .setHttp2ClearTextUpgrade(false));
       List<Future<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        answers.add(h2.request(new RequestOptions().setMethod(HttpMethod.GET).setPort(server.actualPort())
-                .setHost("127.0.0.1").setURI("/x"))
-            .compose(req -> req.send()).map(HttpClientResponse::statusCode));
+        answers.add(
+            h2.request(
+                    new RequestOptions()
+                        .setMethod(HttpMethod.GET)
+                        .setPort(server.actualPort())
+                        .setHost("127.0.0.1")
+                        .setURI("/x"))
+                .compose(req -> req.send())
+                .map(HttpClientResponse::statusCode));
       }
-      await().atMost(Duration.ofSeconds(5)).until(() -> answers.stream().filter(Future::isComplete).count() == 3);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> answers.stream().filter(Future::isComplete).count() == 3);
       gate.complete();
       List<Integer> statuses = Future.all(answers).await().list();
       assertThat(statuses).filteredOn(s -> s == 202).hasSize(2);
@@ -109,11 +142,17 @@ class LimitsAndShutdownTest {
   @Test
   void aClientThatAcknowledgedTheStreamLimitHasTheExcessRefusedByNettyItself() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (TestServer server = TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "2"));
-         RawHttp2 client = new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
+    try (TestServer server =
+            TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "2"));
+        RawHttp2 client =
+            new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
       Promise<Void> gate = Promise.promise();
-      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
-          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      server.standIns.override(
+          Addresses.BUFFER,
+          StandIns.answerAfter(
+              gate.future(),
+              msg ->
+                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
       client.open();
       client.acknowledgeSettings();
       client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
@@ -121,8 +160,11 @@ class LimitsAndShutdownTest {
       // The first stream beyond the limit is reset as refused; its DATA frame, on a stream that
       // never existed, then makes Netty end the whole connection (GOAWAY, PROTOCOL_ERROR).
       assertThat(client.refused).as("streams refused by the codec").containsExactly(5);
-      assertThat(client.goAwayError).isEqualTo(io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR.code());
-      assertThat(server.standIns.count(Addresses.BUFFER)).as("requests that reached the service").isEqualTo(2);
+      assertThat(client.goAwayError)
+          .isEqualTo(io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR.code());
+      assertThat(server.standIns.count(Addresses.BUFFER))
+          .as("requests that reached the service")
+          .isEqualTo(2);
       gate.complete();
     } finally {
       vertx.close().await();
@@ -130,18 +172,28 @@ class LimitsAndShutdownTest {
   }
 
   @Test
-  void aClientThatNeverAcknowledgesTheStreamLimitIsStoppedByTheConnectionLimiter() throws Exception {
+  void aClientThatNeverAcknowledgesTheStreamLimitIsStoppedByTheConnectionLimiter()
+      throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (TestServer server = TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "2"));
-         RawHttp2 client = new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
+    try (TestServer server =
+            TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "2"));
+        RawHttp2 client =
+            new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
       Promise<Void> gate = Promise.promise();
-      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
-          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      server.standIns.override(
+          Addresses.BUFFER,
+          StandIns.answerAfter(
+              gate.future(),
+              msg ->
+                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
       client.open();
       client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
       assertThat(client.readUntil(() -> client.statuses.size() == 3)).isTrue();
       assertThat(client.refused).as("Netty refuses nothing before the SETTINGS ACK").isEmpty();
-      assertThat(client.statuses).as("the limiter's 503s").containsOnlyKeys(5, 7, 9).containsValues(503);
+      assertThat(client.statuses)
+          .as("the limiter's 503s")
+          .containsOnlyKeys(5, 7, 9)
+          .containsValues(503);
       assertThat(server.standIns.count(Addresses.BUFFER)).isEqualTo(2);
       gate.complete();
     } finally {
@@ -154,21 +206,39 @@ class LimitsAndShutdownTest {
     Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       Promise<Void> gate = Promise.promise();
-      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
-          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      server.standIns.override(
+          Addresses.BUFFER,
+          StandIns.answerAfter(
+              gate.future(),
+              msg ->
+                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
       NetClient net = vertx.createNetClient();
       NetSocket socket = net.connect(server.port(), "127.0.0.1").await();
       Buffer received = Buffer.buffer();
       socket.handler(received::appendBuffer);
-      String one = "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + CALLER
-          + "\r\nContent-Type: application/json\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY;
+      String one =
+          "POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + CALLER
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + BODY.length()
+              + "\r\n\r\n"
+              + BODY;
       socket.write(one.repeat(5)).await();
-      await().atMost(Duration.ofSeconds(5)).until(() -> server.standIns.count(Addresses.BUFFER) == 1);
-      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> server.standIns.count(Addresses.BUFFER) == 1);
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
           .until(() -> server.standIns.count(Addresses.BUFFER) == 1);
       gate.complete();
-      await().atMost(Duration.ofSeconds(5)).until(() ->
-          received.toString(StandardCharsets.ISO_8859_1).split("HTTP/1.1 202", -1).length - 1 == 5);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  received.toString(StandardCharsets.ISO_8859_1).split("HTTP/1.1 202", -1).length
+                          - 1
+                      == 5);
       assertThat(server.standIns.maxInFlight()).isEqualTo(1);
       socket.close().await();
     } finally {
@@ -185,13 +255,23 @@ class LimitsAndShutdownTest {
       Buffer received = Buffer.buffer();
       socket.handler(received::appendBuffer);
       String body = "x".repeat(200_000);
-      socket.write("POST /api/v1/admin/flush HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.ADMIN
-          + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
-          + "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").await();
-      await().atMost(Duration.ofSeconds(5)).until(() -> {
-        String text = received.toString(StandardCharsets.ISO_8859_1);
-        return text.contains("\"inserted\"") && text.contains("{\"status\":\"UP\"}");
-      });
+      socket
+          .write(
+              "POST /api/v1/admin/flush HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + TestServer.ADMIN
+                  + "\r\nContent-Type: text/plain\r\nContent-Length: "
+                  + body.length()
+                  + "\r\n\r\n"
+                  + body
+                  + "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+          .await();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                String text = received.toString(StandardCharsets.ISO_8859_1);
+                return text.contains("\"inserted\"") && text.contains("{\"status\":\"UP\"}");
+              });
       socket.close().await();
     } finally {
       vertx.close().await();
@@ -203,24 +283,47 @@ class LimitsAndShutdownTest {
     Vertx vertx = Vertx.vertx();
     try {
       StandIns standIns = new StandIns(vertx).registerAll();
-      var config = org.tickeruniverse.config.ConfigLoader.load(List.of(),
-          TestServer.env(Map.of("TU_HTTP_PORT", String.valueOf(TestServer.closedPort()), "TU_HTTP_INSTANCES", "3")));
-      String id = vertx.deployVerticle(() -> new HttpVerticle(), new io.vertx.core.DeploymentOptions()
-          .setConfig(config.toJson()).setInstances(config.http().instances())).await();
+      var config =
+          org.tickeruniverse.config.ConfigLoader.load(
+              List.of(),
+              TestServer.env(
+                  Map.of(
+                      "TU_HTTP_PORT",
+                      String.valueOf(TestServer.closedPort()),
+                      "TU_HTTP_INSTANCES",
+                      "3")));
+      String id =
+          vertx
+              .deployVerticle(
+                  () -> new HttpVerticle(),
+                  new io.vertx.core.DeploymentOptions()
+                      .setConfig(config.toJson())
+                      .setInstances(config.http().instances()))
+              .await();
       // Fresh connections land on different instances; each holds its own copy of the universe,
       // and every copy answers the same bytes.
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        java.util.Set<String> bodies = new java.util.HashSet<>();
-        for (int i = 0; i < 9; i++) {
-          java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-          HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create("http://127.0.0.1:" + config.http().port() + "/api/v1/universe"))
-              .header("Authorization", "Bearer " + CALLER).build(), HttpResponse.BodyHandlers.ofString());
-          assertThat(r.statusCode()).isEqualTo(200);
-          bodies.add(r.body());
-        }
-        assertThat(bodies).hasSize(1);
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                java.util.Set<String> bodies = new java.util.HashSet<>();
+                for (int i = 0; i < 9; i++) {
+                  java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                  HttpResponse<String> r =
+                      client.send(
+                          java.net.http.HttpRequest.newBuilder(
+                                  java.net.URI.create(
+                                      "http://127.0.0.1:"
+                                          + config.http().port()
+                                          + "/api/v1/universe"))
+                              .header("Authorization", "Bearer " + CALLER)
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  assertThat(r.statusCode()).isEqualTo(200);
+                  bodies.add(r.body());
+                }
+                assertThat(bodies).hasSize(1);
+              });
       vertx.undeploy(id).await();
       standIns.unregisterAll();
     } finally {
@@ -234,7 +337,8 @@ class LimitsAndShutdownTest {
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       HttpResponse<byte[]> longLine = server.get("/api/v1/universe?" + "q".repeat(5000), CALLER);
       assertThat(longLine.statusCode()).isEqualTo(414);
-      HttpResponse<byte[]> bigHeader = server.get("/api/v1/universe", CALLER, "X-Filler", "f".repeat(9000));
+      HttpResponse<byte[]> bigHeader =
+          server.get("/api/v1/universe", CALLER, "X-Filler", "f".repeat(9000));
       assertThat(bigHeader.statusCode()).isEqualTo(431);
       assertThat(server.get("/health/live", null).statusCode()).isEqualTo(200);
     } finally {
@@ -248,17 +352,30 @@ class LimitsAndShutdownTest {
     TestServer server = TestServer.start(vertx, Map.of("TU_SHUTDOWN_SECONDS", "10"));
     try {
       Promise<Void> gate = Promise.promise();
-      server.standIns.override(Addresses.BUFFER, StandIns.answerAfter(gate.future(),
-          msg -> Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
-      CompletableFuture<HttpResponse<byte[]>> inFlight = server.client.sendAsync(
-          server.request("/api/v1/tickers/buffer", CALLER).header("Content-Type", "application/json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(BODY)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      await().atMost(Duration.ofSeconds(5)).until(() -> server.standIns.count(Addresses.BUFFER) == 1);
+      server.standIns.override(
+          Addresses.BUFFER,
+          StandIns.answerAfter(
+              gate.future(),
+              msg ->
+                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
+      CompletableFuture<HttpResponse<byte[]>> inFlight =
+          server.client.sendAsync(
+              server
+                  .request("/api/v1/tickers/buffer", CALLER)
+                  .header("Content-Type", "application/json")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(BODY))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> server.standIns.count(Addresses.BUFFER) == 1);
 
       Future<Void> undeployed = vertx.undeploy(server.deploymentId);
       // Draining: the undeploy waits for the request.
-      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !undeployed.isComplete());
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> !undeployed.isComplete());
       gate.complete();
       HttpResponse<byte[]> response = inFlight.join();
       assertThat(response.statusCode()).isEqualTo(202);
@@ -271,15 +388,26 @@ class LimitsAndShutdownTest {
 
   @Test
   void metricsAreServedWhenVertxHasPrometheus() {
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+            .build();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       server.post("/api/v1/tickers/buffer", CALLER, BODY);
       HttpResponse<byte[]> r = server.get("/metrics", null);
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+      assertThat(r.headers().firstValue("content-type"))
+          .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
       String text = Answers.text(r);
-      assertThat(text).contains("# TYPE").contains("tu_http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/tickers/buffer\"");
+      assertThat(text)
+          .contains("# TYPE")
+          .contains(
+              "tu_http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/tickers/buffer\"");
       // Privacy: no ticker or token in any metric name or label.
       assertThat(text).doesNotContain("AAPL").doesNotContain(CALLER);
     } finally {
@@ -288,9 +416,15 @@ class LimitsAndShutdownTest {
   }
 
   private static Future<Integer> post(HttpClient client, int port) {
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-            .setURI("/api/v1/tickers/buffer").addHeader("Authorization", "Bearer " + CALLER)
-            .addHeader("Content-Type", "application/json"))
+    return client
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/api/v1/tickers/buffer")
+                .addHeader("Authorization", "Bearer " + CALLER)
+                .addHeader("Content-Type", "application/json"))
         .compose(req -> req.send(BODY))
         .map(HttpClientResponse::statusCode);
   }

@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * A misbehaving HTTP/2 client (prior knowledge, h2c) made of raw frames, for tests that must
- * break the protocol's manners, which a real client would not. Frames are encoded and decoded by
- * Netty's own codec classes; only the sending discipline is ours. Blocking, one test thread.
+ * A misbehaving HTTP/2 client (prior knowledge, h2c) made of raw frames, for tests that must break
+ * the protocol's manners, which a real client would not. Frames are encoded and decoded by Netty's
+ * own codec classes; only the sending discipline is ours. Blocking, one test thread.
  */
 final class RawHttp2 implements AutoCloseable {
 
@@ -39,44 +39,61 @@ final class RawHttp2 implements AutoCloseable {
   private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
   private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader();
   private final ByteBuf input = Unpooled.buffer();
+
   /** Streams the server reset as refused, in the order seen. */
   final List<Integer> refused = new ArrayList<>();
+
   /** The :status of each stream the server answered. */
   final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+
   /** The error code of a GOAWAY the server sent, or -1. */
   volatile long goAwayError = -1;
+
   private boolean serverSettingsSeen;
 
-  private final Http2FrameAdapter listener = new Http2FrameAdapter() {
-    @Override
-    public void onRstStreamRead(ChannelHandlerContext c, int streamId, long errorCode) {
-      if (errorCode == Http2Error.REFUSED_STREAM.code()) {
-        refused.add(streamId);
-      }
-    }
+  private final Http2FrameAdapter listener =
+      new Http2FrameAdapter() {
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext c, int streamId, long errorCode) {
+          if (errorCode == Http2Error.REFUSED_STREAM.code()) {
+            refused.add(streamId);
+          }
+        }
 
-    @Override
-    public void onGoAwayRead(ChannelHandlerContext c, int lastStreamId, long errorCode, ByteBuf debugData) {
-      goAwayError = errorCode;
-    }
+        @Override
+        public void onGoAwayRead(
+            ChannelHandlerContext c, int lastStreamId, long errorCode, ByteBuf debugData) {
+          goAwayError = errorCode;
+        }
 
-    @Override
-    public void onSettingsRead(ChannelHandlerContext c, Http2Settings settings) {
-      serverSettingsSeen = true;
-    }
+        @Override
+        public void onSettingsRead(ChannelHandlerContext c, Http2Settings settings) {
+          serverSettingsSeen = true;
+        }
 
-    @Override
-    public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers, int padding,
-                              boolean endOfStream) {
-      statuses.put(streamId, Integer.parseInt(headers.status().toString()));
-    }
+        @Override
+        public void onHeadersRead(
+            ChannelHandlerContext c,
+            int streamId,
+            Http2Headers headers,
+            int padding,
+            boolean endOfStream) {
+          statuses.put(streamId, Integer.parseInt(headers.status().toString()));
+        }
 
-    @Override
-    public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers, int streamDependency,
-                              short weight, boolean exclusive, int padding, boolean endOfStream) {
-      onHeadersRead(c, streamId, headers, padding, endOfStream);
-    }
-  };
+        @Override
+        public void onHeadersRead(
+            ChannelHandlerContext c,
+            int streamId,
+            Http2Headers headers,
+            int streamDependency,
+            short weight,
+            boolean exclusive,
+            int padding,
+            boolean endOfStream) {
+          onHeadersRead(c, streamId, headers, padding, endOfStream);
+        }
+      };
 
   RawHttp2(Socket socket, int port) throws IOException {
     this.socket = socket;
@@ -102,11 +119,21 @@ final class RawHttp2 implements AutoCloseable {
   /** POSTs {@code body} to the buffer route on each stream id, all at once. */
   void postAll(String token, String body, int... streamIds) throws IOException {
     for (int id : streamIds) {
-      writer.writeHeaders(ctx, id, new DefaultHttp2Headers()
-          .method("POST").scheme("http").authority("127.0.0.1:" + port).path("/api/v1/tickers/buffer")
-          .add("authorization", "Bearer " + token).add("content-type", "application/json"), 0, false,
+      writer.writeHeaders(
+          ctx,
+          id,
+          new DefaultHttp2Headers()
+              .method("POST")
+              .scheme("http")
+              .authority("127.0.0.1:" + port)
+              .path("/api/v1/tickers/buffer")
+              .add("authorization", "Bearer " + token)
+              .add("content-type", "application/json"),
+          0,
+          false,
           ctx.newPromise());
-      writer.writeData(ctx, id, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8), 0, true, ctx.newPromise());
+      writer.writeData(
+          ctx, id, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8), 0, true, ctx.newPromise());
     }
     flush();
   }

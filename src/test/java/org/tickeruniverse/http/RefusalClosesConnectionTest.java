@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A request refused for its size or its headers ends its connection at once: the rest of an
- * oversized body is never read, and the socket does not stay open until the idle time-out.
- * Raw sockets, because an HTTP client would hide when the server closes.
+ * oversized body is never read, and the socket does not stay open until the idle time-out. Raw
+ * sockets, because an HTTP client would hide when the server closes.
  */
 class RefusalClosesConnectionTest {
 
@@ -46,9 +46,15 @@ class RefusalClosesConnectionTest {
     for (String connection : new String[] {"close", "keep-alive"}) {
       try (Socket s = new Socket("127.0.0.1", server.port())) {
         OutputStream out = s.getOutputStream();
-        out.write(("POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.CALLER
-            + "\r\nContent-Type: application/json\r\nContent-Length: " + (8 << 20)
-            + "\r\nConnection: " + connection + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /api/v1/tickers/buffer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + TestServer.CALLER
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (8 << 20)
+                    + "\r\nConnection: "
+                    + connection
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         // More than the 64 KiB limit, far less than announced: the client is still "sending".
         out.write(new byte[128 * 1024]);
         out.flush();
@@ -60,8 +66,12 @@ class RefusalClosesConnectionTest {
   @Test
   void anOversizedHeaderBlockGets431AndTheConnectionEndsAtOnce() throws Exception {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
-      s.getOutputStream().write(("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(16 * 1024)
-          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: "
+                      + "a".repeat(16 * 1024)
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(statusThenClosed(s)).isEqualTo(431);
     }
   }
@@ -69,13 +79,17 @@ class RefusalClosesConnectionTest {
   @Test
   void aMalformedRequestGets400AndTheConnectionEndsAtOnce() throws Exception {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
-      s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(statusThenClosed(s)).isEqualTo(400);
     }
   }
 
-  /** Reads the answer's status, then asserts the server closes within {@link #CLOSE_WITHIN_MILLIS}. */
+  /**
+   * Reads the answer's status, then asserts the server closes within {@link #CLOSE_WITHIN_MILLIS}.
+   */
   static int statusThenClosed(Socket s) throws IOException {
     s.setSoTimeout(5000);
     InputStream in = s.getInputStream();
@@ -94,10 +108,14 @@ class RefusalClosesConnectionTest {
         // the rest of the answer
       }
     } catch (SocketTimeoutException stillOpen) {
-      throw new AssertionError("the server kept the connection open " + CLOSE_WITHIN_MILLIS
-          + " ms after answering " + status);
+      throw new AssertionError(
+          "the server kept the connection open "
+              + CLOSE_WITHIN_MILLIS
+              + " ms after answering "
+              + status);
     } catch (SocketException reset) {
-      // closed with unread request bytes pending: the kernel resets instead of FIN; closed all the same
+      // closed with unread request bytes pending: the kernel resets instead of FIN; closed all the
+      // same
     }
     assertThat((System.nanoTime() - answered) / 1_000_000).isLessThan(CLOSE_WITHIN_MILLIS);
     return status;

@@ -21,15 +21,14 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.universe.UniverseDocument;
 
 /**
- * Stand-in consumers for the event-bus addresses the HTTP verticle talks to. The event bus is
- * the contract boundary: these answer as the real verticles do (same message shapes, same
- * {@link ErrorCode} codes), record what reached them, and can be told to fail or hang.
+ * Stand-in consumers for the event-bus addresses the HTTP verticle talks to. The event bus is the
+ * contract boundary: these answer as the real verticles do (same message shapes, same {@link
+ * ErrorCode} codes), record what reached them, and can be told to fail or hang.
  */
 final class StandIns {
 
   /** How a stand-in answers a request. */
-  interface Behaviour extends Function<Message<Object>, Future<JsonObject>> {
-  }
+  interface Behaviour extends Function<Message<Object>, Future<JsonObject>> {}
 
   private final Vertx vertx;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -45,8 +44,13 @@ final class StandIns {
 
   /** Registers every address the HTTP verticle uses. */
   StandIns registerAll() {
-    return register(Addresses.BUFFER, Addresses.REFRESH, Addresses.UPSERT, Addresses.LIST,
-        Addresses.FLUSH, Addresses.EVICT);
+    return register(
+        Addresses.BUFFER,
+        Addresses.REFRESH,
+        Addresses.UPSERT,
+        Addresses.LIST,
+        Addresses.FLUSH,
+        Addresses.EVICT);
   }
 
   StandIns register(String... addresses) {
@@ -123,23 +127,28 @@ final class StandIns {
   }
 
   private void answer(String address, Message<Object> msg) {
-    JsonObject body = msg.body() instanceof JsonObject j ? j.copy() : new JsonObject().put("raw", String.valueOf(msg.body()));
+    JsonObject body =
+        msg.body() instanceof JsonObject j
+            ? j.copy()
+            : new JsonObject().put("raw", String.valueOf(msg.body()));
     received.computeIfAbsent(address, a -> new ConcurrentLinkedQueue<>()).add(body);
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     Behaviour b = overrides.getOrDefault(address, defaults(address));
-    b.apply(msg).onComplete(ar -> {
-      inFlight.decrementAndGet();
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else if (ar.cause() instanceof RawFailure r) {
-        msg.fail(r.code, r.getMessage());
-      } else if (ar.cause() instanceof FailedReply f) {
-        msg.fail(f.failure.code(), f.failure.body(f.getMessage()));
-      } else {
-        msg.fail(ErrorCode.INTERNAL.code(), ErrorCode.INTERNAL.body("boom"));
-      }
-    });
+    b.apply(msg)
+        .onComplete(
+            ar -> {
+              inFlight.decrementAndGet();
+              if (ar.succeeded()) {
+                msg.reply(ar.result());
+              } else if (ar.cause() instanceof RawFailure r) {
+                msg.fail(r.code, r.getMessage());
+              } else if (ar.cause() instanceof FailedReply f) {
+                msg.fail(f.failure.code(), f.failure.body(f.getMessage()));
+              } else {
+                msg.fail(ErrorCode.INTERNAL.code(), ErrorCode.INTERNAL.body("boom"));
+              }
+            });
   }
 
   private Behaviour defaults(String address) {
@@ -158,8 +167,11 @@ final class StandIns {
         return Future.succeededFuture(Messages.count(Messages.DELETED, 4));
       } else if (address.equals(Addresses.LIST)) {
         List<String> u = universe;
-        return Future.succeededFuture(new JsonObject().put(Messages.COUNT, u.size())
-            .put(Messages.TICKERS, new JsonArray(u)).put(Messages.ETAG, UniverseDocument.of(u).etag()));
+        return Future.succeededFuture(
+            new JsonObject()
+                .put(Messages.COUNT, u.size())
+                .put(Messages.TICKERS, new JsonArray(u))
+                .put(Messages.ETAG, UniverseDocument.of(u).etag()));
       }
       return Future.failedFuture("no behaviour for " + address);
     };

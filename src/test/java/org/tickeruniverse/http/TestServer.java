@@ -16,9 +16,9 @@ import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
 
 /**
- * One deployed {@link HttpVerticle} on a free port, with stand-in consumers, Redis and MySQL
- * URLs on closed ports, and a blocking HTTP/1.1 client. Used from test threads only (never the
- * event loop), so {@code Future.await()} is fine.
+ * One deployed {@link HttpVerticle} on a free port, with stand-in consumers, Redis and MySQL URLs
+ * on closed ports, and a blocking HTTP/1.1 client. Used from test threads only (never the event
+ * loop), so {@code Future.await()} is fine.
  */
 final class TestServer implements AutoCloseable {
 
@@ -32,12 +32,14 @@ final class TestServer implements AutoCloseable {
   final HttpVerticle verticle;
   final ServiceConfig config;
   final String deploymentId;
-  final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
-  private TestServer(Vertx vertx, StandIns standIns, HttpVerticle verticle, ServiceConfig config, String id) {
+  private TestServer(
+      Vertx vertx, StandIns standIns, HttpVerticle verticle, ServiceConfig config, String id) {
     this.vertx = vertx;
     this.standIns = standIns;
     this.verticle = verticle;
@@ -73,8 +75,8 @@ final class TestServer implements AutoCloseable {
     return start(vertx, overrides, true, universe);
   }
 
-  private static TestServer start(Vertx vertx, Map<String, String> overrides, boolean withStandIns,
-                                  List<String> universe) {
+  private static TestServer start(
+      Vertx vertx, Map<String, String> overrides, boolean withStandIns, List<String> universe) {
     ServiceConfig config = ConfigLoader.load(List.of(), env(overrides));
     StandIns standIns = new StandIns(vertx);
     if (universe != null) {
@@ -84,7 +86,8 @@ final class TestServer implements AutoCloseable {
       standIns.registerAll();
     }
     HttpVerticle verticle = new HttpVerticle();
-    String id = vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config.toJson())).await();
+    String id =
+        vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config.toJson())).await();
     return new TestServer(vertx, standIns, verticle, config, id);
   }
 
@@ -110,10 +113,15 @@ final class TestServer implements AutoCloseable {
   }
 
   HttpResponse<byte[]> post(String path, String token, String json) {
-    return postRaw(path, token, "application/json", json == null ? new byte[0] : json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return postRaw(
+        path,
+        token,
+        "application/json",
+        json == null ? new byte[0] : json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  HttpResponse<byte[]> postRaw(String path, String token, String contentType, byte[] body, String... headers) {
+  HttpResponse<byte[]> postRaw(
+      String path, String token, String contentType, byte[] body, String... headers) {
     HttpRequest.Builder b = request(path, token, headers);
     if (contentType != null) {
       b.header("Content-Type", contentType);

@@ -40,10 +40,16 @@ class TickersBodyTest {
   private static Validator documentSchema(String name) {
     Vertx vertx = Vertx.vertx();
     try {
-      JsonObject raw = OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).await().getRawContract();
-      JsonObject schema = raw.getJsonObject("components").getJsonObject("schemas").getJsonObject(name);
-      return Validator.create(JsonSchema.of(schema),
-          new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app:///").setOutputFormat(OutputFormat.Basic));
+      JsonObject raw =
+          OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).await().getRawContract();
+      JsonObject schema =
+          raw.getJsonObject("components").getJsonObject("schemas").getJsonObject(name);
+      return Validator.create(
+          JsonSchema.of(schema),
+          new JsonSchemaOptions()
+              .setDraft(Draft.DRAFT202012)
+              .setBaseUri("app:///")
+              .setOutputFormat(OutputFormat.Basic));
     } finally {
       vertx.close();
     }
@@ -51,8 +57,9 @@ class TickersBodyTest {
 
   @Property(tries = 3000)
   void whatTheFastPathAcceptsTheDocumentAccepts(@ForAll("bodies") Object body) {
-    byte[] bytes = (body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body))
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        (body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body))
+            .getBytes(StandardCharsets.UTF_8);
     TickersBody.Reading reading = TickersBody.read(bytes);
     assertThat(reading.strict()).as("Vert.x's own encoding is strict JSON").isTrue();
     if (reading.plainTickers() != null) {
@@ -73,7 +80,9 @@ class TickersBodyTest {
   @AfterContainer
   static void theGeneratorReallyExercisedTheFastPath() {
     assertThat(PLAINLY_VALID.get()).as("plainly valid bodies among 3000").isGreaterThan(500);
-    assertThat(PLAIN_WITH_CONTRIBUTOR.get()).as("plain bodies with a contributor").isGreaterThan(100);
+    assertThat(PLAIN_WITH_CONTRIBUTOR.get())
+        .as("plain bodies with a contributor")
+        .isGreaterThan(100);
   }
 
   @Test
@@ -81,24 +90,47 @@ class TickersBodyTest {
     assertThat(plain("{\"tickers\":[\"AAPL\",\"VOD.L\"]}")).containsExactly("AAPL", "VOD.L");
     assertThat(plain(" { \"tickers\" : [ ] } ")).isEmpty();
     assertThat(plain("{\"tickers\":[\"A\\u00e9\"]}")).containsExactly("A\u00e9");
-    for (String notPlain : new String[] {"{\"tickers\":[1]}", "{\"tickers\":[\"A\",[\"B\"]]}", "{\"tickers\":\"AAPL\"}",
-        "{\"tickers\":[],\"x\":1}", "{\"x\":1,\"tickers\":[]}", "{}", "[\"AAPL\"]", "\"AAPL\"", "{\"Tickers\":[]}"}) {
+    for (String notPlain :
+        new String[] {
+          "{\"tickers\":[1]}",
+          "{\"tickers\":[\"A\",[\"B\"]]}",
+          "{\"tickers\":\"AAPL\"}",
+          "{\"tickers\":[],\"x\":1}",
+          "{\"x\":1,\"tickers\":[]}",
+          "{}",
+          "[\"AAPL\"]",
+          "\"AAPL\"",
+          "{\"Tickers\":[]}"
+        }) {
       TickersBody.Reading reading = TickersBody.read(notPlain.getBytes(StandardCharsets.UTF_8));
       assertThat(reading.strict()).as(notPlain).isTrue();
       assertThat(reading.plainTickers()).as(notPlain).isNull();
     }
-    for (String notStrict : new String[] {"{\"tickers\":[\"A\"],\"tickers\":[\"B\"]}", "{\"tickers\":[\"A\"]} x",
-        "{\"tickers\":[\"A\"", "{\"tickers\":[\"A\",]}", ""}) {
-      assertThat(TickersBody.read(notStrict.getBytes(StandardCharsets.UTF_8))).as(notStrict)
+    for (String notStrict :
+        new String[] {
+          "{\"tickers\":[\"A\"],\"tickers\":[\"B\"]}",
+          "{\"tickers\":[\"A\"]} x",
+          "{\"tickers\":[\"A\"",
+          "{\"tickers\":[\"A\",]}",
+          ""
+        }) {
+      assertThat(TickersBody.read(notStrict.getBytes(StandardCharsets.UTF_8)))
+          .as(notStrict)
           .isEqualTo(TickersBody.Reading.NOT_STRICT);
     }
-    TickersBody.Reading named = TickersBody.read("{\"contributor\":\"user 7\",\"tickers\":[\"AAPL\"]}"
-        .getBytes(StandardCharsets.UTF_8));
+    TickersBody.Reading named =
+        TickersBody.read(
+            "{\"contributor\":\"user 7\",\"tickers\":[\"AAPL\"]}".getBytes(StandardCharsets.UTF_8));
     assertThat(named.plainTickers()).containsExactly("AAPL");
     assertThat(named.plainContributor()).isEqualTo("user 7");
-    for (String notPlain : new String[] {"{\"tickers\":[],\"contributor\":\"\"}",
-        "{\"tickers\":[],\"contributor\":\"user\\n\"}", "{\"tickers\":[],\"contributor\":7}",
-        "{\"tickers\":[],\"contributor\":\"" + "x".repeat(129) + "\"}", "{\"contributor\":\"u\"}"}) {
+    for (String notPlain :
+        new String[] {
+          "{\"tickers\":[],\"contributor\":\"\"}",
+          "{\"tickers\":[],\"contributor\":\"user\\n\"}",
+          "{\"tickers\":[],\"contributor\":7}",
+          "{\"tickers\":[],\"contributor\":\"" + "x".repeat(129) + "\"}",
+          "{\"contributor\":\"u\"}"
+        }) {
       assertThat(plain(notPlain)).as(notPlain).isNull();
     }
   }
@@ -109,8 +141,11 @@ class TickersBodyTest {
     try {
       OpenAPIContract contract = OpenAPIContract.from(vertx, HttpVerticle.OPENAPI_RESOURCE).await();
       java.util.Map<String, TickersBody.Shape> shapes = new java.util.TreeMap<>();
-      contract.operations().forEach(op -> shapes.put(op.getOperationId(), TickersBody.Shape.of(op)));
-      assertThat(shapes).containsEntry("bufferTickers", new TickersBody.Shape(true, true))
+      contract
+          .operations()
+          .forEach(op -> shapes.put(op.getOperationId(), TickersBody.Shape.of(op)));
+      assertThat(shapes)
+          .containsEntry("bufferTickers", new TickersBody.Shape(true, true))
           .containsEntry("refreshTickers", new TickersBody.Shape(true, false))
           .containsEntry("upsertTickers", new TickersBody.Shape(true, false))
           .containsEntry("getUniverse", TickersBody.Shape.NONE)
@@ -130,18 +165,32 @@ class TickersBodyTest {
   Arbitrary<Object> bodies() {
     Arbitrary<Object> value = InputPropertiesTest.json(3);
     Arbitrary<Object> tickersOf = value.map(v -> new JsonObject().put("tickers", v));
-    Arbitrary<Object> tickersArrayOf = value.list().ofMaxSize(6)
-        .map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<>(vs))));
-    Arbitrary<Object> stringArrays = Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(40)
-        .list().ofMaxSize(20).map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<Object>(vs))));
-    Arbitrary<Object> contributors = Arbitraries.oneOf(
-        Arbitraries.strings().withCharRange(' ', '~').ofMinLength(0).ofMaxLength(130),
-        Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(10),
-        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(5).map(c -> c + "\n"),
-        value);
-    Arbitrary<Object> withContributor = net.jqwik.api.Combinators.combine(stringArrays, contributors)
-        .as((b, c) -> ((JsonObject) b).copy().put("contributor", c));
-    return Arbitraries.frequencyOf(Tuple.of(1, value), Tuple.of(2, tickersOf), Tuple.of(2, tickersArrayOf),
-        Tuple.of(5, stringArrays), Tuple.of(3, withContributor));
+    Arbitrary<Object> tickersArrayOf =
+        value
+            .list()
+            .ofMaxSize(6)
+            .map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<>(vs))));
+    Arbitrary<Object> stringArrays =
+        Arbitraries.strings()
+            .withCharRange('\u0000', '\ud7ff')
+            .ofMaxLength(40)
+            .list()
+            .ofMaxSize(20)
+            .map(vs -> new JsonObject().put("tickers", new JsonArray(new ArrayList<Object>(vs))));
+    Arbitrary<Object> contributors =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withCharRange(' ', '~').ofMinLength(0).ofMaxLength(130),
+            Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(10),
+            Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(5).map(c -> c + "\n"),
+            value);
+    Arbitrary<Object> withContributor =
+        net.jqwik.api.Combinators.combine(stringArrays, contributors)
+            .as((b, c) -> ((JsonObject) b).copy().put("contributor", c));
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, value),
+        Tuple.of(2, tickersOf),
+        Tuple.of(2, tickersArrayOf),
+        Tuple.of(5, stringArrays),
+        Tuple.of(3, withContributor));
   }
 }

@@ -49,9 +49,12 @@ class UniverseEndpointTest {
       assertThat(r.body()).isEqualTo(expected.json().getBytes());
       assertThat(r.headers().firstValue("etag")).hasValue("\"" + expected.etag() + "\"");
       assertThat(r.headers().firstValue("cache-control")).hasValue("no-cache");
-      assertThat(r.headers().firstValue("vary")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
+      assertThat(r.headers().firstValue("vary"))
+          .hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
       assertThat(r.headers().firstValue("content-encoding")).isEmpty();
-      assertThat(new JsonObject(new String(r.body())).getJsonArray("tickers").stream().map(String::valueOf).toList())
+      assertThat(
+              new JsonObject(new String(r.body()))
+                  .getJsonArray("tickers").stream().map(String::valueOf).toList())
           .isEqualTo(TICKERS);
     }
   }
@@ -80,7 +83,8 @@ class UniverseEndpointTest {
         assertThat(r.body()).isEmpty();
         assertThat(r.headers().firstValue("etag")).hasValue(etag);
       }
-      assertThat(server.get(PATH, CALLER, "If-None-Match", "\"stale\"").statusCode()).isEqualTo(200);
+      assertThat(server.get(PATH, CALLER, "If-None-Match", "\"stale\"").statusCode())
+          .isEqualTo(200);
       // Authentication comes first: a matching ETag does not let an anonymous caller probe.
       Answers.assertError(server.get(PATH, null, "If-None-Match", etag), 401, "unauthorized");
     }
@@ -98,7 +102,8 @@ class UniverseEndpointTest {
           assertThat(in.readAllBytes()).isEqualTo(expected.json().getBytes());
         }
       }
-      for (String accept : List.of("identity", "br", "gzip;q=0", "*;q=0", "deflate", "gzip;q=0, *")) {
+      for (String accept :
+          List.of("identity", "br", "gzip;q=0", "*;q=0", "deflate", "gzip;q=0, *")) {
         HttpResponse<byte[]> r = server.get(PATH, CALLER, "Accept-Encoding", accept);
         assertThat(r.headers().firstValue("content-encoding")).as(accept).isEmpty();
         assertThat(r.body()).isEqualTo(expected.json().getBytes());
@@ -114,9 +119,11 @@ class UniverseEndpointTest {
       Answers.assertError(r, 503, "universe_unavailable");
       server.standIns.universe(TICKERS);
       server.standIns.register(Addresses.LIST);
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(server.get(PATH, CALLER).statusCode()).isEqualTo(200));
-      assertThat(server.get(PATH, CALLER).body()).isEqualTo(UniverseDocument.of(TICKERS).json().getBytes());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(server.get(PATH, CALLER).statusCode()).isEqualTo(200));
+      assertThat(server.get(PATH, CALLER).body())
+          .isEqualTo(UniverseDocument.of(TICKERS).json().getBytes());
     }
   }
 
@@ -125,17 +132,34 @@ class UniverseEndpointTest {
     try (TestServer server = started(TICKERS)) {
       int before = server.standIns.count(Addresses.LIST);
       // Same ETag as held: nothing to do.
-      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED,
-          new JsonObject().put(Messages.COUNT, TICKERS.size()).put(Messages.ETAG, UniverseDocument.of(TICKERS).etag()));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.EVENT_UNIVERSE_CHANGED,
+              new JsonObject()
+                  .put(Messages.COUNT, TICKERS.size())
+                  .put(Messages.ETAG, UniverseDocument.of(TICKERS).etag()));
       // A new version: fetched once.
       List<String> next = List.of("AAPL", "GOOG", "MSFT");
       server.standIns.universe(next);
-      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED,
-          new JsonObject().put(Messages.COUNT, next.size()).put(Messages.ETAG, UniverseDocument.of(next).etag()));
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(server.get(PATH, CALLER).body()).isEqualTo(UniverseDocument.of(next).json().getBytes()));
-      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-          assertThat(server.standIns.count(Addresses.LIST)).isEqualTo(before + 1));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.EVENT_UNIVERSE_CHANGED,
+              new JsonObject()
+                  .put(Messages.COUNT, next.size())
+                  .put(Messages.ETAG, UniverseDocument.of(next).etag()));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(server.get(PATH, CALLER).body())
+                      .isEqualTo(UniverseDocument.of(next).json().getBytes()));
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .untilAsserted(
+              () -> assertThat(server.standIns.count(Addresses.LIST)).isEqualTo(before + 1));
     }
   }
 
@@ -144,8 +168,12 @@ class UniverseEndpointTest {
     try (TestServer server = started(TICKERS, Map.of("TU_UNIVERSE_REFRESH_SECONDS", "1"))) {
       List<String> next = List.of("NEW.L");
       server.standIns.universe(next); // no event published: as if it was lost
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(server.get(PATH, CALLER).body()).isEqualTo(UniverseDocument.of(next).json().getBytes()));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(server.get(PATH, CALLER).body())
+                      .isEqualTo(UniverseDocument.of(next).json().getBytes()));
     }
   }
 
@@ -155,12 +183,18 @@ class UniverseEndpointTest {
       byte[] first = server.get(PATH, CALLER).body();
       server.standIns.unregister(Addresses.LIST);
       int before = server.standIns.count(Addresses.LIST);
-      vertx.eventBus().publish(Addresses.EVENT_UNIVERSE_CHANGED, new JsonObject().put(Messages.ETAG, "x"));
-      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
-        HttpResponse<byte[]> r = server.get(PATH, CALLER);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo(first);
-      });
+      vertx
+          .eventBus()
+          .publish(Addresses.EVENT_UNIVERSE_CHANGED, new JsonObject().put(Messages.ETAG, "x"));
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(3))
+          .untilAsserted(
+              () -> {
+                HttpResponse<byte[]> r = server.get(PATH, CALLER);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo(first);
+              });
       assertThat(server.standIns.count(Addresses.LIST)).isEqualTo(before);
     }
   }
@@ -174,10 +208,12 @@ class UniverseEndpointTest {
     try (TestServer server = started(many)) {
       int lists = server.standIns.count(Addresses.LIST);
       for (int i = 0; i < 20; i++) {
-        HttpResponse<byte[]> r = server.get(PATH, i % 2 == 0 ? CALLER : CALLER_2, "Accept-Encoding", "gzip");
+        HttpResponse<byte[]> r =
+            server.get(PATH, i % 2 == 0 ? CALLER : CALLER_2, "Accept-Encoding", "gzip");
         assertThat(r.statusCode()).isEqualTo(200);
       }
-      assertThat(server.standIns.count(Addresses.LIST)).isEqualTo(lists); // never one query per request
+      assertThat(server.standIns.count(Addresses.LIST))
+          .isEqualTo(lists); // never one query per request
     }
   }
 
@@ -187,7 +223,9 @@ class UniverseEndpointTest {
 
   private static TestServer started(List<String> tickers, Map<String, String> env) {
     TestServer server = TestServer.start(vertx, env, tickers);
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.get(PATH, CALLER).statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.get(PATH, CALLER).statusCode() == 200);
     return server;
   }
 }

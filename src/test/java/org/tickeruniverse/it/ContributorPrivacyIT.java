@@ -30,10 +30,10 @@ import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
 /**
- * docs/DESIGN.md#privacy-rules for contributors (the pattern of http/LogPrivacyTest, on a node built as Main builds
- * it): many tokens and proxied contributors upload, buckets are held and published; no log line,
- * no metric (name, label or value line) and no event carries a token, a contributor, or the keyed
- * hash of either — and the meters of the pool are there.
+ * docs/DESIGN.md#privacy-rules for contributors (the pattern of http/LogPrivacyTest, on a node
+ * built as Main builds it): many tokens and proxied contributors upload, buckets are held and
+ * published; no log line, no metric (name, label or value line) and no event carries a token, a
+ * contributor, or the keyed hash of either — and the meters of the pool are there.
  */
 @RealServers
 class ContributorPrivacyIT {
@@ -41,10 +41,13 @@ class ContributorPrivacyIT {
   static final String SECRET = "privacy-test-secret-0123456789";
 
   @Test
-  void noContributorTokenOrHashInAnyLogMetricOrEvent(RedisServer redis, MariaDbServer mysql) throws Exception {
+  void noContributorTokenOrHashInAnyLogMetricOrEvent(RedisServer redis, MariaDbServer mysql)
+      throws Exception {
     redis.flushAll();
-    List<String> tokens = IntStream.range(0, 6).mapToObj(i -> "contrib-token-" + i + "-Qw7Rt2Yp9Zx4").toList();
-    List<String> proxied = IntStream.range(0, 6).mapToObj(i -> "proxied-user-" + i + "-Jk3Lm8").toList();
+    List<String> tokens =
+        IntStream.range(0, 6).mapToObj(i -> "contrib-token-" + i + "-Qw7Rt2Yp9Zx4").toList();
+    List<String> proxied =
+        IntStream.range(0, 6).mapToObj(i -> "proxied-user-" + i + "-Jk3Lm8").toList();
     ContributorKey key = ContributorKey.of(SECRET);
     List<String> secrets = new ArrayList<>(tokens);
     secrets.addAll(proxied);
@@ -62,7 +65,9 @@ class ContributorPrivacyIT {
     }
     // Hash prefixes too: a log that shortened a hash would still link uploads.
     List<String> needles = new ArrayList<>(secrets);
-    secrets.stream().filter(s -> s.length() > 20).forEach(s -> needles.add(s.substring(s.startsWith("h:") ? 2 : 0, 14)));
+    secrets.stream()
+        .filter(s -> s.length() > 20)
+        .forEach(s -> needles.add(s.substring(s.startsWith("h:") ? 2 : 0, 14)));
 
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -71,58 +76,105 @@ class ContributorPrivacyIT {
     List<String> events = new CopyOnWriteArrayList<>();
     MutableClock clock = MutableClock.at("2026-11-24T10:01:00Z");
     String metrics;
-    try (ServiceHarness service = ServiceHarness.startLikeMain(TestConfigs.forServers(redis, mysql,
-        "--auth.apiTokens=" + String.join(",", tokens), "--privacy.secret=" + SECRET,
-        "--privacy.minContributors=3", "--privacy.minContributorsAfterHold=2", "--privacy.maxHoldSeconds=600"), clock)) {
-      for (String address : List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED,
-          Addresses.EVENT_UNIVERSE_CHANGED)) {
-        service.vertx().eventBus().<JsonObject>consumer(address, m -> events.add(address + " " + m.body().encode()))
-            .completion().timeout(10, TimeUnit.SECONDS).await();
+    try (ServiceHarness service =
+        ServiceHarness.startLikeMain(
+            TestConfigs.forServers(
+                redis,
+                mysql,
+                "--auth.apiTokens=" + String.join(",", tokens),
+                "--privacy.secret=" + SECRET,
+                "--privacy.minContributors=3",
+                "--privacy.minContributorsAfterHold=2",
+                "--privacy.maxHoldSeconds=600"),
+            clock)) {
+      for (String address :
+          List.of(
+              Addresses.EVENT_FLUSHED,
+              Addresses.EVENT_EVICTED,
+              Addresses.EVENT_UPSERTED,
+              Addresses.EVENT_UNIVERSE_CHANGED)) {
+        service
+            .vertx()
+            .eventBus()
+            .<JsonObject>consumer(address, m -> events.add(address + " " + m.body().encode()))
+            .completion()
+            .timeout(10, TimeUnit.SECONDS)
+            .await();
       }
       HttpClient http = HttpClient.newHttpClient();
       // Bucket 10:00: two tokens, below k → held.
       for (int i = 0; i < 2; i++) {
-        assertThat(post(http, service, tokens.get(i), "{\"tickers\":[\"PRV" + i + "\"]}")).isEqualTo(202);
+        assertThat(post(http, service, tokens.get(i), "{\"tickers\":[\"PRV" + i + "\"]}"))
+            .isEqualTo(202);
       }
       clock.set(java.time.Instant.parse("2026-11-24T10:05:05Z"));
-      assertThat(post(http, service, TestConfigs.ADMIN_TOKEN, null)).isEqualTo(200); // the admin flush route holds too
+      assertThat(post(http, service, TestConfigs.ADMIN_TOKEN, null))
+          .isEqualTo(200); // the admin flush route holds too
       assertThat(service.request(Addresses.FLUSH, new JsonObject()).getLong("held")).isEqualTo(1);
       // Bucket 10:05: proxied users of every token, and a bad contributor → published.
       for (String t : tokens) {
         for (String p : proxied) {
-          assertThat(post(http, service, t, "{\"tickers\":[\"PRX\"],\"contributor\":\"" + p + "\"}")).isEqualTo(202);
+          assertThat(
+                  post(http, service, t, "{\"tickers\":[\"PRX\"],\"contributor\":\"" + p + "\"}"))
+              .isEqualTo(202);
         }
-        assertThat(post(http, service, t, "{\"tickers\":[\"PRX\"],\"contributor\":\"" + t + "\t\"}")).isEqualTo(400);
+        assertThat(
+                post(http, service, t, "{\"tickers\":[\"PRX\"],\"contributor\":\"" + t + "\t\"}"))
+            .isEqualTo(400);
       }
       clock.set(java.time.Instant.parse("2026-11-24T10:10:05Z"));
       JsonObject published = service.request(Addresses.FLUSH, new JsonObject());
       assertThat(published.getLong("contributors")).isGreaterThanOrEqualTo(36);
       // A lone upload released after the hold, below k.
-      assertThat(post(http, service, tokens.get(5), "{\"tickers\":[\"LONE\"],\"contributor\":\"x-1\"}")).isEqualTo(202);
-      assertThat(post(http, service, tokens.get(4), "{\"tickers\":[\"LONE\"],\"contributor\":\"x-2\"}")).isEqualTo(202);
+      assertThat(
+              post(
+                  http, service, tokens.get(5), "{\"tickers\":[\"LONE\"],\"contributor\":\"x-1\"}"))
+          .isEqualTo(202);
+      assertThat(
+              post(
+                  http, service, tokens.get(4), "{\"tickers\":[\"LONE\"],\"contributor\":\"x-2\"}"))
+          .isEqualTo(202);
       clock.set(java.time.Instant.parse("2026-11-24T10:25:05Z"));
-      assertThat(service.request(Addresses.FLUSH, new JsonObject()).getLong("contributors")).isEqualTo(2);
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(events).filteredOn(e -> e.startsWith(Addresses.EVENT_FLUSHED)).hasSize(2));
-      metrics = http.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(service.request(Addresses.FLUSH, new JsonObject()).getLong("contributors"))
+          .isEqualTo(2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(events)
+                      .filteredOn(e -> e.startsWith(Addresses.EVENT_FLUSHED))
+                      .hasSize(2));
+      metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
     } finally {
       root.detachAppender(appender);
     }
     List<String> lines = new ArrayList<>();
     for (ILoggingEvent e : appender.list) {
-      lines.add(e.getLoggerName() + " " + e.getFormattedMessage()
-          + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())));
+      lines.add(
+          e.getLoggerName()
+              + " "
+              + e.getFormattedMessage()
+              + (e.getThrowableProxy() == null
+                  ? ""
+                  : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())));
     }
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("publication rule:").contains("k=3"));
-    assertThat(lines).as("k > 1 with the synchronous upsert on is warned about")
+    assertThat(lines)
+        .as("k > 1 with the synchronous upsert on is warned about")
         .anySatisfy(l -> assertThat(l).contains("TU_UPSERT_ENABLED=true"));
     for (String needle : needles) {
       assertThat(lines).as("log").noneSatisfy(l -> assertThat(l).contains(needle));
       assertThat(events).as("events").noneSatisfy(l -> assertThat(l).contains(needle));
       assertThat(metrics).as("metrics").doesNotContain(needle);
     }
-    assertThat(String.join("\n", events)).doesNotContain("PRV").doesNotContain("PRX").doesNotContain("LONE");
+    assertThat(String.join("\n", events))
+        .doesNotContain("PRV")
+        .doesNotContain("PRX")
+        .doesNotContain("LONE");
     assertThat(metrics)
         .contains("tu_privacy_publications_total 2.0")
         .contains("tu_privacy_published_below_threshold_total 1.0")
@@ -132,11 +184,16 @@ class ContributorPrivacyIT {
         .contains("tu_privacy_max_hold_seconds 600.0");
   }
 
-  private static int post(HttpClient http, ServiceHarness service, String token, String body) throws Exception {
+  private static int post(HttpClient http, ServiceHarness service, String token, String body)
+      throws Exception {
     String path = body == null ? "/api/v1/admin/flush" : "/api/v1/tickers/buffer";
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-        .header("Authorization", "Bearer " + token)
-        .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
+            .header("Authorization", "Bearer " + token)
+            .POST(
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

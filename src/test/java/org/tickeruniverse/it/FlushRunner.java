@@ -1,6 +1,5 @@
 package org.tickeruniverse.it;
 
-import org.tickeruniverse.ops.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -9,6 +8,7 @@ import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.flush.FlushJob;
 import org.tickeruniverse.flush.PublicationRule;
+import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
@@ -17,19 +17,31 @@ import org.tickeruniverse.support.ServiceHarness;
 /** A flush job with its own clients and no lease: what a second node would run. */
 final class FlushRunner {
 
-  private FlushRunner() {
-  }
+  private FlushRunner() {}
 
   static Future<FlushCounts> run(ServiceHarness service) {
     ServiceConfig c = service.config();
     Redis redis = Stores.redis(service.vertx(), c.redis());
-    Pool pool = io.vertx.mysqlclient.MySQLBuilder.pool()
-        .connectingTo(Stores.mysqlConnectOptions(c.mysql())).using(service.vertx()).build();
+    Pool pool =
+        io.vertx.mysqlclient.MySQLBuilder.pool()
+            .connectingTo(Stores.mysqlConnectOptions(c.mysql()))
+            .using(service.vertx())
+            .build();
     Buckets buckets = c.buckets(service.clock());
-    FlushJob job = new FlushJob(new BucketStore(redis, buckets), new UniverseRepository(pool), buckets,
-        c.flush().chunkSize(), new PublicationRule(c.privacy().minContributors(), c.privacy().minContributorsAfterHold(),
-            c.privacy().maxHoldSeconds(), c.buffer().bucketSeconds()), c.buffer().ttlSeconds(), ServiceMetrics.detached(),
-        Future::succeededFuture);
+    FlushJob job =
+        new FlushJob(
+            new BucketStore(redis, buckets),
+            new UniverseRepository(pool),
+            buckets,
+            c.flush().chunkSize(),
+            new PublicationRule(
+                c.privacy().minContributors(),
+                c.privacy().minContributorsAfterHold(),
+                c.privacy().maxHoldSeconds(),
+                c.buffer().bucketSeconds()),
+            c.buffer().ttlSeconds(),
+            ServiceMetrics.detached(),
+            Future::succeededFuture);
     return job.run().eventually(() -> redis.close()).eventually(() -> pool.close());
   }
 }

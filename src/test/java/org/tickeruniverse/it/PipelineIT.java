@@ -26,13 +26,15 @@ import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
 /**
- * The whole pipeline of docs/DESIGN.md#operations through the event bus, against a real Redis and MariaDB, with a
- * clock the test moves: buffer → bucket in Redis → flush at the boundary → MySQL → list.
+ * The whole pipeline of docs/DESIGN.md#operations through the event bus, against a real Redis and
+ * MariaDB, with a clock the test moves: buffer → bucket in Redis → flush at the boundary → MySQL →
+ * list.
  */
 @RealServers
 class PipelineIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
+
   /** 10:00:00 is a bucket boundary; 10:01:00 lies inside the bucket [10:00, 10:05). */
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
 
@@ -45,14 +47,29 @@ class PipelineIT {
   static void startService(RedisServer redisServer, MariaDbServer mariadb) {
     redis = redisServer;
     mysql = mariadb;
-    service = ServiceHarness.start(
-        TestConfigs.forServers(redis, mysql, "--node.verticles=buffer,flush,evict,universe",
-            "--flush.chunkSize=7", "--evict.batchSize=3", "--evict.pauseMillis=1"),
-        new MutableClock(T0));
-    for (String address : List.of(Addresses.EVENT_FLUSHED, Addresses.EVENT_EVICTED, Addresses.EVENT_UPSERTED,
-        Addresses.EVENT_UNIVERSE_CHANGED)) {
-      service.vertx().eventBus().<JsonObject>consumer(address, m -> events.add(m.body().copy().put("address", address)))
-          .completion().timeout(10, TimeUnit.SECONDS).await();
+    service =
+        ServiceHarness.start(
+            TestConfigs.forServers(
+                redis,
+                mysql,
+                "--node.verticles=buffer,flush,evict,universe",
+                "--flush.chunkSize=7",
+                "--evict.batchSize=3",
+                "--evict.pauseMillis=1"),
+            new MutableClock(T0));
+    for (String address :
+        List.of(
+            Addresses.EVENT_FLUSHED,
+            Addresses.EVENT_EVICTED,
+            Addresses.EVENT_UPSERTED,
+            Addresses.EVENT_UNIVERSE_CHANGED)) {
+      service
+          .vertx()
+          .eventBus()
+          .<JsonObject>consumer(address, m -> events.add(m.body().copy().put("address", address)))
+          .completion()
+          .timeout(10, TimeUnit.SECONDS)
+          .await();
     }
   }
 
@@ -80,7 +97,10 @@ class PipelineIT {
   }
 
   private List<List<String>> rows() {
-    return mysql.query("SELECT yahoo_ticker, first_seen_at, last_referenced_at FROM " + TABLE + " ORDER BY yahoo_ticker");
+    return mysql.query(
+        "SELECT yahoo_ticker, first_seen_at, last_referenced_at FROM "
+            + TABLE
+            + " ORDER BY yahoo_ticker");
   }
 
   private List<String> tickersInTable() {
@@ -103,23 +123,29 @@ class PipelineIT {
     assertThat(ttl).isBetween(7000L, 7200L);
     service.redis().expire(List.of(key, "10")).timeout(5, TimeUnit.SECONDS).await();
     buffer("MSFT");
-    assertThat(service.redis().ttl(key).timeout(5, TimeUnit.SECONDS).await().toLong()).isGreaterThan(7000L);
+    assertThat(service.redis().ttl(key).timeout(5, TimeUnit.SECONDS).await().toLong())
+        .isGreaterThan(7000L);
   }
 
   @Test
   void anInvalidTickerRefusesTheWholeRequestAndWritesNothing() {
     assertThatThrownBy(() -> buffer("AAPL", "DROP TABLE", "MSFT"))
-        .isInstanceOfSatisfying(ReplyException.class, e -> {
-          assertThat(e.failureCode()).isEqualTo(400);
-          assertThat(new JsonObject(e.getMessage()).getJsonArray("offenders").getList()).containsExactly("DROP TABLE");
-        });
+        .isInstanceOfSatisfying(
+            ReplyException.class,
+            e -> {
+              assertThat(e.failureCode()).isEqualTo(400);
+              assertThat(new JsonObject(e.getMessage()).getJsonArray("offenders").getList())
+                  .containsExactly("DROP TABLE");
+            });
     assertThat(service.redis().keys("*").timeout(5, TimeUnit.SECONDS).await().size()).isZero();
   }
 
   @Test
   void aMalformedMessageIsRefused() {
-    assertThatThrownBy(() -> service.request(Addresses.BUFFER, new JsonObject().put("tickers", "AAPL")))
-        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+    assertThatThrownBy(
+            () -> service.request(Addresses.BUFFER, new JsonObject().put("tickers", "AAPL")))
+        .isInstanceOfSatisfying(
+            ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
   }
 
   @Test
@@ -132,10 +158,18 @@ class PipelineIT {
     JsonObject counts = flush();
     assertThat(counts.getLong("buckets")).isEqualTo(1);
     assertThat(counts.getLong("inserted")).isEqualTo(2);
-    assertThat(rows()).containsExactly(
-        List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
-        List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
-    assertThat(service.redis().exists(List.of(service.bucketKey(T0))).timeout(5, TimeUnit.SECONDS).await().toLong()).isZero();
+    assertThat(rows())
+        .containsExactly(
+            List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
+            List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+    assertThat(
+            service
+                .redis()
+                .exists(List.of(service.bucketKey(T0)))
+                .timeout(5, TimeUnit.SECONDS)
+                .await()
+                .toLong())
+        .isZero();
   }
 
   @Test
@@ -150,14 +184,17 @@ class PipelineIT {
     assertThat(counts.getLong("buckets")).isEqualTo(3);
     assertThat(counts.getLong("inserted")).isEqualTo(3);
     assertThat(counts.getLong("bumped")).isEqualTo(1);
-    assertThat(rows()).containsExactly(
-        List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:10:00.000000"),
-        List.of("MSFT", "2026-11-24 10:10:00.000000", "2026-11-24 10:10:00.000000"),
-        List.of("VOD.L", "2026-11-24 10:15:00.000000", "2026-11-24 10:15:00.000000"));
-    assertThat(events).anySatisfy(e -> {
-      assertThat(e.getString("address")).isEqualTo(Addresses.EVENT_FLUSHED);
-      assertThat(e.getLong("buckets")).isEqualTo(3);
-    });
+    assertThat(rows())
+        .containsExactly(
+            List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:10:00.000000"),
+            List.of("MSFT", "2026-11-24 10:10:00.000000", "2026-11-24 10:10:00.000000"),
+            List.of("VOD.L", "2026-11-24 10:15:00.000000", "2026-11-24 10:15:00.000000"));
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getString("address")).isEqualTo(Addresses.EVENT_FLUSHED);
+              assertThat(e.getLong("buckets")).isEqualTo(3);
+            });
   }
 
   @Test
@@ -165,9 +202,16 @@ class PipelineIT {
     // What the original Python service writes: SADD into ticker_universe:buffer:<start>, with its
     // own looser normalisation (a member our grammar refuses is dropped, never written).
     long start = Instant.parse("2026-11-24T09:50:00Z").getEpochSecond();
-    service.redis().sadd(List.of("ticker_universe:buffer:" + start, "NVDA", "SAP.DE", "BAD TICKER"))
-        .timeout(5, TimeUnit.SECONDS).await();
-    service.redis().sadd(List.of("ticker_universe:unrelated:" + start, "IGNORED")).timeout(5, TimeUnit.SECONDS).await();
+    service
+        .redis()
+        .sadd(List.of("ticker_universe:buffer:" + start, "NVDA", "SAP.DE", "BAD TICKER"))
+        .timeout(5, TimeUnit.SECONDS)
+        .await();
+    service
+        .redis()
+        .sadd(List.of("ticker_universe:unrelated:" + start, "IGNORED"))
+        .timeout(5, TimeUnit.SECONDS)
+        .await();
     JsonObject counts = flush();
     assertThat(counts.getLong("buckets")).isEqualTo(1);
     assertThat(counts.getLong("rejected")).isEqualTo(1);
@@ -204,18 +248,22 @@ class PipelineIT {
 
   @Test
   void mysqlDownDuringAFlushLosesNothingAndTheNextRunCompletesIt() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(mysql.controllable(), "needs a MariaDB the test can stop");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mysql.controllable(), "needs a MariaDB the test can stop");
     buffer("AAPL", "MSFT", "VOD.L");
     service.advance(Duration.ofMinutes(5));
     mysql.stop();
     try {
       assertThatThrownBy(this::flush)
-          .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(503));
+          .isInstanceOfSatisfying(
+              ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(503));
       assertThat(service.members(service.bucketKey(T0))).containsExactly("AAPL", "MSFT", "VOD.L");
     } finally {
       mysql.start();
     }
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(flush().getLong("inserted")).isEqualTo(3));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(flush().getLong("inserted")).isEqualTo(3));
     assertThat(tickersInTable()).containsExactly("AAPL", "MSFT", "VOD.L");
     assertThat(service.members(service.bucketKey(T0))).isEmpty();
   }
@@ -224,42 +272,68 @@ class PipelineIT {
   void evictionDeletesExactlyTheRowsOlderThanTheTtlInSeveralBatches() {
     // clock: 2026-11-24T10:01; TTL 60 days → cut-off 2026-09-25T10:01
     for (int i = 0; i < 8; i++) {
-      mysql.execute("INSERT INTO " + TABLE + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES ('OLD" + i
-          + "', '2026-01-01', '2026-09-25 10:00:59.999999')");
+      mysql.execute(
+          "INSERT INTO "
+              + TABLE
+              + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES ('OLD"
+              + i
+              + "', '2026-01-01', '2026-09-25 10:00:59.999999')");
     }
-    mysql.execute("INSERT INTO " + TABLE + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
-        + "('EDGE', '2026-01-01', '2026-09-25 10:01:00'), ('NEW', '2026-01-01', '2026-11-24 10:00:00')");
+    mysql.execute(
+        "INSERT INTO "
+            + TABLE
+            + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
+            + "('EDGE', '2026-01-01', '2026-09-25 10:01:00'), ('NEW', '2026-01-01', '2026-11-24 10:00:00')");
     JsonObject result = service.request(Addresses.EVICT, new JsonObject());
     assertThat(result.getLong(Messages.DELETED)).isEqualTo(8);
     assertThat(tickersInTable()).containsExactly("EDGE", "NEW");
-    assertThat(events).anySatisfy(e -> {
-      assertThat(e.getString("address")).isEqualTo(Addresses.EVENT_EVICTED);
-      assertThat(e.getLong(Messages.DELETED)).isEqualTo(8);
-    });
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getString("address")).isEqualTo(Addresses.EVENT_EVICTED);
+              assertThat(e.getLong(Messages.DELETED)).isEqualTo(8);
+            });
   }
 
   @Test
   void refreshBumpsKnownTickersAndIgnoresUnknownOnes() {
-    mysql.execute("INSERT INTO " + TABLE + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
-        + "('AAPL', '2026-01-01', '2026-01-01'), ('MSFT', '2026-01-01', '2026-01-01')");
-    JsonObject result = service.request(Addresses.REFRESH, Messages.tickersRequest(List.of("aapl", "UNKNOWN")));
+    mysql.execute(
+        "INSERT INTO "
+            + TABLE
+            + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
+            + "('AAPL', '2026-01-01', '2026-01-01'), ('MSFT', '2026-01-01', '2026-01-01')");
+    JsonObject result =
+        service.request(Addresses.REFRESH, Messages.tickersRequest(List.of("aapl", "UNKNOWN")));
     assertThat(result.getInteger(Messages.UPDATED)).isEqualTo(1);
-    assertThat(rows()).containsExactly(
-        List.of("AAPL", "2026-01-01 00:00:00.000000", "2026-11-24 10:00:00.000000"),
-        List.of("MSFT", "2026-01-01 00:00:00.000000", "2026-01-01 00:00:00.000000"));
+    assertThat(rows())
+        .containsExactly(
+            List.of("AAPL", "2026-01-01 00:00:00.000000", "2026-11-24 10:00:00.000000"),
+            List.of("MSFT", "2026-01-01 00:00:00.000000", "2026-01-01 00:00:00.000000"));
   }
 
   @Test
   void anUpsertIsInTheListAtOnceSortedAndTheEventsCarryNoTickers() {
-    JsonObject result = service.request(Addresses.UPSERT, Messages.tickersRequest(List.of("vod.l", "AAPL", "^GSPC")));
+    JsonObject result =
+        service.request(
+            Addresses.UPSERT, Messages.tickersRequest(List.of("vod.l", "AAPL", "^GSPC")));
     assertThat(result.getInteger(Messages.UPSERTED)).isEqualTo(3);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      JsonObject list = service.request(Addresses.LIST, new JsonObject());
-      assertThat(list.getJsonArray(Messages.TICKERS).getList()).containsExactly("AAPL", "VOD.L", "^GSPC");
-      assertThat(list.getInteger(Messages.COUNT)).isEqualTo(3);
-    });
-    assertThat(events).isNotEmpty().allSatisfy(e ->
-        assertThat(e.encode()).doesNotContain("AAPL").doesNotContain("VOD.L").doesNotContain("GSPC"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonObject list = service.request(Addresses.LIST, new JsonObject());
+              assertThat(list.getJsonArray(Messages.TICKERS).getList())
+                  .containsExactly("AAPL", "VOD.L", "^GSPC");
+              assertThat(list.getInteger(Messages.COUNT)).isEqualTo(3);
+            });
+    assertThat(events)
+        .isNotEmpty()
+        .allSatisfy(
+            e ->
+                assertThat(e.encode())
+                    .doesNotContain("AAPL")
+                    .doesNotContain("VOD.L")
+                    .doesNotContain("GSPC"));
   }
 
   @Test
@@ -275,7 +349,10 @@ class PipelineIT {
     var second = FlushRunner.run(service);
     first.timeout(60, TimeUnit.SECONDS).await();
     second.timeout(60, TimeUnit.SECONDS).await();
-    assertThat(mysql.query("SELECT COUNT(*), MIN(first_seen_at), MAX(last_referenced_at) FROM " + TABLE).get(0))
+    assertThat(
+            mysql
+                .query("SELECT COUNT(*), MIN(first_seen_at), MAX(last_referenced_at) FROM " + TABLE)
+                .get(0))
         .containsExactly("300", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000");
     assertThat(service.members(service.bucketKey(T0))).isEmpty();
   }

@@ -1,6 +1,5 @@
 package org.tickeruniverse.it;
 
-import org.tickeruniverse.ops.ServiceMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.flush.FlushVerticle;
+import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
@@ -44,8 +44,10 @@ import org.tickeruniverse.testsupport.RedisServer;
 class PrivacyPoolIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
+
   /** 10:01 lies inside the bucket [10:00, 10:05). */
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
+
   static final String TOKEN_A = "pool-caller-token-aaaa-0001";
   static final String TOKEN_B = "pool-caller-token-bbbb-0002";
   static final String TOKEN_C = "pool-caller-token-cccc-0003";
@@ -82,14 +84,24 @@ class PrivacyPoolIT {
   }
 
   ServiceHarness start(RedisServer redisServer, MutableClock clock, String... overrides) {
-    List<String> args = new ArrayList<>(List.of("--node.verticles=buffer,flush,universe,http",
-        "--auth.apiTokens=" + String.join(",", TOKEN_A, TOKEN_B, TOKEN_C),
-        "--privacy.minContributors=3", "--privacy.secret=pool-test-secret-0123456789"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--node.verticles=buffer,flush,universe,http",
+                "--auth.apiTokens=" + String.join(",", TOKEN_A, TOKEN_B, TOKEN_C),
+                "--privacy.minContributors=3",
+                "--privacy.secret=pool-test-secret-0123456789"));
     args.addAll(List.of(overrides));
-    ServiceHarness started = ServiceHarness.start(
-        TestConfigs.forServers(redisServer, mysql, args.toArray(String[]::new)), clock);
-    started.vertx().eventBus().<JsonObject>consumer(Addresses.EVENT_FLUSHED, m -> flushed.add(m.body()))
-        .completion().timeout(10, TimeUnit.SECONDS).await();
+    ServiceHarness started =
+        ServiceHarness.start(
+            TestConfigs.forServers(redisServer, mysql, args.toArray(String[]::new)), clock);
+    started
+        .vertx()
+        .eventBus()
+        .<JsonObject>consumer(Addresses.EVENT_FLUSHED, m -> flushed.add(m.body()))
+        .completion()
+        .timeout(10, TimeUnit.SECONDS)
+        .await();
     return started;
   }
 
@@ -98,9 +110,12 @@ class PrivacyPoolIT {
   }
 
   int bufferOverHttp(String token, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/tickers/buffer"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/tickers/buffer"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
@@ -109,11 +124,17 @@ class PrivacyPoolIT {
   }
 
   List<List<String>> rows() {
-    return mysql.query("SELECT yahoo_ticker, first_seen_at, last_referenced_at FROM " + TABLE + " ORDER BY yahoo_ticker");
+    return mysql.query(
+        "SELECT yahoo_ticker, first_seen_at, last_referenced_at FROM "
+            + TABLE
+            + " ORDER BY yahoo_ticker");
   }
 
   List<Object> universe() {
-    return service.request(Addresses.LIST, new JsonObject()).getJsonArray(Messages.TICKERS).getList();
+    return service
+        .request(Addresses.LIST, new JsonObject())
+        .getJsonArray(Messages.TICKERS)
+        .getList();
   }
 
   long ttl(String key) {
@@ -166,9 +187,11 @@ class PrivacyPoolIT {
     assertThat(rows()).containsExactly(row("AAPL", stamp), row("MSFT", stamp), row("VOD.L", stamp));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(flushed).hasSize(1));
     assertThat(flushed.get(0).getLong("contributors")).isEqualTo(3);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(universe()).containsExactly("AAPL", "MSFT", "VOD.L"));
-    assertThat(service.redis().keys("*").timeout(5, TimeUnit.SECONDS).await()).as("buckets and HLLs gone")
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(universe()).containsExactly("AAPL", "MSFT", "VOD.L"));
+    assertThat(service.redis().keys("*").timeout(5, TimeUnit.SECONDS).await())
+        .as("buckets and HLLs gone")
         .allSatisfy(k -> assertThat(k.toString()).contains(":lease:"));
   }
 
@@ -181,7 +204,9 @@ class PrivacyPoolIT {
     assertThat(bufferOverHttp(TOKEN_B, "{\"tickers\":[\"MSFT\"]}")).isEqualTo(202);
     service.advance(Duration.ofMinutes(5));
     JsonObject held = flush();
-    assertThat(held.getLong("held")).as("two tokens are two contributors, fifty uploads of one are one").isEqualTo(1);
+    assertThat(held.getLong("held"))
+        .as("two tokens are two contributors, fifty uploads of one are one")
+        .isEqualTo(1);
     assertThat(rows()).isEmpty();
     assertThat(bufferOverHttp(TOKEN_C, "{\"tickers\":[\"SAP.DE\"]}")).isEqualTo(202);
     service.advance(Duration.ofMinutes(5));
@@ -193,12 +218,16 @@ class PrivacyPoolIT {
   @Test
   void theContributorFieldCountsDistinctProxiedUsersOfOneToken() throws Exception {
     service = start();
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}")).isEqualTo(202);
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-2\"}")).isEqualTo(202);
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"MSFT\"],\"contributor\":\"user-2\"}")).isEqualTo(202);
+    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}"))
+        .isEqualTo(202);
+    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-2\"}"))
+        .isEqualTo(202);
+    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"MSFT\"],\"contributor\":\"user-2\"}"))
+        .isEqualTo(202);
     service.advance(Duration.ofMinutes(5));
     assertThat(flush().getLong("held")).isEqualTo(1);
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"IBM\"],\"contributor\":\"user-3\"}")).isEqualTo(202);
+    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"IBM\"],\"contributor\":\"user-3\"}"))
+        .isEqualTo(202);
     service.advance(Duration.ofMinutes(5));
     JsonObject published = flush();
     assertThat(published.getLong("contributors")).isEqualTo(3);
@@ -238,7 +267,11 @@ class PrivacyPoolIT {
   void anotherWritersBucketWithoutContributorsCountsAsOne() {
     service = start();
     long foreign = Instant.parse("2026-11-24T09:50:00Z").getEpochSecond();
-    service.redis().sadd(List.of("ticker_universe:buffer:" + foreign, "NVDA")).timeout(5, TimeUnit.SECONDS).await();
+    service
+        .redis()
+        .sadd(List.of("ticker_universe:buffer:" + foreign, "NVDA"))
+        .timeout(5, TimeUnit.SECONDS)
+        .await();
     buffer("alice", "AAPL");
     service.advance(Duration.ofMinutes(5));
     assertThat(flush().getLong("held")).as("foreign (1) + alice = 2 < 3").isEqualTo(2);
@@ -282,7 +315,9 @@ class PrivacyPoolIT {
       aof.stop();
       aof.start();
       service = start(aof, clock);
-      assertThat(flush().getLong("held")).as("the buckets and their contributors came back").isEqualTo(1);
+      assertThat(flush().getLong("held"))
+          .as("the buckets and their contributors came back")
+          .isEqualTo(1);
       buffer("carol", "IBM");
       service.advance(Duration.ofMinutes(5));
       JsonObject published = flush();
@@ -300,9 +335,13 @@ class PrivacyPoolIT {
   @Test
   void twoFlushVerticlesDecidingAtOncePublishOnce() {
     service = start();
-    service.vertx().deployVerticle(() -> new FlushVerticle(service.clock(), ServiceMetrics.detached()),
+    service
+        .vertx()
+        .deployVerticle(
+            () -> new FlushVerticle(service.clock(), ServiceMetrics.detached()),
             new DeploymentOptions().setConfig(service.config().toJson()))
-        .timeout(30, TimeUnit.SECONDS).await();
+        .timeout(30, TimeUnit.SECONDS)
+        .await();
     buffer("alice", "AAPL");
     buffer("bob", "MSFT");
     buffer("carol", "IBM");
@@ -311,16 +350,26 @@ class PrivacyPoolIT {
     DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(30_000);
     List<Future<Object>> answers = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      answers.add(service.vertx().eventBus().<JsonObject>request(Addresses.FLUSH, new JsonObject(), timeout)
-          .<Object>map(m -> m.body())
-          .otherwise(e -> e instanceof ReplyException re ? re.failureCode() : e));
+      answers.add(
+          service
+              .vertx()
+              .eventBus()
+              .<JsonObject>request(Addresses.FLUSH, new JsonObject(), timeout)
+              .<Object>map(m -> m.body())
+              .otherwise(e -> e instanceof ReplyException re ? re.failureCode() : e));
     }
     List<Object> results = Future.all(answers).timeout(40, TimeUnit.SECONDS).await().list();
-    long published = results.stream()
-        .filter(r -> r instanceof JsonObject j && j.getLong("buckets", 0L) > 0).count();
-    assertThat(published).as("one run publishes; the other finds the lease taken: %s", results).isEqualTo(1);
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(flushed).hasSize(1));
+    long published =
+        results.stream()
+            .filter(r -> r instanceof JsonObject j && j.getLong("buckets", 0L) > 0)
+            .count();
+    assertThat(published)
+        .as("one run publishes; the other finds the lease taken: %s", results)
+        .isEqualTo(1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(flushed).hasSize(1));
     assertThat(rows()).hasSize(3);
     assertThat(flush().getLong("buckets")).isZero();
   }
@@ -336,7 +385,9 @@ class PrivacyPoolIT {
     assertThat(counts.getLong("buckets")).isEqualTo(2);
     assertThat(counts.getLong("held")).isZero();
     assertThat(counts.getLong("contributors")).isEqualTo(1);
-    assertThat(rows()).containsExactly(row("AAPL", "2026-11-24 10:05:00.000000"), row("MSFT", "2026-11-24 10:10:00.000000"));
+    assertThat(rows())
+        .containsExactly(
+            row("AAPL", "2026-11-24 10:05:00.000000"), row("MSFT", "2026-11-24 10:10:00.000000"));
   }
 
   @Test
@@ -352,6 +403,7 @@ class PrivacyPoolIT {
         assertThat(e.getMessage()).doesNotContain("tab\tin");
       }
     }
-    assertThat(service.redis().keys("*buffer*").timeout(5, TimeUnit.SECONDS).await().size()).isZero();
+    assertThat(service.redis().keys("*buffer*").timeout(5, TimeUnit.SECONDS).await().size())
+        .isZero();
   }
 }

@@ -20,44 +20,68 @@ import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
-/** The seeded universe on real stores: in the universe from start-up, re-upserted daily, never evicted. */
+/**
+ * The seeded universe on real stores: in the universe from start-up, re-upserted daily, never
+ * evicted.
+ */
 @RealServers
 class SeededUniverseIT {
 
   static final String TABLE = "ticker_universe.ticker_universe";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void seedsAreInTheUniverseAtStartUpAndTheirReferenceIsRenewedDaily(RedisServer redis, MariaDbServer mysql)
-      throws Exception {
+  void seedsAreInTheUniverseAtStartUpAndTheirReferenceIsRenewedDaily(
+      RedisServer redis, MariaDbServer mysql) throws Exception {
     redis.flushAll();
     Path seeds = dir.resolve("seeds.txt");
     Files.writeString(seeds, "# test seeds\nAAPL\n\n^gspc\nVOD.L  # a comment\n");
     MutableClock clock = MutableClock.at("2026-11-24T10:01:00Z");
-    try (ServiceHarness service = ServiceHarness.start(TestConfigs.forServers(redis, mysql,
-        "--node.verticles=buffer,flush,evict,universe", "--universe.seedFile=" + seeds,
-        "--universe.refreshSeconds=1", "--privacy.minContributors=3"), clock)) {
-      mysql.execute("DELETE FROM " + TABLE + " WHERE yahoo_ticker NOT IN ('AAPL', '^GSPC', 'VOD.L')");
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-          service.request(Addresses.LIST, new JsonObject()).getJsonArray(Messages.TICKERS).getList())
-          .containsExactly("AAPL", "VOD.L", "^GSPC"));
+    try (ServiceHarness service =
+        ServiceHarness.start(
+            TestConfigs.forServers(
+                redis,
+                mysql,
+                "--node.verticles=buffer,flush,evict,universe",
+                "--universe.seedFile=" + seeds,
+                "--universe.refreshSeconds=1",
+                "--privacy.minContributors=3"),
+            clock)) {
+      mysql.execute(
+          "DELETE FROM " + TABLE + " WHERE yahoo_ticker NOT IN ('AAPL', '^GSPC', 'VOD.L')");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          service
+                              .request(Addresses.LIST, new JsonObject())
+                              .getJsonArray(Messages.TICKERS)
+                              .getList())
+                      .containsExactly("AAPL", "VOD.L", "^GSPC"));
       assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
           .containsExactly(List.of("2026-11-24 10:00:00.000000"));
 
       // A day later (by the service's clock) the next safety refresh upserts them again.
       clock.set(Instant.parse("2026-11-25T10:07:00Z"));
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-          assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
-              .containsExactly(List.of("2026-11-25 10:05:00.000000")));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
+                      .containsExactly(List.of("2026-11-25 10:05:00.000000")));
 
       // Sixty days on, eviction keeps them: the daily upsert keeps them referenced.
       clock.set(Instant.parse("2027-01-30T10:01:00Z"));
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-          assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
-              .containsExactly(List.of("2027-01-30 10:00:00.000000")));
-      assertThat(service.request(Addresses.EVICT, new JsonObject()).getLong(Messages.DELETED)).isZero();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
+                      .containsExactly(List.of("2027-01-30 10:00:00.000000")));
+      assertThat(service.request(Addresses.EVICT, new JsonObject()).getLong(Messages.DELETED))
+          .isZero();
       assertThat(mysql.query("SELECT COUNT(*) FROM " + TABLE).get(0).get(0)).isEqualTo("3");
     }
   }

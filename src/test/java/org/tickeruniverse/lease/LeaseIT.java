@@ -21,7 +21,10 @@ import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 
-/** The two leases against real servers: one holder at a time, only the holder renews or releases, expiry. */
+/**
+ * The two leases against real servers: one holder at a time, only the holder renews or releases,
+ * expiry.
+ */
 @RealServers
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LeaseIT {
@@ -42,7 +45,8 @@ class LeaseIT {
 
   static <T> T on(Supplier<Future<T>> call) throws Exception {
     // Leases live on one event loop, like their verticles: call them there.
-    return Future.<T>future(p -> loop.runOnContext(x -> call.get().onComplete(p))).await(20, TimeUnit.SECONDS);
+    return Future.<T>future(p -> loop.runOnContext(x -> call.get().onComplete(p)))
+        .await(20, TimeUnit.SECONDS);
   }
 
   @Test
@@ -57,10 +61,15 @@ class LeaseIT {
     assertThat(on(b::acquire)).isFalse();
     assertThat(on(b::renew)).as("cannot renew what it does not hold").isFalse();
     on(b::release);
-    assertThat(server.command("GET", a.key())).as("never releases another holder's lease").isNotNull();
+    assertThat(server.command("GET", a.key()))
+        .as("never releases another holder's lease")
+        .isNotNull();
     assertThat(on(a::millisLeft)).isBetween(1L, 1500L);
     // While held, the keep-alive renews it every third of the TTL: it outlives its TTL twice over.
-    await().during(Duration.ofMillis(3200)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+    await()
+        .during(Duration.ofMillis(3200))
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
         .until(() -> server.command("GET", a.key()) != null);
     on(a::release);
     assertThat(on(a::millisLeft)).isZero();
@@ -68,8 +77,12 @@ class LeaseIT {
     // b's node dies (its client closes, its keep-alive fails): its lease expires within one TTL.
     long died = System.nanoTime();
     redisOfB.close();
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> on(a::acquire));
-    assertThat(Duration.ofNanos(System.nanoTime() - died)).isLessThanOrEqualTo(Duration.ofMillis(1500 + 500));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> on(a::acquire));
+    assertThat(Duration.ofNanos(System.nanoTime() - died))
+        .isLessThanOrEqualTo(Duration.ofMillis(1500 + 500));
     assertThat(on(a::renew)).isTrue();
     on(a::release);
     assertThat(on(a::millisLeft)).isZero();
@@ -77,9 +90,11 @@ class LeaseIT {
   }
 
   @Test
-  void mysqlLeaseOneHolderReleaseAndTheLockDiesWithItsConnection(MariaDbServer mysql) throws Exception {
+  void mysqlLeaseOneHolderReleaseAndTheLockDiesWithItsConnection(MariaDbServer mysql)
+      throws Exception {
     MySQLConnectOptions options = MySQLConnectOptions.fromUri(mysql.url()).setDatabase("");
-    Supplier<Future<SqlConnection>> connect = () -> MySQLConnection.connect(vertx, options).map(c -> (SqlConnection) c);
+    Supplier<Future<SqlConnection>> connect =
+        () -> MySQLConnection.connect(vertx, options).map(c -> (SqlConnection) c);
     String name = "tu.test." + System.nanoTime();
     MysqlLease a = new MysqlLease(vertx, connect, name, 3);
     MysqlLease b = new MysqlLease(vertx, connect, name, 3);
@@ -94,7 +109,10 @@ class LeaseIT {
     // The holder's connection ends (its process died): the server frees the lock at once.
     String holderId = mysql.query("SELECT IS_USED_LOCK('" + name + "')").get(0).get(0);
     mysql.execute("KILL CONNECTION " + holderId);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> on(a::acquire));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> on(a::acquire));
     assertThat(on(b::renew)).isFalse();
     on(a::release);
     assertThat(mysql.query("SELECT IS_FREE_LOCK('" + name + "')").get(0).get(0)).isEqualTo("1");

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The access log's appender: every line once and whole, on time, bounded, and what logback.xml wires. */
+/**
+ * The access log's appender: every line once and whole, on time, bounded, and what logback.xml
+ * wires.
+ */
 class BatchingConsoleAppenderTest {
 
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -32,7 +35,8 @@ class BatchingConsoleAppenderTest {
 
   @BeforeEach
   void redirectStandardOutput() {
-    context.setMDCAdapter(new LogbackMDCAdapter()); // what slf4j's binding gives the default context
+    context.setMDCAdapter(
+        new LogbackMDCAdapter()); // what slf4j's binding gives the default context
     original = System.out;
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
   }
@@ -53,16 +57,18 @@ class BatchingConsoleAppenderTest {
     List<Thread> started = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread thread = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          logger.info("line {} {}", id, i);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                  logger.info("line {} {}", id, i);
+                }
+              });
       thread.start();
       started.add(thread);
     }
@@ -72,10 +78,13 @@ class BatchingConsoleAppenderTest {
     }
     appender.stop();
 
-    List<String> lines = lines().stream().filter(l -> l.startsWith("line ")).collect(Collectors.toList());
-    List<String> expected = IntStream.range(0, threads).boxed()
-        .flatMap(t -> IntStream.range(0, perThread).mapToObj(i -> "line " + t + " " + i))
-        .collect(Collectors.toList());
+    List<String> lines =
+        lines().stream().filter(l -> l.startsWith("line ")).collect(Collectors.toList());
+    List<String> expected =
+        IntStream.range(0, threads)
+            .boxed()
+            .flatMap(t -> IntStream.range(0, perThread).mapToObj(i -> "line " + t + " " + i))
+            .collect(Collectors.toList());
     assertThat(lines).hasSize(threads * perThread).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(appender.dropped()).isZero();
   }
@@ -99,7 +108,8 @@ class BatchingConsoleAppenderTest {
     appender.stop();
 
     List<String> lines = lines();
-    assertThat(lines.subList(0, 10)).containsExactly("n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9");
+    assertThat(lines.subList(0, 10))
+        .containsExactly("n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9");
     assertThat(lines.get(10)).contains("dropped 15 log lines");
     assertThat(lines).hasSize(11);
   }
@@ -116,8 +126,11 @@ class BatchingConsoleAppenderTest {
     access.info("POST /api/v1/tickers/buffer 202 1ms 12B");
     context.stop(); // as Main does before halting
 
-    assertThat(lines()).anyMatch(l -> l.matches(
-        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  access - POST /api/v1/tickers/buffer 202 1ms 12B"));
+    assertThat(lines())
+        .anyMatch(
+            l ->
+                l.matches(
+                    "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  access - POST /api/v1/tickers/buffer 202 1ms 12B"));
   }
 
   @Test
@@ -128,8 +141,9 @@ class BatchingConsoleAppenderTest {
     LogFormat.apply(LogFormat.JSON, context);
 
     context.getLogger("access").info("POST /api/v1/tickers/buffer 202 1ms 12B");
-    context.getLogger("org.tickeruniverse.Main").warn("a \"quoted\"\nmulti-line {}", "message",
-        new IllegalStateException("with a cause"));
+    context
+        .getLogger("org.tickeruniverse.Main")
+        .warn("a \"quoted\"\nmulti-line {}", "message", new IllegalStateException("with a cause"));
     // The dropped-lines notice, through the same encoder: a tiny capacity and no writer wake-up.
     BatchingConsoleAppender<ILoggingEvent> small = appender(3_600_000, 1);
     small.setEncoder(LogFormat.jsonEncoder(context));
@@ -141,21 +155,32 @@ class BatchingConsoleAppenderTest {
 
     List<String> lines = lines();
     assertThat(lines).hasSize(4);
-    List<io.vertx.core.json.JsonObject> objects = lines.stream().map(io.vertx.core.json.JsonObject::new).toList();
-    assertThat(objects).allSatisfy(o -> {
-      assertThat(o.getString("level")).isNotBlank();
-      assertThat(o.getString("loggerName")).isNotBlank();
-      assertThat(o.getString("formattedMessage")).isNotNull();
-      assertThat(o.getLong("timestamp")).isPositive();
-      assertThat(o.fieldNames()).doesNotContain("arguments", "message", "mdc", "context");
-    });
-    assertThat(objects).extracting(o -> o.getString("formattedMessage")).contains(
-        "POST /api/v1/tickers/buffer 202 1ms 12B", "a \"quoted\"\nmulti-line message", "kept");
-    assertThat(objects).anySatisfy(o -> assertThat(o.getJsonObject("throwable").getString("message")).isEqualTo("with a cause"));
-    assertThat(objects).anySatisfy(o -> {
-      assertThat(o.getString("level")).isEqualTo("WARN");
-      assertThat(o.getString("formattedMessage")).contains("dropped 1 log lines");
-    });
+    List<io.vertx.core.json.JsonObject> objects =
+        lines.stream().map(io.vertx.core.json.JsonObject::new).toList();
+    assertThat(objects)
+        .allSatisfy(
+            o -> {
+              assertThat(o.getString("level")).isNotBlank();
+              assertThat(o.getString("loggerName")).isNotBlank();
+              assertThat(o.getString("formattedMessage")).isNotNull();
+              assertThat(o.getLong("timestamp")).isPositive();
+              assertThat(o.fieldNames()).doesNotContain("arguments", "message", "mdc", "context");
+            });
+    assertThat(objects)
+        .extracting(o -> o.getString("formattedMessage"))
+        .contains(
+            "POST /api/v1/tickers/buffer 202 1ms 12B", "a \"quoted\"\nmulti-line message", "kept");
+    assertThat(objects)
+        .anySatisfy(
+            o ->
+                assertThat(o.getJsonObject("throwable").getString("message"))
+                    .isEqualTo("with a cause"));
+    assertThat(objects)
+        .anySatisfy(
+            o -> {
+              assertThat(o.getString("level")).isEqualTo("WARN");
+              assertThat(o.getString("formattedMessage")).contains("dropped 1 log lines");
+            });
   }
 
   private BatchingConsoleAppender<ILoggingEvent> appender(long flushIntervalMillis, int capacity) {

@@ -29,19 +29,22 @@ class OperationsIT {
   static ServiceHarness service;
   static RedisServer redis;
   static MariaDbServer mysql;
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** One sample line of the Prometheus text format: name, optional labels, value. */
-  static final Pattern SAMPLE = Pattern.compile(
-      "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
-          + "(-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[+-]Inf)( -?[0-9]+)?$");
+  static final Pattern SAMPLE =
+      Pattern.compile(
+          "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
+              + "(-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[+-]Inf)( -?[0-9]+)?$");
 
   @BeforeAll
   static void start(RedisServer redisServer, MariaDbServer mariadb) {
     redis = redisServer;
     mysql = mariadb;
-    service = ServiceHarness.startLikeMain(TestConfigs.forServers(redis, mysql),
-        MutableClock.at("2026-11-24T10:01:00Z"));
+    service =
+        ServiceHarness.startLikeMain(
+            TestConfigs.forServers(redis, mysql), MutableClock.at("2026-11-24T10:01:00Z"));
   }
 
   @AfterAll
@@ -52,19 +55,25 @@ class OperationsIT {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void readinessFollowsRedisAndMysqlDownAndBackUp() throws Exception {
-    Assumptions.assumeTrue(redis.controllable() && mysql.controllable(), "needs servers the test can stop");
+    Assumptions.assumeTrue(
+        redis.controllable() && mysql.controllable(), "needs servers the test can stop");
     await().atMost(Duration.ofSeconds(20)).until(() -> get("/health/ready").statusCode() == 200);
     // A node running every verticle lists every check it depends on, each with its state.
     JsonObject ready = new JsonObject(get("/health/ready").body());
     assertThat(ready.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
         .containsExactlyInAnyOrder("redis", "mysql", "universe");
-    await().atMost(Duration.ofSeconds(20)).until(() -> storeUp("redis") == 1 && storeUp("mysql") == 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> storeUp("redis") == 1 && storeUp("mysql") == 1);
 
     redis.stop();
     try {
@@ -95,34 +104,53 @@ class OperationsIT {
 
   /** The state of one check in a readiness answer. */
   static String check(HttpResponse<String> ready, String id) {
-    return new JsonObject(ready.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
-        .filter(c -> c.getString("id").equals(id)).map(c -> c.getString("status")).findFirst().orElse("absent");
+    return new JsonObject(ready.body())
+        .getJsonArray("checks").stream()
+            .map(JsonObject.class::cast)
+            .filter(c -> c.getString("id").equals(id))
+            .map(c -> c.getString("status"))
+            .findFirst()
+            .orElse("absent");
   }
 
   /** {@code tu_store_up{store=…}} from /metrics; -1 while the gauge is absent. */
   static int storeUp(String store) throws Exception {
     String prefix = "tu_store_up{store=\"" + store + "\"} ";
-    return get("/metrics").body().lines().filter(l -> l.startsWith(prefix))
-        .mapToInt(l -> (int) Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(-1);
+    return get("/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToInt(l -> (int) Double.parseDouble(l.substring(prefix.length())))
+        .findFirst()
+        .orElse(-1);
   }
 
   @Test
   void metricsAreValidPrometheusTextWithJvmHttpPoolAndServiceMeters() throws Exception {
     // some traffic first, so that HTTP and service meters exist
-    HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/tickers/buffer"))
-        .header("Authorization", "Bearer " + TestConfigs.CALLER_TOKEN)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"tickers\":[\"AAPL\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+    HTTP.send(
+        HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/tickers/buffer"))
+            .header("Authorization", "Bearer " + TestConfigs.CALLER_TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"tickers\":[\"AAPL\"]}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> metrics = get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-    List<String> samples = metrics.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    List<String> samples =
+        metrics.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     assertThat(samples).isNotEmpty().allSatisfy(line -> assertThat(line).matches(SAMPLE));
     assertThat(metrics.body().lines().filter(l -> l.startsWith("# TYPE ")))
-        .allSatisfy(l -> assertThat(l).matches("# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)"));
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .matches(
+                        "# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)"));
     assertThat(metrics.body())
         .contains("jvm_memory_used_bytes")
-        .contains("tu_http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/tickers/buffer\",status=\"202\"} 1\n")
+        .contains(
+            "tu_http_server_requests_seconds_count{method=\"POST\",route=\"/api/v1/tickers/buffer\",status=\"202\"} 1\n")
         .doesNotContain("vertx_http_server") // replaced by the per-route meters above (see Main)
         .contains("vertx_pool_")
         .contains("tu_buffer_requests_total")

@@ -34,10 +34,19 @@ import org.tickeruniverse.testsupport.RedisServer;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ReadinessByRoleIT {
 
-  enum State { ALL_UP, REDIS_DOWN, MYSQL_DOWN }
+  enum State {
+    ALL_UP,
+    REDIS_DOWN,
+    MYSQL_DOWN
+  }
 
   /** A node under test: its label, settings, the checks it must list, and its expected column. */
-  record Role(String label, List<String> settings, List<String> checks, boolean redisDownReady, boolean mysqlDownReady) {
+  record Role(
+      String label,
+      List<String> settings,
+      List<String> checks,
+      boolean redisDownReady,
+      boolean mysqlDownReady) {
     boolean expected(State state) {
       return switch (state) {
         case ALL_UP -> true;
@@ -48,33 +57,69 @@ class ReadinessByRoleIT {
   }
 
   @Test
-  void eachRoleIsReadyExactlyWhenWhatItsVerticlesNeedAnswers(RedisServer redis, MariaDbServer mysql) throws Exception {
-    Assumptions.assumeTrue(redis.controllable() && mysql.controllable(), "needs servers the test can stop");
+  void eachRoleIsReadyExactlyWhenWhatItsVerticlesNeedAnswers(RedisServer redis, MariaDbServer mysql)
+      throws Exception {
+    Assumptions.assumeTrue(
+        redis.controllable() && mysql.controllable(), "needs servers the test can stop");
     ClusterNode.Cluster cluster = ClusterNode.Cluster.create();
-    List<Role> roles = List.of(
-        new Role("http (clustered edge)", withCluster(cluster, "--node.verticles=http"),
-            List.of("universe", "cluster"), true, true),
-        new Role("http,universe", List.of("--node.verticles=http,universe"), List.of("universe"), true, true),
-        new Role("http,universe,buffer", List.of("--node.verticles=http,universe,buffer"),
-            List.of("universe", "redis"), false, true),
-        new Role("http,universe,flush", List.of("--node.verticles=http,universe,flush"),
-            List.of("universe", "redis", "mysql"), false, false),
-        new Role("http,universe,evict", List.of("--node.verticles=http,universe,evict"),
-            List.of("universe", "mysql"), true, false),
-        new Role("all (default)", List.of(), List.of("universe", "redis", "mysql"), false, false),
-        new Role("buffer,flush,evict (ops port)", List.of("--node.verticles=buffer,flush,evict",
-            "--node.opsPort=" + TestConfigs.freePort()), List.of("redis", "mysql"), false, false));
+    List<Role> roles =
+        List.of(
+            new Role(
+                "http (clustered edge)",
+                withCluster(cluster, "--node.verticles=http"),
+                List.of("universe", "cluster"),
+                true,
+                true),
+            new Role(
+                "http,universe",
+                List.of("--node.verticles=http,universe"),
+                List.of("universe"),
+                true,
+                true),
+            new Role(
+                "http,universe,buffer",
+                List.of("--node.verticles=http,universe,buffer"),
+                List.of("universe", "redis"),
+                false,
+                true),
+            new Role(
+                "http,universe,flush",
+                List.of("--node.verticles=http,universe,flush"),
+                List.of("universe", "redis", "mysql"),
+                false,
+                false),
+            new Role(
+                "http,universe,evict",
+                List.of("--node.verticles=http,universe,evict"),
+                List.of("universe", "mysql"),
+                true,
+                false),
+            new Role(
+                "all (default)", List.of(), List.of("universe", "redis", "mysql"), false, false),
+            new Role(
+                "buffer,flush,evict (ops port)",
+                List.of(
+                    "--node.verticles=buffer,flush,evict",
+                    "--node.opsPort=" + TestConfigs.freePort()),
+                List.of("redis", "mysql"),
+                false,
+                false));
 
     List<ClusterNode> nodes = new ArrayList<>();
     try {
       // The clustered edge's universe comes from a universe node elsewhere in its cluster.
-      nodes.add(ClusterNode.start(ClusterNode.config(redis.url(), mysql.url(),
-          withCluster(cluster, "--node.verticles=universe")), Clock.systemUTC()));
+      nodes.add(
+          ClusterNode.start(
+              ClusterNode.config(
+                  redis.url(), mysql.url(), withCluster(cluster, "--node.verticles=universe")),
+              Clock.systemUTC()));
       Map<Role, ClusterNode> byRole = new LinkedHashMap<>();
       for (Role role : roles) {
         List<String> settings = new ArrayList<>(role.settings());
         settings.add("--http.port=" + TestConfigs.freePort());
-        ClusterNode node = ClusterNode.start(ClusterNode.config(redis.url(), mysql.url(), settings), Clock.systemUTC());
+        ClusterNode node =
+            ClusterNode.start(
+                ClusterNode.config(redis.url(), mysql.url(), settings), Clock.systemUTC());
         nodes.add(node);
         byRole.put(role, node);
       }
@@ -82,14 +127,19 @@ class ReadinessByRoleIT {
       Map<State, Map<Role, Integer>> observed = new LinkedHashMap<>();
       observed.put(State.ALL_UP, awaitColumn(byRole, State.ALL_UP));
       for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
-        assertThat(checkIds(e.getValue())).as(e.getKey().label()).containsExactlyInAnyOrderElementsOf(e.getKey().checks());
+        assertThat(checkIds(e.getValue()))
+            .as(e.getKey().label())
+            .containsExactlyInAnyOrderElementsOf(e.getKey().checks());
       }
       ClusterNode worker = byRole.get(roles.get(roles.size() - 1));
-      assertThat(worker.http("GET", "/health/live", null).statusCode()).as("worker liveness on its ops port").isEqualTo(200);
+      assertThat(worker.http("GET", "/health/live", null).statusCode())
+          .as("worker liveness on its ops port")
+          .isEqualTo(200);
       // These in-JVM nodes run without a Prometheus registry, so the routed metrics handler says
       // so (a route the ops server lacked would be the router's bare 404 instead).
       var scrape = worker.http("GET", "/metrics", null);
-      assertThat(new String(scrape.body(), StandardCharsets.UTF_8)).as("worker /metrics on its ops port")
+      assertThat(new String(scrape.body(), StandardCharsets.UTF_8))
+          .as("worker /metrics on its ops port")
           .contains("metrics are not enabled in this process");
 
       redis.stop();
@@ -126,25 +176,43 @@ class ReadinessByRoleIT {
    * Waits until every node answers as {@code state} expects, then reads the column once more and
    * returns it. A node that answers otherwise for 30 s fails the test with the whole column.
    */
-  private static Map<Role, Integer> awaitColumn(Map<Role, ClusterNode> byRole, State state) throws Exception {
+  private static Map<Role, Integer> awaitColumn(Map<Role, ClusterNode> byRole, State state)
+      throws Exception {
     Map<Role, Integer> last = new LinkedHashMap<>();
     try {
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-        last.clear();
-        for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
-          last.put(e.getKey(), status(e.getValue()));
-        }
-        return last.entrySet().stream().allMatch(e -> (e.getValue() == 200) == e.getKey().expected(state));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                last.clear();
+                for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
+                  last.put(e.getKey(), status(e.getValue()));
+                }
+                return last.entrySet().stream()
+                    .allMatch(e -> (e.getValue() == 200) == e.getKey().expected(state));
+              });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("readiness with " + state + " (expected 200 or 503): " + last.entrySet().stream()
-          .map(x -> x.getKey().label() + "=" + x.getValue() + (x.getKey().expected(state) ? "/200" : "/503"))
-          .collect(Collectors.joining(", ")), e);
+      throw new AssertionError(
+          "readiness with "
+              + state
+              + " (expected 200 or 503): "
+              + last.entrySet().stream()
+                  .map(
+                      x ->
+                          x.getKey().label()
+                              + "="
+                              + x.getValue()
+                              + (x.getKey().expected(state) ? "/200" : "/503"))
+                  .collect(Collectors.joining(", ")),
+          e);
     }
     Map<Role, Integer> column = new LinkedHashMap<>();
     for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
       int status = status(e.getValue());
-      assertThat(status == 200).as(e.getKey().label() + " with " + state).isEqualTo(e.getKey().expected(state));
+      assertThat(status == 200)
+          .as(e.getKey().label() + " with " + state)
+          .isEqualTo(e.getKey().expected(state));
       column.put(e.getKey(), status);
     }
     return column;
@@ -155,18 +223,30 @@ class ReadinessByRoleIT {
   }
 
   private static List<String> checkIds(ClusterNode node) throws Exception {
-    JsonArray checks = new JsonObject(new String(node.http("GET", "/health/ready", null).body(), StandardCharsets.UTF_8))
-        .getJsonArray("checks");
+    JsonArray checks =
+        new JsonObject(
+                new String(node.http("GET", "/health/ready", null).body(), StandardCharsets.UTF_8))
+            .getJsonArray("checks");
     return checks.stream().map(c -> ((JsonObject) c).getString("id")).toList();
   }
 
   private static String matrix(List<Role> roles, Map<State, Map<Role, Integer>> observed) {
-    StringBuilder out = new StringBuilder("[readiness matrix] GET /health/ready per node role (node.verticles) and store state\n");
-    out.append(String.format("%-30s | %-16s | %-16s | %-16s | %s%n", "role", "all up", "Redis down", "MySQL down", "checks"));
+    StringBuilder out =
+        new StringBuilder(
+            "[readiness matrix] GET /health/ready per node role (node.verticles) and store state\n");
+    out.append(
+        String.format(
+            "%-30s | %-16s | %-16s | %-16s | %s%n",
+            "role", "all up", "Redis down", "MySQL down", "checks"));
     for (Role role : roles) {
-      out.append(String.format("%-30s | %-16s | %-16s | %-16s | %s%n", role.label(),
-          cell(observed.get(State.ALL_UP).get(role)), cell(observed.get(State.REDIS_DOWN).get(role)),
-          cell(observed.get(State.MYSQL_DOWN).get(role)), String.join(",", role.checks())));
+      out.append(
+          String.format(
+              "%-30s | %-16s | %-16s | %-16s | %s%n",
+              role.label(),
+              cell(observed.get(State.ALL_UP).get(role)),
+              cell(observed.get(State.REDIS_DOWN).get(role)),
+              cell(observed.get(State.MYSQL_DOWN).get(role)),
+              String.join(",", role.checks())));
     }
     return out.toString();
   }

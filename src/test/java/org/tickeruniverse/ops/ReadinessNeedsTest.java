@@ -14,37 +14,46 @@ import org.tickeruniverse.config.ServiceConfig;
 class ReadinessNeedsTest {
 
   @ParameterizedTest(name = "{0} clustered={1} -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "http                             | false | universe",
-      "http                             | true  | universe cluster",
-      "http,universe                    | false | universe",
-      "http,universe                    | true  | universe cluster",
-      "buffer                           | false | redis",
-      "buffer                           | true  | redis cluster",
-      "flush                            | false | redis mysql",
-      "evict                            | false | mysql",
-      "universe                         | false | mysql",
-      "buffer,flush,evict               | true  | redis mysql cluster",
-      "http,buffer                      | false | redis universe",
-      "http,universe,evict              | false | mysql universe",
-      "http,buffer,flush,evict,universe | false | redis mysql universe",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "http                             | false | universe",
+        "http                             | true  | universe cluster",
+        "http,universe                    | false | universe",
+        "http,universe                    | true  | universe cluster",
+        "buffer                           | false | redis",
+        "buffer                           | true  | redis cluster",
+        "flush                            | false | redis mysql",
+        "evict                            | false | mysql",
+        "universe                         | false | mysql",
+        "buffer,flush,evict               | true  | redis mysql cluster",
+        "http,buffer                      | false | redis universe",
+        "http,universe,evict              | false | mysql universe",
+        "http,buffer,flush,evict,universe | false | redis mysql universe",
+      })
   void checksFollowTheVerticlesOfTheNode(String verticles, boolean clustered, String checks) {
-    ServiceConfig config = ConfigLoader.load(List.of("--node.verticles=" + verticles), Map.of("TU_AUTH_DISABLED", "true"));
+    ServiceConfig config =
+        ConfigLoader.load(
+            List.of("--node.verticles=" + verticles), Map.of("TU_AUTH_DISABLED", "true"));
     Readiness.Needs needs = Readiness.Needs.of(config.node(), clustered);
     assertThat(needs.ids()).containsExactlyElementsOf(Arrays.asList(checks.split(" ")));
   }
 
   @ParameterizedTest(name = "{0}: redis={1} mysql={2}")
-  @CsvSource(delimiter = '|', value = {
-      "http               | false | false",
-      "http,universe      | false | true",
-      "buffer             | true  | false",
-      "flush              | true  | true",
-      "evict              | false | true",
-  })
-  void theStoreGaugeIsKeptWhereTheVerticlesUseTheStore(String verticles, boolean redis, boolean mysql) {
-    ServiceConfig config = ConfigLoader.load(List.of("--node.verticles=" + verticles), Map.of("TU_AUTH_DISABLED", "true"));
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "http               | false | false",
+        "http,universe      | false | true",
+        "buffer             | true  | false",
+        "flush              | true  | true",
+        "evict              | false | true",
+      })
+  void theStoreGaugeIsKeptWhereTheVerticlesUseTheStore(
+      String verticles, boolean redis, boolean mysql) {
+    ServiceConfig config =
+        ConfigLoader.load(
+            List.of("--node.verticles=" + verticles), Map.of("TU_AUTH_DISABLED", "true"));
     assertThat(Readiness.usesRedis(config.node())).isEqualTo(redis);
     assertThat(org.tickeruniverse.Node.needsMysql(config)).isEqualTo(mysql);
     assertThat(StoreWatchVerticle.watches(config)).isEqualTo(redis || mysql);

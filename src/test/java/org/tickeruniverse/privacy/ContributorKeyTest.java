@@ -31,8 +31,13 @@ class ContributorKeyTest {
     ContributorKey a = ContributorKey.of(SECRET);
     ContributorKey b = ContributorKey.of(SECRET);
     ContributorKey other = ContributorKey.of("another-secret-0123456789");
-    assertThat(a.element("user-1")).isEqualTo(b.element("user-1")).hasSize(64).isNotEqualTo(other.element("user-1"));
-    assertThat(a.ofCaller("token-1", null)).isEqualTo(b.ofCaller("token-1", null)).isNotEqualTo(other.ofCaller("token-1", null));
+    assertThat(a.element("user-1"))
+        .isEqualTo(b.element("user-1"))
+        .hasSize(64)
+        .isNotEqualTo(other.element("user-1"));
+    assertThat(a.ofCaller("token-1", null))
+        .isEqualTo(b.ofCaller("token-1", null))
+        .isNotEqualTo(other.ofCaller("token-1", null));
     assertThat(a.element("user-1")).isNotEqualTo(ContributorKey.UNKNOWN);
   }
 
@@ -45,21 +50,56 @@ class ContributorKeyTest {
     assertThat(key.ofCaller("token-two-0123456789", null)).isNotEqualTo(t1);
     String p1 = key.ofCaller("token-one-0123456789", "user-1");
     assertThat(p1).isNotEqualTo(t1).doesNotContain("user-1");
-    assertThat(key.ofCaller("token-two-0123456789", "user-1")).as("names are per token").isNotEqualTo(p1);
+    assertThat(key.ofCaller("token-two-0123456789", "user-1"))
+        .as("names are per token")
+        .isNotEqualTo(p1);
     assertThat(key.ofCaller("token-one-0123456789", "user-2")).isNotEqualTo(p1);
   }
 
   @Test
   void startUpWarnsAboutWhatWeakensThePool() {
     assertThat(PrivacyNotes.warnings(config(Map.of()))).as("defaults: k = 1").isEmpty();
-    assertThat(PrivacyNotes.warnings(config(Map.of("TU_PRIVACY_MIN_CONTRIBUTORS", "5", "TU_UPSERT_ENABLED", "false",
-        "TU_PRIVACY_MIN_CONTRIBUTORS_AFTER_HOLD", "3")))).isEmpty();
+    assertThat(
+            PrivacyNotes.warnings(
+                config(
+                    Map.of(
+                        "TU_PRIVACY_MIN_CONTRIBUTORS",
+                        "5",
+                        "TU_UPSERT_ENABLED",
+                        "false",
+                        "TU_PRIVACY_MIN_CONTRIBUTORS_AFTER_HOLD",
+                        "3"))))
+        .isEmpty();
     assertThat(PrivacyNotes.warnings(config(Map.of("TU_PRIVACY_MIN_CONTRIBUTORS", "5"))))
-        .singleElement().asString().contains("TU_UPSERT_ENABLED");
-    assertThat(PrivacyNotes.warnings(config(Map.of("TU_PRIVACY_MIN_CONTRIBUTORS", "5", "TU_UPSERT_ENABLED", "false",
-        "TU_CLUSTER", "true")))).singleElement().asString().contains("TU_PRIVACY_SECRET");
-    assertThat(PrivacyNotes.warnings(config(Map.of("TU_PRIVACY_MIN_CONTRIBUTORS", "5", "TU_UPSERT_ENABLED", "false",
-        "TU_CLUSTER", "true", "TU_PRIVACY_SECRET", SECRET)))).isEmpty();
+        .singleElement()
+        .asString()
+        .contains("TU_UPSERT_ENABLED");
+    assertThat(
+            PrivacyNotes.warnings(
+                config(
+                    Map.of(
+                        "TU_PRIVACY_MIN_CONTRIBUTORS",
+                        "5",
+                        "TU_UPSERT_ENABLED",
+                        "false",
+                        "TU_CLUSTER",
+                        "true"))))
+        .singleElement()
+        .asString()
+        .contains("TU_PRIVACY_SECRET");
+    assertThat(
+            PrivacyNotes.warnings(
+                config(
+                    Map.of(
+                        "TU_PRIVACY_MIN_CONTRIBUTORS",
+                        "5",
+                        "TU_UPSERT_ENABLED",
+                        "false",
+                        "TU_CLUSTER",
+                        "true",
+                        "TU_PRIVACY_SECRET",
+                        SECRET))))
+        .isEmpty();
   }
 
   private static ServiceConfig config(Map<String, String> env) {

@@ -52,10 +52,11 @@ class UniverseRepositoryIT {
     UpsertCounts counts = write(List.of("AAPL", "MSFT", "VOD.L"), STAMP);
 
     assertThat(counts).isEqualTo(new UpsertCounts(3, 0));
-    assertThat(rows()).containsExactly(
-        List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
-        List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
-        List.of("VOD.L", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+    assertThat(rows())
+        .containsExactly(
+            List.of("AAPL", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
+            List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"),
+            List.of("VOD.L", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
   }
 
   @Test
@@ -65,11 +66,14 @@ class UniverseRepositoryIT {
 
     UpsertCounts counts = write(List.of("AAPL", "MSFT", "VOD.L"), STAMP);
 
-    assertThat(counts).as("VOD.L new; AAPL moved forward; MSFT already referenced later").isEqualTo(new UpsertCounts(1, 2));
-    assertThat(rows()).containsExactly(
-        List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 10:05:00.000000"),
-        List.of("MSFT", "2026-11-24 10:10:00.000000", "2026-11-24 10:10:00.000000"),
-        List.of("VOD.L", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+    assertThat(counts)
+        .as("VOD.L new; AAPL moved forward; MSFT already referenced later")
+        .isEqualTo(new UpsertCounts(1, 2));
+    assertThat(rows())
+        .containsExactly(
+            List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 10:05:00.000000"),
+            List.of("MSFT", "2026-11-24 10:10:00.000000", "2026-11-24 10:10:00.000000"),
+            List.of("VOD.L", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
   }
 
   @Test
@@ -87,9 +91,10 @@ class UniverseRepositoryIT {
     repository.upsert(List.of("AAPL", "MSFT"), STAMP).await(10, TimeUnit.SECONDS);
     repository.upsert(List.of("AAPL"), EARLIER).await(10, TimeUnit.SECONDS);
 
-    assertThat(rows()).containsExactly(
-        List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 10:05:00.000000"),
-        List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
+    assertThat(rows())
+        .containsExactly(
+            List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 10:05:00.000000"),
+            List.of("MSFT", "2026-11-24 10:05:00.000000", "2026-11-24 10:05:00.000000"));
   }
 
   /**
@@ -99,17 +104,21 @@ class UniverseRepositoryIT {
    */
   @Test
   void aWriteRacingTheEvictorLosesNoRow() throws Exception {
-    List<String> tickers = IntStream.range(0, 1000).mapToObj(i -> String.format("R%04d", i)).toList();
+    List<String> tickers =
+        IntStream.range(0, 1000).mapToObj(i -> String.format("R%04d", i)).toList();
     for (int round = 0; round < 10; round++) {
       mysql.execute("DELETE FROM ticker_universe.ticker_universe");
       repository.upsert(tickers, EARLIER).await(10, TimeUnit.SECONDS);
       AtomicBoolean writing = new AtomicBoolean(true);
-      Thread evictor = new Thread(() -> {
-        while (writing.get()) {
-          mysql.execute("DELETE FROM ticker_universe.ticker_universe WHERE last_referenced_at < '2026-11-24 10:00:00'"
-              + " ORDER BY last_referenced_at LIMIT 50");
-        }
-      });
+      Thread evictor =
+          new Thread(
+              () -> {
+                while (writing.get()) {
+                  mysql.execute(
+                      "DELETE FROM ticker_universe.ticker_universe WHERE last_referenced_at < '2026-11-24 10:00:00'"
+                          + " ORDER BY last_referenced_at LIMIT 50");
+                }
+              });
       evictor.start();
       UpsertCounts counts;
       try {
@@ -119,9 +128,14 @@ class UniverseRepositoryIT {
         evictor.join();
       }
 
-      assertThat(counts.inserted() + counts.bumped()).as("round %d: %s", round, counts).isEqualTo(1000);
-      assertThat(mysql.query("SELECT COUNT(*), MIN(last_referenced_at) FROM ticker_universe.ticker_universe"))
-          .as("round %d", round).containsExactly(List.of("1000", "2026-11-24 10:05:00.000000"));
+      assertThat(counts.inserted() + counts.bumped())
+          .as("round %d: %s", round, counts)
+          .isEqualTo(1000);
+      assertThat(
+              mysql.query(
+                  "SELECT COUNT(*), MIN(last_referenced_at) FROM ticker_universe.ticker_universe"))
+          .as("round %d", round)
+          .containsExactly(List.of("1000", "2026-11-24 10:05:00.000000"));
     }
   }
 
@@ -134,7 +148,8 @@ class UniverseRepositoryIT {
   }
 
   private List<List<String>> rows() {
-    return mysql.query("SELECT yahoo_ticker, first_seen_at, last_referenced_at FROM ticker_universe.ticker_universe"
-        + " ORDER BY yahoo_ticker");
+    return mysql.query(
+        "SELECT yahoo_ticker, first_seen_at, last_referenced_at FROM ticker_universe.ticker_universe"
+            + " ORDER BY yahoo_ticker");
   }
 }

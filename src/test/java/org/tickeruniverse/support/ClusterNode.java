@@ -1,6 +1,5 @@
 package org.tickeruniverse.support;
 
-import org.tickeruniverse.config.VerticleName;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -27,11 +26,12 @@ import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.cluster.HazelcastClusterConfig;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.store.Migrations;
 
 /**
- * One node of a test cluster: a Vert.x instance built as {@code Main} builds it (clustered with
- * the shipped Hazelcast configuration when {@code cluster.enabled}), running the verticles its
+ * One node of a test cluster: a Vert.x instance built as {@code Main} builds it (clustered with the
+ * shipped Hazelcast configuration when {@code cluster.enabled}), running the verticles its
  * configuration names. Several live in one JVM, each with its own Hazelcast instance; a test gives
  * them one {@link Cluster} (unique name, free loopback ports) so that they find each other and
  * nothing else.
@@ -39,7 +39,8 @@ import org.tickeruniverse.store.Migrations;
 public final class ClusterNode implements AutoCloseable {
 
   private static final Duration START = Duration.ofSeconds(90);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Vertx vertx;
   private final Node node;
@@ -62,14 +63,27 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Settings that put a node into this cluster (TCP-IP join on 127.0.0.1, never multicast). */
     public List<String> args() {
-      return List.of("--cluster.enabled=true", "--cluster.name=" + name, "--cluster.host=127.0.0.1",
-          "--cluster.port=" + basePort, "--cluster.members=127.0.0.1");
+      return List.of(
+          "--cluster.enabled=true",
+          "--cluster.name=" + name,
+          "--cluster.host=127.0.0.1",
+          "--cluster.port=" + basePort,
+          "--cluster.members=127.0.0.1");
     }
 
     /** The same as environment variables, for a node in a process of its own. */
     public Map<String, String> env() {
-      return Map.of("TU_CLUSTER", "true", "TU_CLUSTER_NAME", name, "TU_CLUSTER_HOST", "127.0.0.1",
-          "TU_CLUSTER_PORT", String.valueOf(basePort), "TU_CLUSTER_MEMBERS", "127.0.0.1");
+      return Map.of(
+          "TU_CLUSTER",
+          "true",
+          "TU_CLUSTER_NAME",
+          name,
+          "TU_CLUSTER_HOST",
+          "127.0.0.1",
+          "TU_CLUSTER_PORT",
+          String.valueOf(basePort),
+          "TU_CLUSTER_MEMBERS",
+          "127.0.0.1");
     }
   }
 
@@ -84,8 +98,10 @@ public final class ClusterNode implements AutoCloseable {
     args.add("--mysql.url=" + mysqlUrl);
     args.add("--http.port=0");
     args.addAll(settings);
-    return ConfigLoader.load(args, Map.of("TU_API_TOKENS", TestConfigs.CALLER_TOKEN,
-        "TU_ADMIN_TOKENS", TestConfigs.ADMIN_TOKEN));
+    return ConfigLoader.load(
+        args,
+        Map.of(
+            "TU_API_TOKENS", TestConfigs.CALLER_TOKEN, "TU_ADMIN_TOKENS", TestConfigs.ADMIN_TOKEN));
   }
 
   public static ServiceConfig config(String redisUrl, String mysqlUrl, String... settings) {
@@ -97,12 +113,15 @@ public final class ClusterNode implements AutoCloseable {
     if (Node.needsMysql(config)) {
       Migrations.migrate(config.mysql());
     }
-    Future<Vertx> built = config.cluster().enabled()
-        ? Vertx.builder()
-            .with(new VertxOptions().setEventBusOptions(HazelcastClusterConfig.eventBus(config.cluster())))
-            .withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster()))
-            .buildClustered()
-        : Future.succeededFuture(Vertx.vertx());
+    Future<Vertx> built =
+        config.cluster().enabled()
+            ? Vertx.builder()
+                .with(
+                    new VertxOptions()
+                        .setEventBusOptions(HazelcastClusterConfig.eventBus(config.cluster())))
+                .withClusterManager(HazelcastClusterConfig.clusterManager(config.cluster()))
+                .buildClustered()
+            : Future.succeededFuture(Vertx.vertx());
     Vertx vertx = built.await(START.toSeconds(), TimeUnit.SECONDS);
     Node node = new Node(vertx, config, clock);
     try {
@@ -129,24 +148,36 @@ public final class ClusterNode implements AutoCloseable {
 
   /** This node's own universe snapshot: LIST delivered only to a UniverseVerticle of this node. */
   public JsonObject localList() throws Exception {
-    return vertx.eventBus().<JsonObject>request(Addresses.LIST, new JsonObject(),
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.LIST,
+            new JsonObject(),
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(10_000))
-        .await(20, TimeUnit.SECONDS).body();
+        .await(20, TimeUnit.SECONDS)
+        .body();
   }
 
   /**
-   * An HTTP request to this node's HTTP verticle (the node must run {@code http} on a fixed
-   * port, see {@link TestConfigs#freePort()}), with the caller token; {@code jsonBody} null for none.
+   * An HTTP request to this node's HTTP verticle (the node must run {@code http} on a fixed port,
+   * see {@link TestConfigs#freePort()}), with the caller token; {@code jsonBody} null for none.
    */
-  public HttpResponse<byte[]> http(String method, String path, String jsonBody, String... headers) throws Exception {
+  public HttpResponse<byte[]> http(String method, String path, String jsonBody, String... headers)
+      throws Exception {
     // A node without the HTTP verticle answers health and metrics on its ops port, if it has one.
-    int port = config.node().runs(VerticleName.HTTP) || config.node().opsPort() == 0
-        ? config.http().port() : config.node().opsPort();
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + TestConfigs.CALLER_TOKEN)
-        .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(jsonBody));
+    int port =
+        config.node().runs(VerticleName.HTTP) || config.node().opsPort() == 0
+            ? config.http().port()
+            : config.node().opsPort();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + TestConfigs.CALLER_TOKEN)
+            .method(
+                method,
+                jsonBody == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(jsonBody));
     if (jsonBody != null) {
       request.header("Content-Type", "application/json");
     }

@@ -14,20 +14,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service as a process of its own: {@code java -cp <the test class path>
- * org.tickeruniverse.Main <args>} with the given environment, output to a log file. For tests
- * that must kill a node the way a machine dies ({@link #kill()} is SIGKILL: no shutdown hook, no
- * lease release, no goodbye to the cluster). Always {@link #close() closed} by the test — and by
- * a JVM shutdown hook should the test JVM end first — so no process outlives the test.
+ * org.tickeruniverse.Main <args>} with the given environment, output to a log file. For tests that
+ * must kill a node the way a machine dies ({@link #kill()} is SIGKILL: no shutdown hook, no lease
+ * release, no goodbye to the cluster). Always {@link #close() closed} by the test — and by a JVM
+ * shutdown hook should the test JVM end first — so no process outlives the test.
  */
 public final class NodeProcess implements AutoCloseable {
 
   /**
-   * The JVM flags of a service process in tests, the one definition in the test support: a
-   * bounded heap and direct memory and the serial collector, the memory shape scripts/run.sh
-   * documents for production, so that the fault suite's memory bounds hold for what ships.
+   * The JVM flags of a service process in tests, the one definition in the test support: a bounded
+   * heap and direct memory and the serial collector, the memory shape scripts/run.sh documents for
+   * production, so that the fault suite's memory bounds hold for what ships.
    */
-  public static final List<String> SERVICE_JVM_FLAGS = List.of(
-      "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m");
+  public static final List<String> SERVICE_JVM_FLAGS =
+      List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m");
 
   private final Process process;
   private final Path log;
@@ -45,8 +45,8 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** With JVM flags after {@link #SERVICE_JVM_FLAGS}, e.g. a test-only system property. */
-  public static NodeProcess start(Map<String, String> env, List<String> extraJvmFlags, String... args)
-      throws IOException {
+  public static NodeProcess start(
+      Map<String, String> env, List<String> extraJvmFlags, String... args) throws IOException {
     Path log = Files.createTempFile("tu-node-", ".log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -57,10 +57,11 @@ public final class NodeProcess implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("org.tickeruniverse.Main");
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(Redirect.to(log.toFile()))
-        .redirectInput(Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.to(log.toFile()))
+            .redirectInput(Redirect.from(new File("/dev/null")));
     pb.environment().keySet().removeIf(k -> k.startsWith("TU_"));
     pb.environment().putAll(env);
     return new NodeProcess(pb.start(), log);
@@ -84,10 +85,12 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGTERM (an orderly stop: the shutdown hook runs), and wait until the process is gone. */
   public int stop() throws InterruptedException, IOException {
-    // kill(1), as GracefulShutdownIT does: an orchestrator's SIGTERM, whatever Process.destroy() does here.
+    // kill(1), as GracefulShutdownIT does: an orchestrator's SIGTERM, whatever Process.destroy()
+    // does here.
     signal("TERM");
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("process " + process.pid() + " did not stop within 60 s of SIGTERM");
+      throw new IllegalStateException(
+          "process " + process.pid() + " did not stop within 60 s of SIGTERM");
     }
     return process.exitValue();
   }
@@ -104,15 +107,21 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Sends a signal by name to any process of the test's own (a server it started). */
   public static void signal(long pid, String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+            .redirectErrorStream(true)
+            .start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IllegalStateException("kill -" + name + " " + pid + " failed");
     }
   }
 
-  /** A line of /proc/PID/status in kB, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak). */
+  /**
+   * A line of /proc/PID/status in kB, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak).
+   */
   public long memoryKb(String field) throws IOException {
-    for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(process.pid()), "status"))) {
+    for (String line :
+        Files.readAllLines(Paths.get("/proc", Long.toString(process.pid()), "status"))) {
       if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
@@ -124,7 +133,8 @@ public final class NodeProcess implements AutoCloseable {
   public String logTail(int lines) {
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+      return String.join(
+          System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }

@@ -15,8 +15,8 @@ import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.store.Stores;
 
 /**
- * One node of the service, as {@code Main} builds it, against a test's real servers and a clock
- * the test moves. Tests talk to it over the event bus (the API siblings use) and look at Redis and
+ * One node of the service, as {@code Main} builds it, against a test's real servers and a clock the
+ * test moves. Tests talk to it over the event bus (the API siblings use) and look at Redis and
  * MySQL directly.
  */
 public final class ServiceHarness implements AutoCloseable {
@@ -76,8 +76,12 @@ public final class ServiceHarness implements AutoCloseable {
 
   /** A request over the event bus, awaited; failures surface as ReplyException. */
   public JsonObject request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(30_000))
-        .timeout(40, TimeUnit.SECONDS).await().body();
+    return vertx
+        .eventBus()
+        .<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(30_000))
+        .timeout(40, TimeUnit.SECONDS)
+        .await()
+        .body();
   }
 
   public String bucketKey(java.time.Instant at) {
@@ -87,7 +91,10 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public List<String> members(String key) {
-    return redisApi.smembers(key).timeout(10, TimeUnit.SECONDS).await().stream().map(Object::toString).sorted().toList();
+    return redisApi.smembers(key).timeout(10, TimeUnit.SECONDS).await().stream()
+        .map(Object::toString)
+        .sorted()
+        .toList();
   }
 
   public void advance(Duration d) {

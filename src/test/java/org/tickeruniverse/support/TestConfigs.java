@@ -15,24 +15,28 @@ public final class TestConfigs {
   public static final String CALLER_TOKEN = "caller-token-for-tests-0001";
   public static final String ADMIN_TOKEN = "admin-token-for-tests-00001";
 
-  private TestConfigs() {
-  }
+  private TestConfigs() {}
 
   public static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
-  /** @param overrides command-line style settings, e.g. {@code "--flush.chunkSize=7"} */
-  public static ServiceConfig forServers(RedisServer redis, MariaDbServer mysql, String... overrides) {
+  /**
+   * @param overrides command-line style settings, e.g. {@code "--flush.chunkSize=7"}
+   */
+  public static ServiceConfig forServers(
+      RedisServer redis, MariaDbServer mysql, String... overrides) {
     List<String> args = new ArrayList<>();
     args.add("--redis.url=" + redis.url());
     args.add("--mysql.url=" + mysql.url());
     args.add("--http.port=" + freePort());
     args.addAll(Arrays.asList(overrides));
-    return ConfigLoader.load(args, Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN));
+    return ConfigLoader.load(
+        args, Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN));
   }
 }

@@ -26,13 +26,18 @@ final class ContainerHandle extends OwnLifecycle {
    * Binds {@code containerPort} to a host port chosen now rather than a random one per start, so
    * that clients keep their URL across a restart. Starts nothing: see {@link #startFirst()}.
    */
-  ContainerHandle(String label, GenericContainer<?> container, int containerPort, BooleanSupplier ready) {
+  ContainerHandle(
+      String label, GenericContainer<?> container, int containerPort, BooleanSupplier ready) {
     this.label = label;
     this.container = container;
     this.ready = ready;
     this.hostPort = ServerSupport.freePort();
-    container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-        new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(containerPort))));
+    container.withCreateContainerCmdModifier(
+        cmd ->
+            cmd.getHostConfig()
+                .withPortBindings(
+                    new PortBinding(
+                        Ports.Binding.bindPort(hostPort), ExposedPort.tcp(containerPort))));
   }
 
   @Override
@@ -63,7 +68,8 @@ final class ContainerHandle extends OwnLifecycle {
 
   private String logs() {
     try {
-      return "Last lines of the container log:" + System.lineSeparator()
+      return "Last lines of the container log:"
+          + System.lineSeparator()
           + ServerSupport.lastLines(container.getLogs(), 40);
     } catch (RuntimeException e) {
       return "(no container log: " + e + ")";
@@ -87,8 +93,11 @@ final class ContainerHandle extends OwnLifecycle {
     if (!running) {
       return;
     }
-    container.getDockerClient().stopContainerCmd(container.getContainerId())
-        .withTimeout((int) STOP_GRACE.toSeconds()).exec();
+    container
+        .getDockerClient()
+        .stopContainerCmd(container.getContainerId())
+        .withTimeout((int) STOP_GRACE.toSeconds())
+        .exec();
     running = false;
   }
 

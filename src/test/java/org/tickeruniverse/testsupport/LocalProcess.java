@@ -17,8 +17,8 @@ import org.tickeruniverse.testsupport.ServerSupport.ServerStartException;
 
 /**
  * The life of a server process of our own, whatever the server: it lives in a temporary directory
- * and on a loopback port that both outlast {@link #stop()}, so that {@link #start()} brings back the
- * same server (the readiness tests depend on that), and {@link #close()} removes both for good.
+ * and on a loopback port that both outlast {@link #stop()}, so that {@link #start()} brings back
+ * the same server (the readiness tests depend on that), and {@link #close()} removes both for good.
  */
 final class LocalProcess extends OwnLifecycle {
 
@@ -40,14 +40,19 @@ final class LocalProcess extends OwnLifecycle {
    * Creates the directory only; {@link #startOnFreePort} starts the process. {@code command} maps a
    * port to the command line, {@code ready} is the server's own probe.
    */
-  LocalProcess(String label, String dirPrefix, String logName, IntFunction<List<String>> command,
+  LocalProcess(
+      String label,
+      String dirPrefix,
+      String logName,
+      IntFunction<List<String>> command,
       BooleanSupplier ready) {
     this.label = label;
     this.command = command;
     this.ready = ready;
     this.root = ServerSupport.createTempDir(dirPrefix);
     this.log = root.resolve(logName);
-    // at once: a JVM that ends in the middle of a start must still kill the process and remove the directory
+    // at once: a JVM that ends in the middle of a start must still kill the process and remove the
+    // directory
     ServerSupport.register(this);
   }
 
@@ -96,17 +101,19 @@ final class LocalProcess extends OwnLifecycle {
   private void launch() {
     List<String> cmd = command.apply(port);
     try {
-      process = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(Redirect.appendTo(log.toFile()))
-          .redirectInput(Redirect.from(new File("/dev/null")))
-          .start();
+      process =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(Redirect.appendTo(log.toFile()))
+              .redirectInput(Redirect.from(new File("/dev/null")))
+              .start();
     } catch (IOException e) {
       throw new ServerStartException("cannot run " + cmd, e);
     }
     ServerSupport.recordServer(root, process);
     try {
-      ServerSupport.awaitReady(label + " on " + HOST + ":" + port, process, log, READY_DEADLINE, ready);
+      ServerSupport.awaitReady(
+          label + " on " + HOST + ":" + port, process, log, READY_DEADLINE, ready);
     } catch (RuntimeException e) {
       ServerSupport.terminate(process, Duration.ofSeconds(5));
       process = null;

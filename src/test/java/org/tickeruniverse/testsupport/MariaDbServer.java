@@ -6,12 +6,12 @@ import java.util.List;
  * A real MariaDB server for tests.
  *
  * <p>{@link #create(String)} picks, in this order: the server named by {@code TU_TEST_MYSQL_URL}
- * (environment variable or system property; external, not {@linkplain #controllable() controllable};
- * only host, port and credentials of that URL are used, the database name is ours); a
- * {@code mariadb:10.11} container when Docker is available (unless {@code TU_TEST_SERVERS=local});
- * otherwise a {@code mariadbd} process of its own on a free loopback port, with a data directory copied from a template that
- * {@code mariadb-install-db} creates once per JVM. Usually obtained as a parameter through
- * {@link RealServers @RealServers}.
+ * (environment variable or system property; external, not {@linkplain #controllable()
+ * controllable}; only host, port and credentials of that URL are used, the database name is ours);
+ * a {@code mariadb:10.11} container when Docker is available (unless {@code
+ * TU_TEST_SERVERS=local}); otherwise a {@code mariadbd} process of its own on a free loopback port,
+ * with a data directory copied from a template that {@code mariadb-install-db} creates once per
+ * JVM. Usually obtained as a parameter through {@link RealServers @RealServers}.
  *
  * <p>The user is {@code root} with an empty password (external: whatever the URL says). The
  * {@linkplain #database() database} named in {@link #url()} is <b>not</b> created here: the
@@ -37,8 +37,8 @@ public interface MariaDbServer extends AutoCloseable {
   String database();
 
   /**
-   * {@code jdbc:mariadb://HOST:PORT/DB?user=...&password=...}; {@code db} may be {@code null} or empty
-   * for a connection without a default database.
+   * {@code jdbc:mariadb://HOST:PORT/DB?user=...&password=...}; {@code db} may be {@code null} or
+   * empty for a connection without a default database.
    */
   String jdbcUrl(String db);
 
@@ -51,13 +51,22 @@ public interface MariaDbServer extends AutoCloseable {
   /** The password, empty for our own servers. */
   String password();
 
-  /** False for an external server ({@code TU_TEST_MYSQL_URL}): {@link #stop()} and {@link #start()} then throw. */
+  /**
+   * False for an external server ({@code TU_TEST_MYSQL_URL}): {@link #stop()} and {@link #start()}
+   * then throw.
+   */
   boolean controllable();
 
-  /** Stops the server (gracefully); afterwards its port refuses connections. No-op when already stopped. */
+  /**
+   * Stops the server (gracefully); afterwards its port refuses connections. No-op when already
+   * stopped.
+   */
   void stop();
 
-  /** Starts the stopped server again on the same port and data directory, and waits for {@code SELECT 1}. */
+  /**
+   * Starts the stopped server again on the same port and data directory, and waits for {@code
+   * SELECT 1}.
+   */
   void start();
 
   /**
@@ -67,19 +76,25 @@ public interface MariaDbServer extends AutoCloseable {
   void execute(String sql);
 
   /**
-   * Runs a query through JDBC and returns every row as a list of column values as strings
-   * ({@code ResultSet.getString}, SQL NULL as {@code null}). Default database as for {@link #execute}.
+   * Runs a query through JDBC and returns every row as a list of column values as strings ({@code
+   * ResultSet.getString}, SQL NULL as {@code null}). Default database as for {@link #execute}.
    */
   List<List<String>> query(String sql);
 
   /** True when the server currently answers {@code SELECT 1}. */
   boolean ping();
 
-  /** Stops the server for good and deletes its temporary files (no-op for an external server). Idempotent. */
+  /**
+   * Stops the server for good and deletes its temporary files (no-op for an external server).
+   * Idempotent.
+   */
   @Override
   void close();
 
-  /** A server chosen by the resolution order above, ready, whose {@link #url()} names {@code database}. */
+  /**
+   * A server chosen by the resolution order above, ready, whose {@link #url()} names {@code
+   * database}.
+   */
   static MariaDbServer create(String database) {
     String url = ServerSupport.env("TU_TEST_MYSQL_URL");
     if (url != null) {

@@ -28,14 +28,16 @@ final class MariaDbServers {
   private MariaDbServers() {}
 
   /** Server options shared by our own processes and containers, so both behave alike. */
-  static final List<String> COMMON_SERVER_OPTIONS = List.of(
-      "--character-set-server=utf8mb4",
-      "--collation-server=utf8mb4_general_ci",
-      "--default-time-zone=+00:00",
-      "--skip-log-bin",
-      "--innodb-flush-log-at-trx-commit=2");
+  static final List<String> COMMON_SERVER_OPTIONS =
+      List.of(
+          "--character-set-server=utf8mb4",
+          "--collation-server=utf8mb4_general_ci",
+          "--default-time-zone=+00:00",
+          "--skip-log-bin",
+          "--innodb-flush-log-at-trx-commit=2");
 
-  // ====================================================================== JDBC part shared by all kinds
+  // ====================================================================== JDBC part shared by all
+  // kinds
 
   abstract static class Base extends ServerHandle implements MariaDbServer {
     private final String database;
@@ -73,8 +75,14 @@ final class MariaDbServers {
     @Override
     public String jdbcUrl(String db) {
       String pw = password();
-      return "jdbc:mariadb://" + host() + ":" + port() + "/" + (db == null ? "" : db)
-          + "?user=" + enc(user())
+      return "jdbc:mariadb://"
+          + host()
+          + ":"
+          + port()
+          + "/"
+          + (db == null ? "" : db)
+          + "?user="
+          + enc(user())
           + (pw == null || pw.isEmpty() ? "" : "&password=" + enc(pw))
           + "&connectTimeout=2000";
     }
@@ -82,8 +90,8 @@ final class MariaDbServers {
     /** A connection with {@link #database()} as default database when it exists. */
     Connection connect() throws SQLException {
       Connection c = DriverManager.getConnection(jdbcUrl(""));
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
         ps.setString(1, database);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
@@ -99,16 +107,20 @@ final class MariaDbServers {
 
     @Override
     public void execute(String sql) {
-      try (Connection c = connect(); Statement s = c.createStatement()) {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
         s.execute(sql);
       } catch (SQLException e) {
-        throw new IllegalStateException("SQL failed on " + this + ": " + sql + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "SQL failed on " + this + ": " + sql + ": " + e.getMessage(), e);
       }
     }
 
     @Override
     public List<List<String>> query(String sql) {
-      try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      try (Connection c = connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
         int n = rs.getMetaData().getColumnCount();
         List<List<String>> rows = new ArrayList<>();
         while (rs.next()) {
@@ -120,7 +132,8 @@ final class MariaDbServers {
         }
         return rows;
       } catch (SQLException e) {
-        throw new IllegalStateException("SQL failed on " + this + ": " + sql + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "SQL failed on " + this + ": " + sql + ": " + e.getMessage(), e);
       }
     }
 
@@ -191,11 +204,11 @@ final class MariaDbServers {
   static final class Container extends Base {
     Container(String database) {
       super(database);
-      MariaDBContainer mariadb = new MariaDBContainer("mariadb:10.11")
-          .withUsername("root")
-          .withPassword("");
+      MariaDBContainer mariadb =
+          new MariaDBContainer("mariadb:10.11").withUsername("root").withPassword("");
       mariadb.withCommand(COMMON_SERVER_OPTIONS.toArray(new String[0]));
-      ContainerHandle container = new ContainerHandle("MariaDB container", mariadb, 3306, this::ping);
+      ContainerHandle container =
+          new ContainerHandle("MariaDB container", mariadb, 3306, this::ping);
       lifecycle(container);
       container.startFirst();
     }
@@ -209,9 +222,8 @@ final class MariaDbServers {
   private static RuntimeException templateFailure;
 
   /** Small InnoDB files: the template is copied for every server. */
-  private static final List<String> INNODB_SIZES = List.of(
-      "--innodb-buffer-pool-size=64M",
-      "--innodb-log-file-size=16M");
+  private static final List<String> INNODB_SIZES =
+      List.of("--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M");
 
   /** The data directory made by {@code mariadb-install-db} once per JVM; copied for each server. */
   static Path template() {
@@ -228,28 +240,46 @@ final class MariaDbServers {
       Path dir = root.resolve("data");
       Path log = root.resolve("install.log");
       try {
-        Path installDb = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "mariadb-install-db",
-            "mysql_install_db");
-        List<String> cmd = new ArrayList<>(List.of(installDb.toString(),
-            "--no-defaults",
-            "--datadir=" + dir,
-            "--auth-root-authentication-method=normal",
-            "--skip-test-db"));
+        Path installDb =
+            ServerSupport.findBinary(
+                ServerSupport.INSTALL_HINT, "mariadb-install-db", "mysql_install_db");
+        List<String> cmd =
+            new ArrayList<>(
+                List.of(
+                    installDb.toString(),
+                    "--no-defaults",
+                    "--datadir=" + dir,
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db"));
         cmd.addAll(INNODB_SIZES);
-        Process p = new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(Redirect.appendTo(log.toFile()))
-            .redirectInput(Redirect.from(new File("/dev/null")))
-            .start();
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(Redirect.appendTo(log.toFile()))
+                .redirectInput(Redirect.from(new File("/dev/null")))
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
           ServerSupport.terminate(p, Duration.ofSeconds(5));
-          throw new ServerStartException("mariadb-install-db did not finish within 120 s. "
-              + "Last lines of " + log + ":" + System.lineSeparator() + ServerSupport.tail(log, 40));
+          throw new ServerStartException(
+              "mariadb-install-db did not finish within 120 s. "
+                  + "Last lines of "
+                  + log
+                  + ":"
+                  + System.lineSeparator()
+                  + ServerSupport.tail(log, 40));
         }
         if (p.exitValue() != 0) {
-          throw new ServerStartException("mariadb-install-db failed with status " + p.exitValue()
-              + ": " + cmd + System.lineSeparator() + "Last lines of " + log + ":"
-              + System.lineSeparator() + ServerSupport.tail(log, 40));
+          throw new ServerStartException(
+              "mariadb-install-db failed with status "
+                  + p.exitValue()
+                  + ": "
+                  + cmd
+                  + System.lineSeparator()
+                  + "Last lines of "
+                  + log
+                  + ":"
+                  + System.lineSeparator()
+                  + ServerSupport.tail(log, 40));
         }
         templateDir = dir;
         return dir;
@@ -284,13 +314,18 @@ final class MariaDbServers {
     Local(String database) {
       super(database);
       binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "mariadbd", "mysqld");
-      process = new LocalProcess("mariadbd", "tu-mariadb-", "mariadbd.log", this::commandLine, this::ping);
+      process =
+          new LocalProcess(
+              "mariadbd", "tu-mariadb-", "mariadbd.log", this::commandLine, this::ping);
       lifecycle(process);
       Path root = process.root();
       dataDir = root.resolve("data");
       Path sock = dataDir.resolve("s.sock");
       // a unix socket path must fit in 108 bytes; java.io.tmpdir may be deep
-      socket = sock.toString().length() < 100 ? sock : Paths.get("/tmp", "tu-" + root.getFileName() + ".sock");
+      socket =
+          sock.toString().length() < 100
+              ? sock
+              : Paths.get("/tmp", "tu-" + root.getFileName() + ".sock");
       process.deleteOnClose(socket);
       try {
         ServerSupport.copyRecursively(template(), dataDir);
@@ -302,14 +337,17 @@ final class MariaDbServers {
     }
 
     private List<String> commandLine(int port) {
-      List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-          "--no-defaults",
-          "--datadir=" + dataDir,
-          "--socket=" + socket,
-          "--pid-file=" + process.root().resolve("mariadbd.pid"),
-          "--port=" + port,
-          "--bind-address=" + LocalProcess.HOST,
-          "--skip-name-resolve"));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  binary.toString(),
+                  "--no-defaults",
+                  "--datadir=" + dataDir,
+                  "--socket=" + socket,
+                  "--pid-file=" + process.root().resolve("mariadbd.pid"),
+                  "--port=" + port,
+                  "--bind-address=" + LocalProcess.HOST,
+                  "--skip-name-resolve"));
       if (ServerSupport.runningAsRoot()) {
         cmd.add("--user=root");
       }

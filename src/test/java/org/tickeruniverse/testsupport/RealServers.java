@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gives the annotated test class a real Redis and a real MariaDB, started (in parallel) before its
  * first test and stopped after its last, also when tests fail. Test methods, constructors and
- * {@code @BeforeAll}/{@code @BeforeEach}/{@code @AfterEach}/{@code @AfterAll} methods receive them as
- * parameters of type {@link RedisServer} and {@link MariaDbServer}. {@code @Nested} classes share
- * the servers of their enclosing class. See {@link RealServersExtension}.
+ * {@code @BeforeAll}/{@code @BeforeEach}/{@code @AfterEach}/{@code @AfterAll} methods receive them
+ * as parameters of type {@link RedisServer} and {@link MariaDbServer}. {@code @Nested} classes
+ * share the servers of their enclosing class. See {@link RealServersExtension}.
  *
  * <pre>{@code
  * @RealServers

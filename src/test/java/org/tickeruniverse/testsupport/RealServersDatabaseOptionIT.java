@@ -13,7 +13,9 @@ class RealServersDatabaseOptionIT {
     assertThat(mariadb.database()).isEqualTo("tu_other");
     assertThat(mariadb.url()).endsWith(":" + mariadb.port() + "/tu_other");
     assertThat(mariadb.url("x")).endsWith(":" + mariadb.port() + "/x");
-    assertThat(mariadb.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'tu_other'"))
+    assertThat(
+            mariadb.query(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'tu_other'"))
         .containsExactly(List.of("0"));
   }
 }

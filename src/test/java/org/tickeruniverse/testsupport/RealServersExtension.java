@@ -15,15 +15,16 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * JUnit 5 extension behind {@link RealServers @RealServers}: one {@link RedisServer} and one
- * {@link MariaDbServer} per test class (started in parallel, kept in the class-level
- * {@link ExtensionContext.Store}), resolved as parameters, closed after all tests of the class.
+ * JUnit 5 extension behind {@link RealServers @RealServers}: one {@link RedisServer} and one {@link
+ * MariaDbServer} per test class (started in parallel, kept in the class-level {@link
+ * ExtensionContext.Store}), resolved as parameters, closed after all tests of the class.
  *
  * <p>Servers are started in {@code beforeAll}, or earlier when a constructor of a
  * {@code @TestInstance(PER_CLASS)} class asks for them. A JVM shutdown hook stops whatever is still
  * running if the test JVM ends without {@code afterAll}.
  */
-public final class RealServersExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class RealServersExtension
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
   private static final Namespace NAMESPACE = Namespace.create(RealServersExtension.class);
   private static final String KEY = "servers";
@@ -48,13 +49,15 @@ public final class RealServersExtension implements BeforeAllCallback, AfterAllCa
   }
 
   @Override
-  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+  public boolean supportsParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
     Class<?> type = parameterContext.getParameter().getType();
     return type == RedisServer.class || type == MariaDbServer.class;
   }
 
   @Override
-  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+  public Object resolveParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
     Servers servers = servers(extensionContext);
     Class<?> type = parameterContext.getParameter().getType();
     if (type == RedisServer.class) {
@@ -70,8 +73,10 @@ public final class RealServersExtension implements BeforeAllCallback, AfterAllCa
   private static Servers servers(ExtensionContext context) {
     ExtensionContext classContext = classContext(context);
     String database = database(classContext);
-    return classContext.getStore(NAMESPACE)
-        .getOrComputeIfAbsent(KEY, key -> Servers.start(database, classContext.getDisplayName()), Servers.class);
+    return classContext
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            KEY, key -> Servers.start(database, classContext.getDisplayName()), Servers.class);
   }
 
   private static ExtensionContext classContext(ExtensionContext context) {
@@ -83,7 +88,9 @@ public final class RealServersExtension implements BeforeAllCallback, AfterAllCa
   }
 
   private static String database(ExtensionContext classContext) {
-    for (Class<?> c = classContext.getTestClass().orElse(null); c != null; c = c.getEnclosingClass()) {
+    for (Class<?> c = classContext.getTestClass().orElse(null);
+        c != null;
+        c = c.getEnclosingClass()) {
       Optional<RealServers> a = AnnotationSupport.findAnnotation(c, RealServers.class);
       if (a.isPresent()) {
         return a.get().database();
@@ -104,7 +111,8 @@ public final class RealServersExtension implements BeforeAllCallback, AfterAllCa
 
     static Servers start(String database, String forWhom) {
       long t0 = System.nanoTime();
-      CompletableFuture<RedisServer> redis = CompletableFuture.supplyAsync(RedisServer::create, Servers::daemon);
+      CompletableFuture<RedisServer> redis =
+          CompletableFuture.supplyAsync(RedisServer::create, Servers::daemon);
       CompletableFuture<MariaDbServer> mariadb =
           CompletableFuture.supplyAsync(() -> MariaDbServer.create(database), Servers::daemon);
       RedisServer r = null;
@@ -131,10 +139,15 @@ public final class RealServersExtension implements BeforeAllCallback, AfterAllCa
         }
         closeQuietly(r);
         closeQuietly(m);
-        throw new ExtensionConfigurationException("@RealServers: could not start Redis and MariaDB for "
-            + forWhom + ": " + failure.getMessage(), failure);
+        throw new ExtensionConfigurationException(
+            "@RealServers: could not start Redis and MariaDB for "
+                + forWhom
+                + ": "
+                + failure.getMessage(),
+            failure);
       }
-      System.err.printf("[testsupport] %s and %s ready in %d ms for %s%n",
+      System.err.printf(
+          "[testsupport] %s and %s ready in %d ms for %s%n",
           r, m, (System.nanoTime() - t0) / 1_000_000, forWhom);
       return new Servers(r, m);
     }
@@ -147,7 +160,8 @@ public final class RealServersExtension implements BeforeAllCallback, AfterAllCa
 
     private static Throwable unwrap(Throwable e) {
       Throwable t = e;
-      while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+      while ((t instanceof ExecutionException || t instanceof CompletionException)
+          && t.getCause() != null) {
         t = t.getCause();
       }
       return t;
@@ -176,7 +190,8 @@ public final class RealServersExtension implements BeforeAllCallback, AfterAllCa
       try {
         r.join();
       } catch (CompletionException e) {
-        RuntimeException t = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+        RuntimeException t =
+            e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
         if (failure == null) {
           failure = t;
         } else {

@@ -49,7 +49,10 @@ class RealServersExtensionIT {
 
   @Test
   void sameServersForConstructorLifecycleMethodsAndTests(RedisServer redis, MariaDbServer mariadb) {
-    assertThat(redis).isSameAs(redisInBeforeAll).isSameAs(redisInConstructor).isSameAs(redisInBeforeEach);
+    assertThat(redis)
+        .isSameAs(redisInBeforeAll)
+        .isSameAs(redisInConstructor)
+        .isSameAs(redisInBeforeEach);
     assertThat(mariadb).isSameAs(mariadbInBeforeAll);
   }
 
@@ -70,12 +73,14 @@ class RealServersExtensionIT {
 
   @Test
   void redisCommandsAndFlushAll(RedisServer redis) {
-    assertThat(redis.command("SADD", "ticker_universe:buffer:300", "AAPL", "VOD.L", "AAPL")).isEqualTo(2L);
+    assertThat(redis.command("SADD", "ticker_universe:buffer:300", "AAPL", "VOD.L", "AAPL"))
+        .isEqualTo(2L);
     assertThat(redis.command("SMEMBERS", "ticker_universe:buffer:300"))
         .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
         .containsExactlyInAnyOrder("AAPL", "VOD.L");
     assertThat(redis.command("GET", "missing")).isNull();
-    assertThatThrownBy(() -> redis.command("NO-SUCH-COMMAND")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> redis.command("NO-SUCH-COMMAND"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("ERR");
     redis.flushAll();
     assertThat(redis.command("DBSIZE")).isEqualTo(0L);
@@ -117,7 +122,8 @@ class RealServersExtensionIT {
       mariadb.execute("DROP DATABASE " + db);
     }
     assertThatThrownBy(() -> mariadb.execute("SELECT * FROM no_such_db.t"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no_such_db");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no_such_db");
   }
 
   @Test
@@ -137,7 +143,8 @@ class RealServersExtensionIT {
   }
 
   @Test
-  void mariaDbStopRefusesConnectionsAndStartComesBackOnTheSamePortWithItsData(MariaDbServer mariadb) {
+  void mariaDbStopRefusesConnectionsAndStartComesBackOnTheSamePortWithItsData(
+      MariaDbServer mariadb) {
     assumeTrue(mariadb.controllable(), "external server");
     int port = mariadb.port();
     mariadb.execute("CREATE DATABASE IF NOT EXISTS tu_support_restart");
@@ -164,10 +171,12 @@ class RealServersExtensionIT {
   }
 
   static void assertRefused(String host, int port) {
-    assertThatThrownBy(() -> {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(host, port), 2000);
-      }
-    }).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(host, port), 2000);
+              }
+            })
+        .isInstanceOf(ConnectException.class);
   }
 }

@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
 import org.tickeruniverse.testsupport.ServerSupport.ServerStartException;
 
 /**
- * A local Redis Cluster of {@code masters} masters and no replicas, for tests: one
- * {@code redis-server --cluster-enabled yes} process per master, each on a free loopback port
- * with its cluster bus on another free port and a temporary directory, joined with
- * {@code redis-cli --cluster create … --cluster-replicas 0 --cluster-yes}, ready once every node
- * reports {@code cluster_state:ok}. {@link #close()} stops each process by its pid (also from the
- * JVM shutdown hook when a test run ends without closing it) and deletes the directories.
+ * A local Redis Cluster of {@code masters} masters and no replicas, for tests: one {@code
+ * redis-server --cluster-enabled yes} process per master, each on a free loopback port with its
+ * cluster bus on another free port and a temporary directory, joined with {@code redis-cli
+ * --cluster create … --cluster-replicas 0 --cluster-yes}, ready once every node reports {@code
+ * cluster_state:ok}. {@link #close()} stops each process by its pid (also from the JVM shutdown
+ * hook when a test run ends without closing it) and deletes the directories.
  *
  * <pre>{@code
  * try (RedisClusterServer cluster = RedisClusterServer.start(3)) {
@@ -33,8 +33,7 @@ public final class RedisClusterServer implements AutoCloseable {
   private final List<RedisServer> nodes = new ArrayList<>();
   private boolean closed;
 
-  private RedisClusterServer() {
-  }
+  private RedisClusterServer() {}
 
   /** Starts and joins {@code masters} (at least 3, as Redis Cluster requires) masters. */
   public static RedisClusterServer start(int masters) {
@@ -45,11 +44,13 @@ public final class RedisClusterServer implements AutoCloseable {
     ServerSupport.register(cluster);
     try {
       for (int i = 0; i < masters; i++) {
-        cluster.nodes.add(RedisServer.local(
-            "--cluster-enabled", "yes",
-            "--cluster-config-file", "nodes.conf", // relative to --dir: the node's own directory
-            "--cluster-port", String.valueOf(ServerSupport.freePort()),
-            "--cluster-node-timeout", "5000"));
+        cluster.nodes.add(
+            RedisServer.local(
+                "--cluster-enabled", "yes",
+                "--cluster-config-file",
+                    "nodes.conf", // relative to --dir: the node's own directory
+                "--cluster-port", String.valueOf(ServerSupport.freePort()),
+                "--cluster-node-timeout", "5000"));
       }
       cluster.create();
       cluster.awaitOk();
@@ -72,19 +73,24 @@ public final class RedisClusterServer implements AutoCloseable {
       throw new ServerStartException("cannot create a log file", e);
     }
     try {
-      Process p = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(Redirect.to(log.toFile()))
-          .redirectInput(Redirect.from(new File("/dev/null")))
-          .start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(Redirect.to(log.toFile()))
+              .redirectInput(Redirect.from(new File("/dev/null")))
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new ServerStartException("redis-cli --cluster create did not finish within 60 s: "
-            + ServerSupport.tail(log, 30));
+        throw new ServerStartException(
+            "redis-cli --cluster create did not finish within 60 s: "
+                + ServerSupport.tail(log, 30));
       }
       if (p.exitValue() != 0) {
-        throw new ServerStartException("redis-cli --cluster create failed (" + p.exitValue() + "): "
-            + ServerSupport.tail(log, 30));
+        throw new ServerStartException(
+            "redis-cli --cluster create failed ("
+                + p.exitValue()
+                + "): "
+                + ServerSupport.tail(log, 30));
       }
     } catch (IOException e) {
       throw new ServerStartException("cannot run " + cmd, e);
@@ -103,10 +109,15 @@ public final class RedisClusterServer implements AutoCloseable {
   /** Waits until every node has all 16384 slots assigned, knows every node and says ok. */
   private void awaitOk() {
     for (RedisServer node : nodes) {
-      ServerSupport.awaitReady("Redis Cluster node " + node, null,
-          () -> "CLUSTER INFO: " + info(node), Duration.ofSeconds(60), () -> {
+      ServerSupport.awaitReady(
+          "Redis Cluster node " + node,
+          null,
+          () -> "CLUSTER INFO: " + info(node),
+          Duration.ofSeconds(60),
+          () -> {
             String info = info(node);
-            return info.contains("cluster_state:ok") && info.contains("cluster_slots_assigned:16384")
+            return info.contains("cluster_state:ok")
+                && info.contains("cluster_slots_assigned:16384")
                 && info.contains("cluster_known_nodes:" + nodes.size());
           });
     }
@@ -122,7 +133,8 @@ public final class RedisClusterServer implements AutoCloseable {
 
   /** {@code redis-cluster://127.0.0.1:P1,127.0.0.1:P2,…}: the form of {@code TU_REDIS_URL}. */
   public String url() {
-    return "redis-cluster://" + nodes.stream().map(n -> HOST + ":" + n.port()).collect(Collectors.joining(","));
+    return "redis-cluster://"
+        + nodes.stream().map(n -> HOST + ":" + n.port()).collect(Collectors.joining(","));
   }
 
   /** The masters, each a plain handle for commands on that one node. */

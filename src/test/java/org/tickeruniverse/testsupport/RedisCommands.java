@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Blocking Redis commands for test set-up and assertions, through the same Vert.x Redis client the
- * service uses. One connection per call, so a server that was just restarted is simply connected
- * to again. Replies are plain Java values in RESP2 terms: simple and bulk strings as
- * {@link String}, integers as {@link Long}, arrays as {@code List<Object>}, nil as {@code null};
- * an error reply throws {@link IllegalStateException} with Redis' message.
+ * service uses. One connection per call, so a server that was just restarted is simply connected to
+ * again. Replies are plain Java values in RESP2 terms: simple and bulk strings as {@link String},
+ * integers as {@link Long}, arrays as {@code List<Object>}, nil as {@code null}; an error reply
+ * throws {@link IllegalStateException} with Redis' message.
  */
 final class RedisCommands {
 
@@ -29,12 +29,14 @@ final class RedisCommands {
   private final long timeoutMillis;
 
   RedisCommands(String host, int port, String user, String password, long timeoutMillis) {
-    String auth = password == null ? ""
-        : (user == null ? "" : encode(user)) + ":" + encode(password) + "@";
-    this.options = new RedisOptions()
-        .setConnectionString("redis://" + auth + host + ":" + port)
-        // RESP2 replies, so arrays stay arrays (RESP3 would turn SMEMBERS into a set, HGETALL into a map).
-        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    String auth =
+        password == null ? "" : (user == null ? "" : encode(user)) + ":" + encode(password) + "@";
+    this.options =
+        new RedisOptions()
+            .setConnectionString("redis://" + auth + host + ":" + port)
+            // RESP2 replies, so arrays stay arrays (RESP3 would turn SMEMBERS into a set, HGETALL
+            // into a map).
+            .setPreferredProtocolVersion(ProtocolVersion.RESP2);
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -45,10 +47,12 @@ final class RedisCommands {
     }
     Redis client = Redis.createClient(VERTX, options);
     try {
-      Response reply = client.connect()
-          .compose(conn -> conn.send(request).eventually(conn::close))
-          .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-          .await();
+      Response reply =
+          client
+              .connect()
+              .compose(conn -> conn.send(request).eventually(conn::close))
+              .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+              .await();
       return toJava(reply);
     } catch (Throwable e) {
       // Redis error replies are Throwables that are not Exceptions.

@@ -10,14 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.tickeruniverse.testsupport.ServerSupport.ServerStartException;
 
 /**
  * A local Redis Sentinel set-up for tests: a master, one replica of it (so that a failover has
- * somewhere to go) and one sentinel monitoring the master with quorum 1, each a process of its
- * own on a free loopback port with a temporary directory. Ready once the sentinel knows the
- * master and sees the replica as healthy. {@link #close()} stops the three by pid (also from the
- * JVM shutdown hook) and deletes their directories.
+ * somewhere to go) and one sentinel monitoring the master with quorum 1, each a process of its own
+ * on a free loopback port with a temporary directory. Ready once the sentinel knows the master and
+ * sees the replica as healthy. {@link #close()} stops the three by pid (also from the JVM shutdown
+ * hook) and deletes their directories.
  *
  * <pre>{@code
  * try (RedisSentinelServer sentinel = RedisSentinelServer.start()) {
@@ -40,8 +39,7 @@ public final class RedisSentinelServer implements AutoCloseable {
   private RedisCommands resp;
   private boolean closed;
 
-  private RedisSentinelServer() {
-  }
+  private RedisSentinelServer() {}
 
   public static RedisSentinelServer start() {
     RedisSentinelServer s = new RedisSentinelServer();
@@ -59,7 +57,8 @@ public final class RedisSentinelServer implements AutoCloseable {
   }
 
   private void launchSentinel() {
-    Path binary = ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "redis-sentinel", "redis-server");
+    Path binary =
+        ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "redis-sentinel", "redis-server");
     root = ServerSupport.createTempDir("tu-redis-sentinel-");
     log = root.resolve("sentinel.log");
     port = ServerSupport.freePort();
@@ -67,36 +66,46 @@ public final class RedisSentinelServer implements AutoCloseable {
     Path conf = root.resolve("sentinel.conf");
     try {
       // The sentinel rewrites this file as it learns the topology: it must be writable.
-      Files.writeString(conf, String.join("\n",
-          "port " + port,
-          "bind " + HOST,
-          "dir " + root,
-          "sentinel monitor " + MASTER_NAME + " " + HOST + " " + first.port() + " 1",
-          "sentinel down-after-milliseconds " + MASTER_NAME + " 2000",
-          "sentinel failover-timeout " + MASTER_NAME + " 10000",
-          "sentinel parallel-syncs " + MASTER_NAME + " 1",
-          ""));
-      sentinel = new ProcessBuilder(binary.toString(), conf.toString(), "--sentinel")
-          .redirectErrorStream(true)
-          .redirectOutput(Redirect.appendTo(log.toFile()))
-          .redirectInput(Redirect.from(new File("/dev/null")))
-          .start();
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "port " + port,
+              "bind " + HOST,
+              "dir " + root,
+              "sentinel monitor " + MASTER_NAME + " " + HOST + " " + first.port() + " 1",
+              "sentinel down-after-milliseconds " + MASTER_NAME + " 2000",
+              "sentinel failover-timeout " + MASTER_NAME + " 10000",
+              "sentinel parallel-syncs " + MASTER_NAME + " 1",
+              ""));
+      sentinel =
+          new ProcessBuilder(binary.toString(), conf.toString(), "--sentinel")
+              .redirectErrorStream(true)
+              .redirectOutput(Redirect.appendTo(log.toFile()))
+              .redirectInput(Redirect.from(new File("/dev/null")))
+              .start();
       ServerSupport.recordServer(root, sentinel);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the sentinel", e);
     }
-    ServerSupport.awaitReady("redis sentinel on " + HOST + ":" + port, sentinel, log, READY_DEADLINE, resp::ping);
+    ServerSupport.awaitReady(
+        "redis sentinel on " + HOST + ":" + port, sentinel, log, READY_DEADLINE, resp::ping);
   }
 
   /** The sentinel knows the master and sees a replica it could promote. */
   private void awaitHealthy(int expectedMasterPort) {
-    ServerSupport.awaitReady("sentinel topology", sentinel, log, READY_DEADLINE, () -> {
-      try {
-        return masterPort() == expectedMasterPort && promotableReplicas() > 0;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    });
+    ServerSupport.awaitReady(
+        "sentinel topology",
+        sentinel,
+        log,
+        READY_DEADLINE,
+        () -> {
+          try {
+            return masterPort() == expectedMasterPort && promotableReplicas() > 0;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
   }
 
   private long promotableReplicas() {
@@ -140,38 +149,52 @@ public final class RedisSentinelServer implements AutoCloseable {
    * asynchronously: a failover right after a write may otherwise lose it, in production too).
    */
   public void awaitReplicated() {
-    ServerSupport.awaitReady("replication to " + replica(), null, () -> "", Duration.ofSeconds(30),
+    ServerSupport.awaitReady(
+        "replication to " + replica(),
+        null,
+        () -> "",
+        Duration.ofSeconds(30),
         () -> ((Long) master().command("WAIT", "1", "1000")) >= 1);
   }
 
   /**
-   * {@code SENTINEL FAILOVER}: the replica becomes the master, the old master its replica.
-   * Returns once the sentinel reports the new master, the new master answers as master, and the
-   * sentinel sees the demoted one as a replica again (so a second failover can follow).
+   * {@code SENTINEL FAILOVER}: the replica becomes the master, the old master its replica. Returns
+   * once the sentinel reports the new master, the new master answers as master, and the sentinel
+   * sees the demoted one as a replica again (so a second failover can follow).
    */
   public void failover() {
     RedisServer before = master();
     RedisServer promoted = replica();
-    ServerSupport.awaitReady("SENTINEL FAILOVER accepted", sentinel, log, READY_DEADLINE, () -> {
-      try {
-        return "OK".equals(resp.command("SENTINEL", "FAILOVER", MASTER_NAME));
-      } catch (IllegalStateException e) {
-        // NOGOODSLAVE while the sentinel's view of the replica is not yet fresh: ask again
-        if (String.valueOf(e.getMessage()).contains("INPROG")) {
-          return true;
-        }
-        return false;
-      }
-    });
-    ServerSupport.awaitReady("failover to " + promoted, sentinel, log, READY_DEADLINE, () -> {
-      try {
-        return masterPort() == promoted.port()
-            && "master".equals(((List<?>) promoted.command("ROLE")).get(0))
-            && "slave".equals(((List<?>) before.command("ROLE")).get(0));
-      } catch (RuntimeException e) {
-        return false;
-      }
-    });
+    ServerSupport.awaitReady(
+        "SENTINEL FAILOVER accepted",
+        sentinel,
+        log,
+        READY_DEADLINE,
+        () -> {
+          try {
+            return "OK".equals(resp.command("SENTINEL", "FAILOVER", MASTER_NAME));
+          } catch (IllegalStateException e) {
+            // NOGOODSLAVE while the sentinel's view of the replica is not yet fresh: ask again
+            if (String.valueOf(e.getMessage()).contains("INPROG")) {
+              return true;
+            }
+            return false;
+          }
+        });
+    ServerSupport.awaitReady(
+        "failover to " + promoted,
+        sentinel,
+        log,
+        READY_DEADLINE,
+        () -> {
+          try {
+            return masterPort() == promoted.port()
+                && "master".equals(((List<?>) promoted.command("ROLE")).get(0))
+                && "slave".equals(((List<?>) before.command("ROLE")).get(0));
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
     awaitHealthy(promoted.port());
   }
 

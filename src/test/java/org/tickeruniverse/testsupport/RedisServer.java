@@ -5,12 +5,12 @@ import java.util.List;
 /**
  * A real Redis server for tests.
  *
- * <p>{@link #create()} picks, in this order: the server named by {@code TU_TEST_REDIS_URL} (environment
- * variable, or system property of that name, e.g. {@code mvn verify -DTU_TEST_REDIS_URL=...}; external,
- * not {@linkplain #controllable() controllable}); a {@code redis:7} container when Docker is available
- * (unless {@code TU_TEST_SERVERS=local}); otherwise a {@code redis-server} process of its own on a free
- * loopback port with a temporary directory. Usually obtained as a parameter through
- * {@link RealServers @RealServers}.
+ * <p>{@link #create()} picks, in this order: the server named by {@code TU_TEST_REDIS_URL}
+ * (environment variable, or system property of that name, e.g. {@code mvn verify
+ * -DTU_TEST_REDIS_URL=...}; external, not {@linkplain #controllable() controllable}); a {@code
+ * redis:7} container when Docker is available (unless {@code TU_TEST_SERVERS=local}); otherwise a
+ * {@code redis-server} process of its own on a free loopback port with a temporary directory.
+ * Usually obtained as a parameter through {@link RealServers @RealServers}.
  *
  * <p>{@link #stop()} / {@link #start()} stop and restart the same server on the same port and data
  * directory (readiness tests). The server runs without persistence ({@code --save ''}, no AOF), so
@@ -25,13 +25,19 @@ public interface RedisServer extends AutoCloseable {
 
   int port();
 
-  /** False for an external server ({@code TU_TEST_REDIS_URL}): {@link #stop()} and {@link #start()} then throw. */
+  /**
+   * False for an external server ({@code TU_TEST_REDIS_URL}): {@link #stop()} and {@link #start()}
+   * then throw.
+   */
   boolean controllable();
 
   /** Stops the server; afterwards its port refuses connections. No-op when already stopped. */
   void stop();
 
-  /** Starts the stopped server again on the same port and data directory and waits until it answers PING. */
+  /**
+   * Starts the stopped server again on the same port and data directory and waits until it answers
+   * PING.
+   */
   void start();
 
   /** {@code FLUSHALL} through a plain socket. */
@@ -41,8 +47,8 @@ public interface RedisServer extends AutoCloseable {
 
   /**
    * Runs one Redis command on a fresh plain-socket connection and returns the decoded reply: simple
-   * and bulk strings as {@link String}, integers as {@link Long}, arrays as {@code List<Object>}, nil
-   * as {@code null}. An error reply throws {@link IllegalStateException}.
+   * and bulk strings as {@link String}, integers as {@link Long}, arrays as {@code List<Object>},
+   * nil as {@code null}. An error reply throws {@link IllegalStateException}.
    */
   Object command(String... args);
 
@@ -55,7 +61,10 @@ public interface RedisServer extends AutoCloseable {
     }
   }
 
-  /** Stops the server for good and deletes its temporary files (no-op for an external server). Idempotent. */
+  /**
+   * Stops the server for good and deletes its temporary files (no-op for an external server).
+   * Idempotent.
+   */
   @Override
   void close();
 

@@ -85,11 +85,14 @@ final class RedisServers {
   /** A {@code redis:7} container with a fixed host port, so that a restart keeps the port. */
   static final class Container extends Base {
     Container() {
-      ContainerHandle container = new ContainerHandle("Redis container",
-          new GenericContainer<>(DockerImageName.parse("redis:7"))
-              .withExposedPorts(6379)
-              .withCommand("redis-server", "--save", "", "--appendonly", "no"),
-          6379, () -> resp().ping());
+      ContainerHandle container =
+          new ContainerHandle(
+              "Redis container",
+              new GenericContainer<>(DockerImageName.parse("redis:7"))
+                  .withExposedPorts(6379)
+                  .withCommand("redis-server", "--save", "", "--appendonly", "no"),
+              6379,
+              () -> resp().ping());
       lifecycle(container);
       container.startFirst();
     }
@@ -120,8 +123,9 @@ final class RedisServers {
       this.extraArgs = List.copyOf(extraArgs);
       int i = this.extraArgs.indexOf("--requirepass");
       this.password = i >= 0 && i + 1 < this.extraArgs.size() ? this.extraArgs.get(i + 1) : null;
-      LocalProcess process = new LocalProcess("redis-server", "tu-redis-", "redis.log", this::commandLine,
-          () -> resp().ping());
+      LocalProcess process =
+          new LocalProcess(
+              "redis-server", "tu-redis-", "redis.log", this::commandLine, () -> resp().ping());
       lifecycle(process);
       this.dataDir = process.root().resolve("data");
       try {
@@ -137,13 +141,22 @@ final class RedisServers {
     }
 
     private List<String> commandLine(int port) {
-      List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-          "--port", String.valueOf(port),
-          "--bind", LocalProcess.HOST,
-          "--save", "",
-          "--appendonly", "no",
-          "--dir", dataDir.toString(),
-          "--daemonize", "no"));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  binary.toString(),
+                  "--port",
+                  String.valueOf(port),
+                  "--bind",
+                  LocalProcess.HOST,
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--dir",
+                  dataDir.toString(),
+                  "--daemonize",
+                  "no"));
       cmd.addAll(extraArgs);
       return cmd;
     }

@@ -26,10 +26,13 @@ class ServerHandlesIT {
 
   @Test
   void externalUrlsAreUsedAndNotControllable() {
-    try (RedisServer ownRedis = RedisServer.local(); MariaDbServer ownMariaDb = MariaDbServer.local("x")) {
+    try (RedisServer ownRedis = RedisServer.local();
+        MariaDbServer ownMariaDb = MariaDbServer.local("x")) {
       System.setProperty("TU_TEST_REDIS_URL", ownRedis.url());
-      System.setProperty("TU_TEST_MYSQL_URL", "mysql://root@127.0.0.1:" + ownMariaDb.port() + "/ignored");
-      try (RedisServer redis = RedisServer.create(); MariaDbServer mariadb = MariaDbServer.create("tu_ext")) {
+      System.setProperty(
+          "TU_TEST_MYSQL_URL", "mysql://root@127.0.0.1:" + ownMariaDb.port() + "/ignored");
+      try (RedisServer redis = RedisServer.create();
+          MariaDbServer mariadb = MariaDbServer.create("tu_ext")) {
         assertThat(redis.controllable()).isFalse();
         assertThat(redis.url()).isEqualTo(ownRedis.url());
         assertThat(redis.port()).isEqualTo(ownRedis.port());
@@ -38,7 +41,8 @@ class ServerHandlesIT {
         assertThatThrownBy(redis::start).isInstanceOf(UnsupportedOperationException.class);
 
         assertThat(mariadb.controllable()).isFalse();
-        assertThat(mariadb.url()).isEqualTo("mysql://root@127.0.0.1:" + ownMariaDb.port() + "/tu_ext");
+        assertThat(mariadb.url())
+            .isEqualTo("mysql://root@127.0.0.1:" + ownMariaDb.port() + "/tu_ext");
         assertThat(mariadb.query("SELECT 1")).containsExactly(List.of("1"));
         assertThatThrownBy(mariadb::stop).isInstanceOf(UnsupportedOperationException.class);
       }
@@ -54,15 +58,18 @@ class ServerHandlesIT {
   @Test
   void aServerThatCannotStartFailsWithTheTailOfItsLog() throws Exception {
     long before;
-    try (var dirs = java.nio.file.Files.list(java.nio.file.Paths.get(System.getProperty("java.io.tmpdir")))) {
+    try (var dirs =
+        java.nio.file.Files.list(java.nio.file.Paths.get(System.getProperty("java.io.tmpdir")))) {
       before = dirs.filter(p -> p.getFileName().toString().startsWith("tu-redis-")).count();
     }
     assertThatThrownBy(() -> RedisServer.local("--no-such-directive", "1"))
         .hasMessageContaining("exited with status")
         .hasMessageContaining("no-such-directive");
-    try (var dirs = java.nio.file.Files.list(java.nio.file.Paths.get(System.getProperty("java.io.tmpdir")))) {
+    try (var dirs =
+        java.nio.file.Files.list(java.nio.file.Paths.get(System.getProperty("java.io.tmpdir")))) {
       assertThat(dirs.filter(p -> p.getFileName().toString().startsWith("tu-redis-")).count())
-          .as("temporary directory of the failed server is deleted").isEqualTo(before);
+          .as("temporary directory of the failed server is deleted")
+          .isEqualTo(before);
     }
   }
 
@@ -71,7 +78,8 @@ class ServerHandlesIT {
     int port = ServerSupport.freePort();
     assertThatThrownBy(() -> new RedisServers.External("redis://127.0.0.1:" + port))
         .hasMessageContaining("does not answer PING");
-    assertThatThrownBy(() -> new MariaDbServers.External("mysql://root@127.0.0.1:" + port + "/x", "x"))
+    assertThatThrownBy(
+            () -> new MariaDbServers.External("mysql://root@127.0.0.1:" + port + "/x", "x"))
         .hasMessageContaining("does not answer SELECT 1");
   }
 }

@@ -1,9 +1,9 @@
 package org.tickeruniverse.testsupport;
 
 /**
- * Address, stop, start and close as one kind of server handle does them, so that the Redis and the MariaDB
- * handles of that kind share one implementation ({@link ContainerHandle}, {@link LocalProcess},
- * {@link #external}) instead of each writing its own.
+ * Address, stop, start and close as one kind of server handle does them, so that the Redis and the
+ * MariaDB handles of that kind share one implementation ({@link ContainerHandle}, {@link
+ * LocalProcess}, {@link #external}) instead of each writing its own.
  */
 interface ServerLifecycle extends AutoCloseable {
 
@@ -43,14 +43,14 @@ interface ServerLifecycle extends AutoCloseable {
 
       @Override
       public void stop() {
-        throw new UnsupportedOperationException(what + " (" + envVar + ") cannot be stopped; "
-            + "check controllable() first");
+        throw new UnsupportedOperationException(
+            what + " (" + envVar + ") cannot be stopped; " + "check controllable() first");
       }
 
       @Override
       public void start() {
-        throw new UnsupportedOperationException(what + " (" + envVar + ") cannot be started; "
-            + "check controllable() first");
+        throw new UnsupportedOperationException(
+            what + " (" + envVar + ") cannot be started; " + "check controllable() first");
       }
 
       @Override

@@ -30,6 +30,7 @@ final class ServerSupport {
 
   /** How long a server may take to answer after its process was started. */
   static final Duration READY_DEADLINE = Duration.ofSeconds(60);
+
   /** How long a graceful stop (SIGTERM) may take before the process is killed. */
   static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -83,7 +84,9 @@ final class ServerSupport {
 
   // ------------------------------------------------------------------ ports and binaries
 
-  /** A port that was free a moment ago on 127.0.0.1 (the caller retries if it is taken meanwhile). */
+  /**
+   * A port that was free a moment ago on 127.0.0.1 (the caller retries if it is taken meanwhile).
+   */
   static int freePort() {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(false);
@@ -104,7 +107,10 @@ final class ServerSupport {
     }
   }
 
-  /** The first executable named one of {@code names} on PATH, /usr/sbin, /usr/bin, /usr/local/{s,}bin. */
+  /**
+   * The first executable named one of {@code names} on PATH, /usr/sbin, /usr/bin,
+   * /usr/local/{s,}bin.
+   */
   static Path findBinary(String hint, String... names) {
     Set<String> dirs = new LinkedHashSet<>();
     String path = System.getenv("PATH");
@@ -115,7 +121,8 @@ final class ServerSupport {
         }
       }
     }
-    dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/sbin", "/bin"));
+    dirs.addAll(
+        List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/sbin", "/bin"));
     for (String name : names) {
       for (String d : dirs) {
         Path p = Paths.get(d, name);
@@ -124,20 +131,22 @@ final class ServerSupport {
         }
       }
     }
-    throw new IllegalStateException(String.join(" / ", names) + " not found on PATH nor in " + dirs
-        + ". " + hint);
+    throw new IllegalStateException(
+        String.join(" / ", names) + " not found on PATH nor in " + dirs + ". " + hint);
   }
 
-  static final String INSTALL_HINT = "Install the Debian packages (as root: apt-get update && "
-      + "DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server redis-tools mariadb-server "
-      + "mariadb-client), or run scripts/test.sh which does it, or point the tests at running servers "
-      + "with TU_TEST_REDIS_URL / TU_TEST_MYSQL_URL.";
+  static final String INSTALL_HINT =
+      "Install the Debian packages (as root: apt-get update && "
+          + "DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server redis-tools mariadb-server "
+          + "mariadb-client), or run scripts/test.sh which does it, or point the tests at running servers "
+          + "with TU_TEST_REDIS_URL / TU_TEST_MYSQL_URL.";
 
   // ------------------------------------------------------------------ files
 
   /**
-   * A new directory {@code java.io.tmpdir/PREFIX*} with an {@code owner.pid} file naming this JVM, so
-   * that a later JVM can clean up after this one if it is killed without running its shutdown hook.
+   * A new directory {@code java.io.tmpdir/PREFIX*} with an {@code owner.pid} file naming this JVM,
+   * so that a later JVM can clean up after this one if it is killed without running its shutdown
+   * hook.
    */
   static Path createTempDir(String prefix) {
     reapOrphansOnce();
@@ -180,12 +189,13 @@ final class ServerSupport {
   /**
    * Kills servers left behind by test JVMs that died without running their shutdown hook (kill -9)
    * and deletes their directories. A server is killed only when its directory's owner JVM is gone
-   * and its pid still runs with the start time recorded when it was launched, i.e. it is exactly the
-   * process this test support started.
+   * and its pid still runs with the start time recorded when it was launched, i.e. it is exactly
+   * the process this test support started.
    */
   static void reapOrphans() {
     Path tmp = Paths.get(System.getProperty("java.io.tmpdir"));
-    try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, "tu-{redis,mariadb}-*")) {
+    try (java.nio.file.DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(tmp, "tu-{redis,mariadb}-*")) {
       for (Path dir : dirs) {
         try {
           Path owner = dir.resolve(OWNER_FILE);
@@ -203,21 +213,28 @@ final class ServerSupport {
             String start = f.length > 1 ? f[1] : "";
             ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> !start.isEmpty() && h.info().startInstant()
-                    .map(i -> String.valueOf(i.toEpochMilli()).equals(start)).orElse(false))
-                .ifPresent(h -> {
-                  System.err.println("[testsupport] killing server " + pid + " left behind in " + dir);
-                  h.destroyForcibly();
-                  long end = System.nanoTime() + 10_000_000_000L;
-                  while (h.isAlive() && System.nanoTime() - end < 0) {
-                    try {
-                      Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                      break;
-                    }
-                  }
-                });
+                .filter(
+                    h ->
+                        !start.isEmpty()
+                            && h.info()
+                                .startInstant()
+                                .map(i -> String.valueOf(i.toEpochMilli()).equals(start))
+                                .orElse(false))
+                .ifPresent(
+                    h -> {
+                      System.err.println(
+                          "[testsupport] killing server " + pid + " left behind in " + dir);
+                      h.destroyForcibly();
+                      long end = System.nanoTime() + 10_000_000_000L;
+                      while (h.isAlive() && System.nanoTime() - end < 0) {
+                        try {
+                          Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                          break;
+                        }
+                      }
+                    });
           }
           deleteRecursively(dir);
         } catch (IOException | RuntimeException e) {
@@ -234,24 +251,27 @@ final class ServerSupport {
       return;
     }
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-          return FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-          Files.deleteIfExists(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+              Files.deleteIfExists(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       System.err.println("[testsupport] could not delete " + dir + ": " + e);
     }
@@ -259,21 +279,28 @@ final class ServerSupport {
 
   static void copyRecursively(Path from, Path to) {
     try {
-      Files.walkFileTree(from, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-          Files.createDirectories(to.resolve(from.relativize(d).toString()));
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          from,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+                throws IOException {
+              Files.createDirectories(to.resolve(from.relativize(d).toString()));
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (attrs.isRegularFile()) {
-            Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              if (attrs.isRegularFile()) {
+                Files.copy(
+                    file,
+                    to.resolve(from.relativize(file).toString()),
+                    StandardCopyOption.COPY_ATTRIBUTES);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
     }
@@ -296,13 +323,22 @@ final class ServerSupport {
    * Polls {@code probe} until it answers true. Fails early when the process exited, and after the
    * deadline; the error names the server and carries the tail of its log.
    */
-  static void awaitReady(String what, Process process, Path log, Duration deadline, BooleanSupplier probe) {
-    awaitReady(what, process, () -> "Last lines of " + log + ":" + System.lineSeparator() + tail(log, 40),
-        deadline, probe);
+  static void awaitReady(
+      String what, Process process, Path log, Duration deadline, BooleanSupplier probe) {
+    awaitReady(
+        what,
+        process,
+        () -> "Last lines of " + log + ":" + System.lineSeparator() + tail(log, 40),
+        deadline,
+        probe);
   }
 
   /** As above, with the log tail computed by {@code logTail} (e.g. a container's logs). */
-  static void awaitReady(String what, Process process, Supplier<String> logTail, Duration deadline,
+  static void awaitReady(
+      String what,
+      Process process,
+      Supplier<String> logTail,
+      Duration deadline,
       BooleanSupplier probe) {
     long end = System.nanoTime() + deadline.toNanos();
     while (true) {
@@ -310,12 +346,16 @@ final class ServerSupport {
         return;
       }
       if (process != null && !process.isAlive()) {
-        throw new ServerStartException(what + " exited with status " + process.exitValue()
-            + " before it became ready. " + logTail.get());
+        throw new ServerStartException(
+            what
+                + " exited with status "
+                + process.exitValue()
+                + " before it became ready. "
+                + logTail.get());
       }
       if (System.nanoTime() - end > 0) {
-        throw new ServerStartException(what + " did not become ready within " + deadline.toSeconds()
-            + " s. " + logTail.get());
+        throw new ServerStartException(
+            what + " did not become ready within " + deadline.toSeconds() + " s. " + logTail.get());
       }
       try {
         Thread.sleep(50);
@@ -329,11 +369,14 @@ final class ServerSupport {
   /** The last {@code lines} lines of a text. */
   static String lastLines(String text, int lines) {
     String[] all = text.split("\\R");
-    return String.join(System.lineSeparator(),
+    return String.join(
+        System.lineSeparator(),
         java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
   }
 
-  /** SIGTERM, wait up to {@code grace}, then SIGKILL; also for any child the process may have left. */
+  /**
+   * SIGTERM, wait up to {@code grace}, then SIGKILL; also for any child the process may have left.
+   */
   static void terminate(Process process, Duration grace) {
     if (process == null) {
       return;
@@ -376,16 +419,20 @@ final class ServerSupport {
       if (hookInstalled) {
         return;
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        for (AutoCloseable c : new ArrayList<>(LIVE)) {
-          try {
-            c.close();
-          } catch (Throwable t) {
-            System.err.println("[testsupport] shutdown hook: " + t);
-          }
-        }
-        MariaDbServers.deleteTemplate();
-      }, "testsupport-cleanup"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    for (AutoCloseable c : new ArrayList<>(LIVE)) {
+                      try {
+                        c.close();
+                      } catch (Throwable t) {
+                        System.err.println("[testsupport] shutdown hook: " + t);
+                      }
+                    }
+                    MariaDbServers.deleteTemplate();
+                  },
+                  "testsupport-cleanup"));
       hookInstalled = true;
     }
   }

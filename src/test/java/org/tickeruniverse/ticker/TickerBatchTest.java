@@ -13,8 +13,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TickerBatchTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"AAPL", "VOD.L", "BRK-B", "0700.HK", "^GSPC", "EURUSD=X", "ES=F", "M&M.NS", "BTC-USD",
-      "A", "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"})
+  @ValueSource(
+      strings = {
+        "AAPL",
+        "VOD.L",
+        "BRK-B",
+        "0700.HK",
+        "^GSPC",
+        "EURUSD=X",
+        "ES=F",
+        "M&M.NS",
+        "BTC-USD",
+        "A",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+      })
   void specExamplesAreValid(String ticker) {
     assertThat(TickerBatch.parse(List.of(ticker), 10).tickers()).containsExactly(ticker);
   }
@@ -38,31 +50,46 @@ class TickerBatchTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"AA PL", "AAPL\u0000", "AA\u0007PL", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "ÄPFEL",
-      "AAPL;DROP", "A*", "\u202EAAPL", "TICKER\r\n*3", "A/B", "Ａ"})
+  @ValueSource(
+      strings = {
+        "AA PL",
+        "AAPL\u0000",
+        "AA\u0007PL",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456",
+        "ÄPFEL",
+        "AAPL;DROP",
+        "A*",
+        "\u202EAAPL",
+        "TICKER\r\n*3",
+        "A/B",
+        "Ａ"
+      })
   void rejectsOutsideTheGrammar(String ticker) {
     assertThatThrownBy(() -> TickerBatch.parse(List.of("AAPL", ticker), 10))
-        .isInstanceOfSatisfying(InvalidTickersException.class,
-            e -> assertThat(e.offenders()).containsExactly(ticker));
+        .isInstanceOfSatisfying(
+            InvalidTickersException.class, e -> assertThat(e.offenders()).containsExactly(ticker));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ıbm", "ßpy", "ﬀ", "ａapl", "é"})
   void nonAsciiThatUpperCasesToAsciiIsStillRefused(String sneaky) {
-    assertThatThrownBy(() -> TickerBatch.parse(List.of(sneaky), 10)).isInstanceOf(InvalidTickersException.class);
+    assertThatThrownBy(() -> TickerBatch.parse(List.of(sneaky), 10))
+        .isInstanceOf(InvalidTickersException.class);
   }
 
   @Test
   void unicodeWhitespaceAroundATickerIsStrippedAsInTheOriginal() {
     // Python's str.strip() removes Unicode white space too; the same input gives the same ticker.
-    assertThat(TickerBatch.parse(List.of("\u2003aapl\u00a0"), 10).tickers()).containsExactly("AAPL");
+    assertThat(TickerBatch.parse(List.of("\u2003aapl\u00a0"), 10).tickers())
+        .containsExactly("AAPL");
   }
 
   @Test
   void rejectsNonStringEntriesAndNamesThem() {
     List<Object> entries = new ArrayList<>(Arrays.asList("AAPL", 42, null, true));
     assertThatThrownBy(() -> TickerBatch.parse(entries, 10))
-        .isInstanceOfSatisfying(InvalidTickersException.class,
+        .isInstanceOfSatisfying(
+            InvalidTickersException.class,
             e -> assertThat(e.offenders()).containsExactly("42", "null", "true"));
   }
 
@@ -75,7 +102,8 @@ class TickerBatchTest {
 
   @Test
   void rejectsAMissingArray() {
-    assertThatThrownBy(() -> TickerBatch.parse(null, 2)).isInstanceOf(InvalidTickersException.class);
+    assertThatThrownBy(() -> TickerBatch.parse(null, 2))
+        .isInstanceOf(InvalidTickersException.class);
   }
 
   @Test
@@ -85,10 +113,12 @@ class TickerBatchTest {
       many.add("bad ticker " + i);
     }
     assertThatThrownBy(() -> TickerBatch.parse(many, 1000))
-        .isInstanceOfSatisfying(InvalidTickersException.class, e -> {
-          assertThat(e.offenders()).hasSize(TickerBatch.MAX_REPORTED_OFFENDERS);
-          assertThat(e.getMessage()).startsWith("100 invalid ticker(s)");
-        });
+        .isInstanceOfSatisfying(
+            InvalidTickersException.class,
+            e -> {
+              assertThat(e.offenders()).hasSize(TickerBatch.MAX_REPORTED_OFFENDERS);
+              assertThat(e.getMessage()).startsWith("100 invalid ticker(s)");
+            });
   }
 
   @Test

@@ -3,12 +3,10 @@ package org.tickeruniverse.universe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tickeruniverse.config.ConfigException;
@@ -16,8 +14,7 @@ import org.tickeruniverse.config.ConfigException;
 /** The seed file alone, and the real process refusing a bad one. */
 class SeedFileTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private String write(String text) throws Exception {
     Path file = dir.resolve("seeds.txt");
@@ -27,7 +24,8 @@ class SeedFileTest {
 
   @Test
   void commentsAndBlankLinesAreSkippedAndTickersNormalisedDistinctSorted() throws Exception {
-    String file = write("# common ones\n\nmsft\n  AAPL   # inline comment\n^GSPC\nvod.l\nAAPL\n   \n");
+    String file =
+        write("# common ones\n\nmsft\n  AAPL   # inline comment\n^GSPC\nvod.l\nAAPL\n   \n");
     assertThat(SeedFile.load(file)).containsExactly("AAPL", "MSFT", "VOD.L", "^GSPC");
   }
 
@@ -49,6 +47,7 @@ class SeedFileTest {
   @Test
   void aMissingFileIsAConfigurationError() {
     assertThatThrownBy(() -> SeedFile.load(dir.resolve("absent.txt").toString()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot read");
   }
 }
