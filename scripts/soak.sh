@@ -103,6 +103,7 @@ until [ "$(sqlc -e 'SELECT COUNT(*) FROM ticker_universe.ticker_universe' 2>/dev
 done
 sleep 2 # the universe reload and the HTTP copy follow the flush
 HEAP_START="$(heap_after_gc)"
+HEAP_SAMPLES=()
 END=$((SECONDS + SOAK_SECONDS))
 WORKER_PIDS=()
 for ((w = 0; w < WORKERS; w++)); do worker "$w" & WORKER_PIDS+=($!); done
@@ -115,6 +116,7 @@ while ((SECONDS < END)); do
   s="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 120 -X POST -H "Authorization: Bearer $ADMIN" "$BASE/api/v1/admin/evict" || echo 000)"
   [ "$s" = 200 ] || echo "evict -> $s" >>"$WORK/errors"
   evictions=$((evictions + 1))
+  HEAP_SAMPLES+=("$(heap_after_gc)")   # the trend between start and end: warm-up or growth
 done
 for pid in "${WORKER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 HEAP_END="$(heap_after_gc)"
@@ -134,6 +136,7 @@ drift="$(awk -v a="$HEAP_START" -v b="$HEAP_END" 'BEGIN { printf "%+.1f", (b - a
 printf 'soak: %ss, %s workers, %s evictions\n' "$SOAK_SECONDS" "$WORKERS" "$evictions"
 printf 'soak: errors %s (must be 0)%s\n' "$errors" "$( ((errors)) && echo ": $(head -n 3 "$WORK/errors" | tr '\n' ';')")"
 printf 'soak: heap after GC %s KiB at start, %s KiB at end (%s%%, flat within 10%%)\n' "$HEAP_START" "$HEAP_END" "$drift"
+printf 'soak: heap after GC each minute (KiB): %s\n' "${HEAP_SAMPLES[*]:-none}"
 printf 'soak: peak RSS %s MB\n' "$rss"
 printf 'soak: rows %s, acknowledged %s (%s)\n' "$rows" "$acked" "$([ "$rows" = "$acked" ] && echo equal || echo DIFFERENT)"
 ok=1
