@@ -141,62 +141,65 @@ class LimitsAndShutdownTest {
 
   @Test
   void aClientThatAcknowledgedTheStreamLimitHasTheExcessRefusedByNettyItself() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try (TestServer server =
-            TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "2"));
-        RawHttp2 client =
-            new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
-      Promise<Void> gate = Promise.promise();
-      server.standIns.override(
-          Addresses.BUFFER,
-          StandIns.answerAfter(
-              gate.future(),
-              msg ->
-                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
-      client.open();
-      client.acknowledgeSettings();
-      client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
-      client.readUntil(() -> client.goAwayError >= 0);
-      // The first stream beyond the limit is reset as refused; its DATA frame, on a stream that
-      // never existed, then makes Netty end the whole connection (GOAWAY, PROTOCOL_ERROR).
-      assertThat(client.refused).as("streams refused by the codec").containsExactly(5);
-      assertThat(client.goAwayError)
-          .isEqualTo(io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR.code());
-      assertThat(server.standIns.count(Addresses.BUFFER))
-          .as("requests that reached the service")
-          .isEqualTo(2);
-      gate.complete();
-    } finally {
-      vertx.close().await();
-    }
+    withRawClientOnALimitOfTwo(
+        (server, client) -> {
+          client.open();
+          client.acknowledgeSettings();
+          client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
+          client.readUntil(() -> client.goAwayError >= 0);
+          // The first stream beyond the limit is reset as refused; its DATA frame, on a stream
+          // that never existed, then makes Netty end the whole connection (GOAWAY,
+          // PROTOCOL_ERROR).
+          assertThat(client.refused).as("streams refused by the codec").containsExactly(5);
+          assertThat(client.goAwayError)
+              .isEqualTo(io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR.code());
+          assertThat(server.standIns.count(Addresses.BUFFER))
+              .as("requests that reached the service")
+              .isEqualTo(2);
+        });
   }
 
   @Test
   void aClientThatNeverAcknowledgesTheStreamLimitIsStoppedByTheConnectionLimiter()
       throws Exception {
+    withRawClientOnALimitOfTwo(
+        (server, client) -> {
+          client.open();
+          client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
+          assertThat(client.readUntil(() -> client.statuses.size() == 3)).isTrue();
+          assertThat(client.refused).as("Netty refuses nothing before the SETTINGS ACK").isEmpty();
+          assertThat(client.statuses)
+              .as("the limiter's 503s")
+              .containsOnlyKeys(5, 7, 9)
+              .containsValues(503);
+          assertThat(server.standIns.count(Addresses.BUFFER)).isEqualTo(2);
+        });
+  }
+
+  private interface RawScenario {
+    void run(TestServer server, RawHttp2 client) throws Exception;
+  }
+
+  /**
+   * A service whose HTTP/2 connections allow 2 streams, whose buffer consumer holds every request
+   * until the scenario ends, and a raw client connected to it.
+   */
+  private static void withRawClientOnALimitOfTwo(RawScenario scenario) throws Exception {
     Vertx vertx = Vertx.vertx();
+    Promise<Void> gate = Promise.promise();
     try (TestServer server =
             TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "2"));
         RawHttp2 client =
             new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
-      Promise<Void> gate = Promise.promise();
       server.standIns.override(
           Addresses.BUFFER,
           StandIns.answerAfter(
               gate.future(),
               msg ->
                   Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
-      client.open();
-      client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
-      assertThat(client.readUntil(() -> client.statuses.size() == 3)).isTrue();
-      assertThat(client.refused).as("Netty refuses nothing before the SETTINGS ACK").isEmpty();
-      assertThat(client.statuses)
-          .as("the limiter's 503s")
-          .containsOnlyKeys(5, 7, 9)
-          .containsValues(503);
-      assertThat(server.standIns.count(Addresses.BUFFER)).isEqualTo(2);
-      gate.complete();
+      scenario.run(server, client);
     } finally {
+      gate.tryComplete();
       vertx.close().await();
     }
   }
