@@ -22,12 +22,25 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
   /**
-   * The JVM flags of a service process in tests, the one definition in the test support: a bounded
-   * heap and direct memory and the serial collector, the memory shape scripts/run.sh documents for
-   * production, so that the fault suite's memory bounds hold for what ships.
+   * The JVM memory options of a service process in tests: exactly {@code JVM_MEMORY_OPTS} of
+   * scripts/lib/common.sh, the one place they are written down (scripts/run.sh and the Dockerfile
+   * use the same), so that the fault suite's memory bounds hold for what ships.
    */
-  public static final List<String> SERVICE_JVM_FLAGS =
-      List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m");
+  public static final List<String> SERVICE_JVM_FLAGS = documentedMemoryOptions();
+
+  private static List<String> documentedMemoryOptions() {
+    try {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(?m)^JVM_MEMORY_OPTS=\"([^\"]*)\"")
+              .matcher(Files.readString(Paths.get("scripts", "lib", "common.sh")));
+      if (!m.find()) {
+        throw new IllegalStateException("JVM_MEMORY_OPTS is not in scripts/lib/common.sh");
+      }
+      return List.of(m.group(1).trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private final Process process;
   private final Path log;
