@@ -76,6 +76,11 @@ rule_files:
 scrape_configs:
   - job_name: ticker-universe
     metrics_path: /metrics
+    # /metrics on the API port answers only an admin token (docs/PRIVACY.md): scraped as
+    # Prometheus would be outside the deployment; inside it, TU_OPS_PORT serves it without one.
+    authorization:
+      type: Bearer
+      credentials: "$ADMIN_TOKEN"
     static_configs:
       - targets: ["127.0.0.1:$HTTP_PORT"]
 EOF

@@ -20,6 +20,7 @@ import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.ops.LogFormat;
+import org.tickeruniverse.privacy.PrivacyNotes;
 import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.universe.SeedFile;
 
@@ -53,8 +54,9 @@ public final class Main {
     ServiceConfig config;
     try {
       config = ConfigLoader.load(Arrays.asList(args), System.getenv());
-      if (config.node().runs(VerticleName.UNIVERSE) && !config.universe().seedFile().isEmpty()) {
-        SeedFile.load(config.universe().seedFile()); // a bad line stops here, naming file and line
+      if (config.node().runs(VerticleName.UNIVERSE)) {
+        // a bad line stops here, naming file and line
+        SeedFile.forSetting(config.universe().seedFile());
       }
     } catch (ConfigException e) {
       System.err.println("ticker-universe: configuration error: " + e.getMessage());
@@ -96,6 +98,7 @@ public final class Main {
             ? ", clustered as \"" + config.cluster().name() + "\" on " + config.cluster().host()
             : "",
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
+    LOG.info(PrivacyNotes.profileLine(config));
   }
 
   /**

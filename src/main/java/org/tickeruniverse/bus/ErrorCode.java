@@ -20,6 +20,12 @@ public enum ErrorCode {
   MALFORMED_JSON(400, "malformed_json"),
   UNAUTHORIZED(401, "unauthorized"),
   FORBIDDEN(403, "forbidden"),
+  /**
+   * The synchronous upsert is closed ({@code upsert.enabled=false}, the privacy profiles' default):
+   * it would publish at once, outside the pool. After {@link #FORBIDDEN} so that {@link
+   * #ofCode}(403) stays that.
+   */
+  UPSERT_DISABLED(403, "upsert_disabled"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   /**

@@ -24,8 +24,16 @@ final class ConfigReader {
   }
 
   ServiceConfig read() {
+    // The profile first: it chooses the defaults of the profiled settings.
+    values.put(Setting.PRIVACY_PROFILE, parse(Setting.PRIVACY_PROFILE));
     for (Setting<?> s : Setting.ALL) {
-      values.put(s, parse(s));
+      values.putIfAbsent(s, parse(s));
+    }
+    int k = value(Setting.PRIVACY_MIN_CONTRIBUTORS);
+    if (raw(Setting.PRIVACY_MIN_AFTER_HOLD) == null && value(Setting.PRIVACY_MIN_AFTER_HOLD) > k) {
+      // Only k was set (below the profile's after-hold threshold): the threshold follows it down
+      // rather than making a one-setting change an error.
+      values.put(Setting.PRIVACY_MIN_AFTER_HOLD, k);
     }
     checkRules();
     // Without authentication the API is open to whoever can connect, so it may only be reachable
@@ -115,7 +123,9 @@ final class ConfigReader {
   private Object parse(Setting<?> s) {
     Object raw = raw(s);
     if (raw == null) {
-      return s.defaultValue();
+      return s.profiled()
+          ? s.defaultFor(PrivacyProfile.of(value(Setting.PRIVACY_PROFILE)))
+          : s.defaultValue();
     }
     try {
       return s.type().parse(raw);

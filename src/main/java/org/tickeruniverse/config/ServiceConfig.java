@@ -80,10 +80,16 @@ public record ServiceConfig(
 
   /** The publication pool's rule (docs/DESIGN.md#anonymity-the-publication-pool). */
   public record Privacy(
-      String secret, int minContributors, int minContributorsAfterHold, int maxHoldSeconds) {
+      String profile,
+      String secret,
+      int minContributors,
+      int minContributorsAfterHold,
+      int maxHoldSeconds) {
     @Override
     public String toString() {
-      return "Privacy[secret="
+      return "Privacy[profile="
+          + profile
+          + ", secret="
           + (secret.isEmpty() ? "random" : "set")
           + ", minContributors="
           + minContributors
@@ -140,10 +146,23 @@ public record ServiceConfig(
     return json(s -> s.toJson(get(s)));
   }
 
-  /** Every setting at its JSON path, with the value {@code valueOf} gives (conf/'s layout). */
+  /** Every setting at its JSON path, with the value {@code valueOf} gives. */
   static JsonObject json(Function<Setting<?>, Object> valueOf) {
+    return json(Setting.ALL, valueOf);
+  }
+
+  /**
+   * The defaults file's layout ({@code conf/ticker-universe.json}): every setting but the profiled
+   * ones, whose defaults come from the profile (a value in that file would override it).
+   */
+  static JsonObject defaultsJson() {
+    return json(
+        Setting.ALL.stream().filter(s -> !s.profiled()).toList(), s -> s.toJson(s.defaultValue()));
+  }
+
+  private static JsonObject json(List<Setting<?>> settings, Function<Setting<?>, Object> valueOf) {
     JsonObject out = new JsonObject();
-    for (Setting<?> s : Setting.ALL) {
+    for (Setting<?> s : settings) {
       JsonObject section = out.getJsonObject(s.section());
       if (section == null) {
         section = new JsonObject();

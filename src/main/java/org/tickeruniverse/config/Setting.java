@@ -3,7 +3,9 @@ package org.tickeruniverse.config;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +22,12 @@ import java.util.Set;
 public final class Setting<T> {
 
   private static final List<Setting<?>> DECLARED = new ArrayList<>();
+
+  /** {@code universe.seedFile}: the list of common tickers shipped in the jar. */
+  public static final String SEED_BUNDLED = "bundled";
+
+  /** {@code universe.seedFile}: no seed list. */
+  public static final String SEED_NONE = "none";
 
   // ---- http ------------------------------------------------------------------------------
   public static final Setting<String> HTTP_HOST =
@@ -218,6 +226,15 @@ public final class Setting<T> {
           "flush lease (and eviction lock time-out), renewed every third of it while the job runs: a crashed holder delays the job by at most this");
 
   // ---- privacy (the publication pool, docs/DESIGN.md#anonymity-the-publication-pool) ------
+  /** Read before every other setting: it chooses the defaults of the profiled ones. */
+  public static final Setting<String> PRIVACY_PROFILE =
+      declare(
+          "privacy.profile",
+          "TU_PRIVACY_PROFILE",
+          SettingType.oneOf(PrivacyProfile.ids()),
+          PrivacyProfile.STANDARD.id(),
+          "`standard`, `strict` or `off` (the original module's behaviour): the defaults of the settings marked by profile (docs/PRIVACY.md#profiles)");
+
   public static final Setting<String> PRIVACY_SECRET =
       declare(
           "privacy.secret",
@@ -226,24 +243,30 @@ public final class Setting<T> {
           "",
           "key of the hash that counts contributors (≥16 chars, the same on every node); empty: random per process");
   public static final Setting<Integer> PRIVACY_MIN_CONTRIBUTORS =
-      declare(
+      profiled(
           "privacy.minContributors",
           "TU_PRIVACY_MIN_CONTRIBUTORS",
           SettingType.intIn(1, 10_000),
           1,
+          3,
+          5,
           "k: distinct contributors a pool of closed buckets needs before it is published");
   public static final Setting<Integer> PRIVACY_MIN_AFTER_HOLD =
-      declare(
+      profiled(
           "privacy.minContributorsAfterHold",
           "TU_PRIVACY_MIN_CONTRIBUTORS_AFTER_HOLD",
           SettingType.intIn(1, 10_000),
           1,
-          "contributors that suffice once the pool's oldest bucket was held the maximum (≤ k)");
+          2,
+          3,
+          "contributors that suffice once the pool's oldest bucket was held the maximum (≤ k; when only k is set, at most k)");
   public static final Setting<Integer> PRIVACY_MAX_HOLD =
-      declare(
+      profiled(
           "privacy.maxHoldSeconds",
           "TU_PRIVACY_MAX_HOLD_SECONDS",
           SettingType.intIn(1, 30 * 24 * 3600),
+          86_400,
+          6 * 3600,
           86_400,
           "how long a pool is held for k before the after-hold threshold applies");
 
@@ -279,12 +302,14 @@ public final class Setting<T> {
 
   // ---- upsert, universe, log, node -------------------------------------------------------
   public static final Setting<Boolean> UPSERT_ENABLED =
-      declare(
+      profiled(
           "upsert.enabled",
           "TU_UPSERT_ENABLED",
           SettingType.bool(),
           true,
-          "allow the synchronous upsert (it leaks timing and bypasses the pool; switch off for full protection)");
+          false,
+          false,
+          "allow the synchronous upsert (it leaks timing and bypasses the pool: 403 `upsert_disabled` when off)");
   public static final Setting<Integer> UNIVERSE_REFRESH =
       declare(
           "universe.refreshSeconds",
@@ -293,12 +318,14 @@ public final class Setting<T> {
           60,
           "periodic safety reload of the universe snapshot");
   public static final Setting<String> UNIVERSE_SEED_FILE =
-      declare(
+      profiled(
           "universe.seedFile",
           "TU_UNIVERSE_SEED_FILE",
           SettingType.optionalString(),
-          "",
-          "file of tickers kept in the universe at all times (one per line, `#` comments); empty: none");
+          SEED_NONE,
+          SEED_BUNDLED,
+          SEED_BUNDLED,
+          "tickers kept in the universe at all times: `bundled` (the list of common tickers in the jar), a file (one per line, `#` comments), or `none`");
   public static final Setting<String> LOG_FORMAT =
       declare(
           "log.format",
@@ -319,7 +346,7 @@ public final class Setting<T> {
           "TU_OPS_PORT",
           SettingType.intIn(0, 65535),
           0,
-          "port for /health and /metrics on a node without `http` (probes, scrapes); 0: none");
+          "internal port without a token: /metrics on every node, and /health on a node without `http`; 0: none");
   public static final Setting<Integer> SHUTDOWN_SECONDS =
       declare(
           "node.shutdownSeconds",
@@ -395,17 +422,40 @@ public final class Setting<T> {
   private final T defaultValue;
   private final String meaning;
 
-  private Setting(String path, String env, SettingType<T> type, T defaultValue, String meaning) {
+  /** The default under each privacy profile; empty for a setting no profile sets. */
+  private final Map<PrivacyProfile, T> byProfile;
+
+  private Setting(
+      String path,
+      String env,
+      SettingType<T> type,
+      T defaultValue,
+      String meaning,
+      Map<PrivacyProfile, T> byProfile) {
     this.path = path;
     this.env = env;
     this.type = type;
     this.defaultValue = defaultValue;
     this.meaning = meaning;
+    this.byProfile = byProfile;
   }
 
   private static <T> Setting<T> declare(
       String path, String env, SettingType<T> type, T defaultValue, String meaning) {
-    Setting<T> s = new Setting<>(path, env, type, defaultValue, meaning);
+    Setting<T> s = new Setting<>(path, env, type, defaultValue, meaning, Map.of());
+    DECLARED.add(s);
+    return s;
+  }
+
+  /** A setting whose default is its privacy profile's; {@link #defaultValue()} is standard's. */
+  private static <T> Setting<T> profiled(
+      String path, String env, SettingType<T> type, T off, T standard, T strict, String meaning) {
+    Map<PrivacyProfile, T> byProfile = new EnumMap<>(PrivacyProfile.class);
+    byProfile.put(PrivacyProfile.OFF, off);
+    byProfile.put(PrivacyProfile.STANDARD, standard);
+    byProfile.put(PrivacyProfile.STRICT, strict);
+    Setting<T> s =
+        new Setting<>(path, env, type, standard, meaning, Collections.unmodifiableMap(byProfile));
     DECLARED.add(s);
     return s;
   }
@@ -422,8 +472,19 @@ public final class Setting<T> {
     return type;
   }
 
+  /** The default under the default profile ({@code standard}). */
   public T defaultValue() {
     return defaultValue;
+  }
+
+  /** The default under {@code profile}: its profile's value, or the one default. */
+  public T defaultFor(PrivacyProfile profile) {
+    return byProfile.getOrDefault(profile, defaultValue);
+  }
+
+  /** Whether a privacy profile chooses this setting's default. */
+  public boolean profiled() {
+    return !byProfile.isEmpty();
   }
 
   public String meaning() {
@@ -449,10 +510,24 @@ public final class Setting<T> {
     return type.toJson(type.cast(value));
   }
 
-  /** The default as the README shows it: secrets and empty values as "(none)". */
+  /**
+   * The default as the README shows it: secrets and empty values as "(none)"; a profiled setting as
+   * its value under each profile.
+   */
   public String documentedDefault() {
-    Object json = toJson(defaultValue);
-    String text = String.valueOf(json);
+    if (!profiled()) {
+      return shown(defaultValue);
+    }
+    StringBuilder text = new StringBuilder("by profile:");
+    for (PrivacyProfile p : PrivacyProfile.values()) {
+      text.append(p == PrivacyProfile.OFF ? " " : ", ").append(p.id()).append(' ');
+      text.append(shown(byProfile.get(p)));
+    }
+    return text.toString();
+  }
+
+  private String shown(T value) {
+    String text = String.valueOf(toJson(value));
     return text.isEmpty() ? "(none)" : text;
   }
 

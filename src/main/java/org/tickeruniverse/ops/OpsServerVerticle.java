@@ -15,11 +15,11 @@ import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
 /**
- * Probes and scrapes for a node that runs no HTTP verticle (a buffer/flush/evict worker): {@code
- * /health/live}, {@code /health/ready} (the checks its own verticles need) and {@code /metrics} on
- * {@code node.opsPort}, without authentication, like the same routes of the API port. Deployed only
- * when that port is set and the node does not run {@code http}, whose port already serves these
- * routes (docs/OPERATIONS.md).
+ * The internal port {@code node.opsPort}, without authentication: {@code /metrics} for a scrape
+ * from inside the deployment (on the API port it needs an admin token, docs/PRIVACY.md), and on a
+ * node that runs no HTTP verticle (a buffer/flush/evict worker) also {@code /health/live} and
+ * {@code /health/ready} with the checks its own verticles need. A node that runs {@code http} keeps
+ * its probes on the API port, whose readiness knows the universe snapshot (docs/OPERATIONS.md).
  */
 public final class OpsServerVerticle extends VerticleBase {
 
@@ -32,16 +32,34 @@ public final class OpsServerVerticle extends VerticleBase {
 
   /** Whether a node with this configuration serves the ops routes on a port of their own. */
   public static boolean wanted(ServiceConfig config) {
-    return config.node().opsPort() > 0 && !config.node().runs(VerticleName.HTTP);
+    return config.node().opsPort() > 0;
   }
 
   @Override
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(new MetricsHandler());
+    if (!config.node().runs(VerticleName.HTTP)) {
+      probes(config, router);
+    }
+    server = vertx.createHttpServer();
+    return server
+        .requestHandler(router)
+        .listen(config.node().opsPort(), config.http().host())
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "ops routes ({}) listening on {}:{}",
+                    config.node().runs(VerticleName.HTTP) ? "metrics" : "health, metrics",
+                    config.http().host(),
+                    s.actualPort()));
+  }
+
+  private void probes(ServiceConfig config, Router router) {
     Readiness.Needs needs = Readiness.Needs.of(config.node(), vertx.isClustered());
     redis = needs.redis() ? Stores.redis(vertx, config.redis()) : null;
     pool = needs.mysql() ? Stores.mysql(vertx, config.mysql()) : null;
-    Router router = Router.router(vertx);
     router.get("/health/live").handler(new Liveness());
     router
         .get("/health/ready")
@@ -54,17 +72,6 @@ public final class OpsServerVerticle extends VerticleBase {
                     pool == null ? null : new UniverseRepository(pool),
                     () -> true,
                     READINESS_TIMEOUT_MILLIS)));
-    router.get("/metrics").handler(new MetricsHandler());
-    server = vertx.createHttpServer();
-    return server
-        .requestHandler(router)
-        .listen(config.node().opsPort(), config.http().host())
-        .onSuccess(
-            s ->
-                LOG.info(
-                    "ops routes (health, metrics) listening on {}:{}",
-                    config.http().host(),
-                    s.actualPort()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.tickeruniverse.privacy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.tickeruniverse.config.PrivacyProfile;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.Setting;
 
@@ -12,6 +13,32 @@ import org.tickeruniverse.config.Setting;
 public final class PrivacyNotes {
 
   private PrivacyNotes() {}
+
+  /**
+   * The start-up line of the privacy profile: its name, the effective value of every setting a
+   * profile sets, and which of them differ from the profile's own value (set on their own).
+   */
+  public static String profileLine(ServiceConfig config) {
+    PrivacyProfile profile = PrivacyProfile.of(config.privacy().profile());
+    List<String> values = new ArrayList<>();
+    List<String> overridden = new ArrayList<>();
+    for (Setting<?> s : Setting.ALL) {
+      if (!s.profiled()) {
+        continue;
+      }
+      Object value = config.get(s);
+      values.add(s.env() + "=" + s.toJson(value));
+      if (!value.equals(s.defaultFor(profile))) {
+        overridden.add(s.env() + " (profile: " + s.toJson(s.defaultFor(profile)) + ")");
+      }
+    }
+    return "privacy profile "
+        + profile.id()
+        + ": "
+        + String.join(", ", values)
+        + "; overridden: "
+        + (overridden.isEmpty() ? "none" : String.join(", ", overridden));
+  }
 
   public static List<String> warnings(ServiceConfig config) {
     List<String> out = new ArrayList<>();

@@ -20,7 +20,35 @@ import org.tickeruniverse.ticker.Ticker;
  */
 public final class SeedFile {
 
+  /** The list of common tickers shipped in the jar ({@code universe.seedFile=bundled}). */
+  public static final String BUNDLED_RESOURCE = "universe/common-tickers.txt";
+
   private SeedFile() {}
+
+  /**
+   * The seed list {@code universe.seedFile} names: none ({@code none}, or empty as earlier versions
+   * wrote it), the bundled list ({@code bundled}) or a file.
+   */
+  public static List<String> forSetting(String value) {
+    if (value.isEmpty() || value.equals(Setting.SEED_NONE)) {
+      return List.of();
+    }
+    return value.equals(Setting.SEED_BUNDLED) ? bundled() : load(value);
+  }
+
+  /** The bundled list; a jar without it is broken, not misconfigured. */
+  public static List<String> bundled() {
+    try (var in = SeedFile.class.getClassLoader().getResourceAsStream(BUNDLED_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(BUNDLED_RESOURCE + " is missing from the class path");
+      }
+      return parse(
+          "the bundled list",
+          List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R", -1)));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + BUNDLED_RESOURCE, e);
+    }
+  }
 
   /**
    * The file's tickers, normalised, distinct and sorted (the order the repository's multi-row
@@ -40,6 +68,10 @@ public final class SeedFile {
               + e.getClass().getSimpleName()
               + ")");
     }
+    return parse(file, lines);
+  }
+
+  private static List<String> parse(String file, List<String> lines) {
     TreeSet<String> tickers = new TreeSet<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);

@@ -77,11 +77,9 @@ public final class UniverseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = ServiceConfig.fromJson(config());
-    if (!config.universe().seedFile().isEmpty()) {
-      // Main checked the file before anything started; read again here so that a deployment
-      // without Main (a sibling's) fails the same way, and the verticle has the list itself.
-      seeds = SeedFile.load(config.universe().seedFile());
-    }
+    // Main checked the file before anything started; read again here so that a deployment
+    // without Main (a sibling's) fails the same way, and the verticle has the list itself.
+    seeds = SeedFile.forSetting(config.universe().seedFile());
     pool = Stores.mysql(vertx, config.mysql());
     repository = new UniverseRepository(pool, config.mysql().queryTimeoutMillis());
     loads = new SingleFlight<>(this::load);
@@ -155,8 +153,9 @@ public final class UniverseVerticle extends VerticleBase {
     if (!config.upsert().enabled()) {
       return Future.failedFuture(
           new FailureException(
-              ErrorCode.FORBIDDEN,
-              "synchronous upsert is switched off on this service; use buffer"));
+              ErrorCode.UPSERT_DISABLED,
+              "the synchronous upsert is closed on this service (it would publish outside the"
+                  + " anonymity pool); use buffer"));
     }
     if (tickers.isEmpty()) {
       return Future.succeededFuture(Messages.count(Messages.UPSERTED, 0));

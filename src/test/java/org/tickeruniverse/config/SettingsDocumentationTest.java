@@ -39,7 +39,7 @@ class SettingsDocumentationTest {
   }
 
   static JsonObject defaults() {
-    return ServiceConfig.json(s -> s.toJson(s.defaultValue()));
+    return ServiceConfig.defaultsJson();
   }
 
   @Test

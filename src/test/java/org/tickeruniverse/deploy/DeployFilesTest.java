@@ -104,8 +104,10 @@ class DeployFilesTest {
             .stream()
                 .map(p -> (Map<?, ?>) p)
                 .collect(Collectors.toMap(p -> p.get("name"), p -> p.get("containerPort")));
+    int ops = Integer.parseInt(env(container, "TU_OPS_PORT"));
     assertThat(ports)
-        .containsExactlyInAnyOrderEntriesOf(Map.of("http", http, "hazelcast", hazelcast));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("http", http, "hazelcast", hazelcast, "ops", ops));
     assertThat((Object) path(yaml("deploy/k8s/hazelcast-service.yaml"), "spec", "ports", 0, "port"))
         .isEqualTo(hazelcast);
     assertThat(
@@ -117,12 +119,24 @@ class DeployFilesTest {
                     "metadata",
                     "annotations",
                     "prometheus.io/port"))
-        .isEqualTo(String.valueOf(http));
+        .as("scraped on the internal ops port: /metrics on the API port needs an admin token")
+        .isEqualTo(String.valueOf(ops));
 
     for (String node : List.of("node1", "node2")) {
       List<?> published = path(yaml("deploy/compose.yaml"), "services", node, "ports");
       assertThat(published).as(node).allMatch(p -> p.toString().endsWith(":" + http));
     }
+  }
+
+  /** The literal value of an environment variable of a container. */
+  private static String env(Map<String, Object> container, String name) {
+    return ((List<?>) container.get("env"))
+        .stream()
+            .map(e -> (Map<?, ?>) e)
+            .filter(e -> name.equals(e.get("name")))
+            .map(e -> String.valueOf(e.get("value")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(name + " is not set in the container"));
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.support.TestConfigs;
 
 /**
  * One deployed {@link HttpVerticle} on a free port, with stand-in consumers, Redis and MySQL URLs
@@ -58,6 +59,7 @@ final class TestServer implements AutoCloseable {
     env.put("TU_MYSQL_URL", "mysql://root@127.0.0.1:" + closedPort() + "/ticker_universe");
     env.put("TU_UNIVERSE_REFRESH_SECONDS", "3600");
     env.put("TU_SHUTDOWN_SECONDS", "5");
+    env.put("TU_PRIVACY_PROFILE", TestConfigs.BASELINE_PROFILE);
     env.putAll(overrides);
     return env;
   }

@@ -27,6 +27,7 @@ import org.tickeruniverse.testsupport.RedisServer;
 class OperationsIT {
 
   static ServiceHarness service;
+  static int opsPort;
   static RedisServer redis;
   static MariaDbServer mysql;
   static final HttpClient HTTP =
@@ -42,9 +43,11 @@ class OperationsIT {
   static void start(RedisServer redisServer, MariaDbServer mariadb) {
     redis = redisServer;
     mysql = mariadb;
+    opsPort = TestConfigs.freePort();
     service =
         ServiceHarness.startLikeMain(
-            TestConfigs.forServers(redis, mysql), MutableClock.at("2026-11-24T10:01:00Z"));
+            TestConfigs.forServers(redis, mysql, "--node.opsPort=" + opsPort),
+            MutableClock.at("2026-11-24T10:01:00Z"));
   }
 
   @AfterAll
@@ -55,11 +58,37 @@ class OperationsIT {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-            .timeout(Duration.ofSeconds(10))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return get(URI.create(service.baseUrl() + path), null);
+  }
+
+  static HttpResponse<String> get(URI uri, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** /metrics as Prometheus scrapes the API port: with an admin token. */
+  static HttpResponse<String> scrape() throws Exception {
+    return get(URI.create(service.baseUrl() + "/metrics"), TestConfigs.ADMIN_TOKEN);
+  }
+
+  @Test
+  void metricsNeedAnAdminTokenOnTheApiPortAndNoneOnTheOpsPort() throws Exception {
+    // The buffer meters move with every upload: a public scrape would publish the upload timeline.
+    assertThat(get("/metrics").statusCode()).isEqualTo(401);
+    assertThat(
+            get(URI.create(service.baseUrl() + "/metrics"), TestConfigs.CALLER_TOKEN).statusCode())
+        .isEqualTo(403);
+    assertThat(scrape().statusCode()).isEqualTo(200);
+    HttpResponse<String> internal =
+        get(URI.create("http://127.0.0.1:" + opsPort + "/metrics"), null);
+    assertThat(internal.statusCode()).isEqualTo(200);
+    assertThat(internal.body()).contains("tu_buffer_requests_total");
+    // On a node that runs http the probes stay on the API port, where readiness knows the universe.
+    assertThat(get(URI.create("http://127.0.0.1:" + opsPort + "/health/ready"), null).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -116,7 +145,7 @@ class OperationsIT {
   /** {@code tu_store_up{store=…}} from /metrics; -1 while the gauge is absent. */
   static int storeUp(String store) throws Exception {
     String prefix = "tu_store_up{store=\"" + store + "\"} ";
-    return get("/metrics")
+    return scrape()
         .body()
         .lines()
         .filter(l -> l.startsWith(prefix))
@@ -135,7 +164,7 @@ class OperationsIT {
             .POST(HttpRequest.BodyPublishers.ofString("{\"tickers\":[\"AAPL\"]}"))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> metrics = get("/metrics");
+    HttpResponse<String> metrics = scrape();
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     List<String> samples =

@@ -58,7 +58,12 @@ class ContributorKeyTest {
 
   @Test
   void startUpWarnsAboutWhatWeakensThePool() {
-    assertThat(PrivacyNotes.warnings(config(Map.of()))).as("defaults: k = 1").isEmpty();
+    assertThat(PrivacyNotes.warnings(config(Map.of())))
+        .as("defaults: profile standard, upsert closed")
+        .isEmpty();
+    assertThat(PrivacyNotes.warnings(config(Map.of("TU_PRIVACY_PROFILE", "off"))))
+        .as("off: k = 1")
+        .isEmpty();
     assertThat(
             PrivacyNotes.warnings(
                 config(
@@ -70,7 +75,9 @@ class ContributorKeyTest {
                         "TU_PRIVACY_MIN_CONTRIBUTORS_AFTER_HOLD",
                         "3"))))
         .isEmpty();
-    assertThat(PrivacyNotes.warnings(config(Map.of("TU_PRIVACY_MIN_CONTRIBUTORS", "5"))))
+    assertThat(
+            PrivacyNotes.warnings(
+                config(Map.of("TU_PRIVACY_MIN_CONTRIBUTORS", "5", "TU_UPSERT_ENABLED", "true"))))
         .singleElement()
         .asString()
         .contains("TU_UPSERT_ENABLED");

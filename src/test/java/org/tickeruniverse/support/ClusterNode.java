@@ -97,6 +97,7 @@ public final class ClusterNode implements AutoCloseable {
     args.add("--redis.url=" + redisUrl);
     args.add("--mysql.url=" + mysqlUrl);
     args.add("--http.port=0");
+    args.add(TestConfigs.BASELINE_PROFILE_ARG);
     args.addAll(settings);
     return ConfigLoader.load(
         args,

@@ -76,6 +76,7 @@ public final class NodeProcess implements AutoCloseable {
             .redirectOutput(Redirect.to(log.toFile()))
             .redirectInput(Redirect.from(new File("/dev/null")));
     pb.environment().keySet().removeIf(k -> k.startsWith("TU_"));
+    pb.environment().put("TU_PRIVACY_PROFILE", TestConfigs.BASELINE_PROFILE);
     pb.environment().putAll(env);
     return new NodeProcess(pb.start(), log);
   }

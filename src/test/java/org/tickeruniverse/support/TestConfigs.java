@@ -15,6 +15,17 @@ public final class TestConfigs {
   public static final String CALLER_TOKEN = "caller-token-for-tests-0001";
   public static final String ADMIN_TOKEN = "admin-token-for-tests-00001";
 
+  /**
+   * The privacy profile of the services the test support starts unless a test names another: {@code
+   * off}, the original module's behaviour (every closed bucket published, upsert open, exact
+   * stamps), so that tests of the pipeline's mechanics see each upload published. The tests of
+   * privacy name their profile or settings (it/PrivacyDefaultsIT runs the shipped default).
+   */
+  public static final String BASELINE_PROFILE = "off";
+
+  /** {@link #BASELINE_PROFILE} as a command-line setting; a later one wins. */
+  public static final String BASELINE_PROFILE_ARG = "--privacy.profile=" + BASELINE_PROFILE;
+
   private TestConfigs() {}
 
   public static int freePort() {
@@ -35,6 +46,7 @@ public final class TestConfigs {
     args.add("--redis.url=" + redis.url());
     args.add("--mysql.url=" + mysql.url());
     args.add("--http.port=" + freePort());
+    args.add(BASELINE_PROFILE_ARG);
     args.addAll(Arrays.asList(overrides));
     return ConfigLoader.load(
         args, Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN));
