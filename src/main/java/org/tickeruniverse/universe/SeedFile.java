@@ -1,6 +1,9 @@
 package org.tickeruniverse.universe;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,62 +19,61 @@ import org.tickeruniverse.ticker.Ticker;
  * The seeded universe ({@code universe.seedFile}): tickers that are always in the universe, so the
  * common ones never have to wait for contributors, and seeing them says nothing about anyone
  * (docs/DESIGN.md#anonymity-the-publication-pool). One ticker per line, {@code #} starts a comment,
- * blank lines are skipped; every ticker passes the one grammar ({@link Ticker}). Pure.
+ * blank lines are skipped; every ticker passes the one grammar ({@link Ticker}). Pure apart from
+ * reading the file or class-path resource.
+ *
+ * <p>The jar bundles a list of common tickers ({@link #BUNDLED}: the constituents of four large
+ * indices, the main indices, ETFs, FX, crypto; README.md, "The bundled list of common tickers"); a
+ * source that starts with {@code classpath:} names a class-path resource instead of a file, so the
+ * one setting can name either.
  */
 public final class SeedFile {
 
-  /** The list of common tickers shipped in the jar ({@code universe.seedFile=bundled}). */
+  /** Marks a source as a class-path resource rather than a file path. */
+  public static final String CLASSPATH_PREFIX = "classpath:";
+
+  /** The bundled list's resource name. */
   public static final String BUNDLED_RESOURCE = "universe/common-tickers.txt";
+
+  /** The bundled list as a source for {@link #load} and the seed-file setting. */
+  public static final String BUNDLED = CLASSPATH_PREFIX + BUNDLED_RESOURCE;
 
   private SeedFile() {}
 
   /**
    * The seed list {@code universe.seedFile} names: none ({@code none}, or empty as earlier versions
-   * wrote it), the bundled list ({@code bundled}) or a file.
+   * wrote it), the bundled list ({@code bundled}), or a source for {@link #load}.
    */
   public static List<String> forSetting(String value) {
     if (value.isEmpty() || value.equals(Setting.SEED_NONE)) {
       return List.of();
     }
-    return value.equals(Setting.SEED_BUNDLED) ? bundled() : load(value);
+    return load(value.equals(Setting.SEED_BUNDLED) ? BUNDLED : value);
   }
 
-  /** The bundled list; a jar without it is broken, not misconfigured. */
-  public static List<String> bundled() {
-    try (var in = SeedFile.class.getClassLoader().getResourceAsStream(BUNDLED_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(BUNDLED_RESOURCE + " is missing from the class path");
-      }
-      return parse(
-          "the bundled list",
-          List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R", -1)));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + BUNDLED_RESOURCE, e);
-    }
+  /** The bundled list's tickers ({@link #load} of {@link #BUNDLED}). */
+  public static List<String> loadBundled() {
+    return load(BUNDLED);
   }
 
   /**
-   * The file's tickers, normalised, distinct and sorted (the order the repository's multi-row
-   * statements want). A missing file or a bad line is a configuration error naming the file and the
-   * line.
+   * The source's tickers, normalised, distinct and sorted (the order the repository's multi-row
+   * statements want). The source is a file path, or {@code classpath:} and a resource name. A
+   * missing source or a bad line is a configuration error naming the source and the line.
    */
-  public static List<String> load(String file) {
+  public static List<String> load(String source) {
     List<String> lines;
     try {
-      lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+      lines = readLines(source);
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(
           Setting.UNIVERSE_SEED_FILE.label()
               + ": cannot read "
-              + file
+              + source
               + " ("
               + e.getClass().getSimpleName()
               + ")");
     }
-    return parse(file, lines);
-  }
-
-  private static List<String> parse(String file, List<String> lines) {
     TreeSet<String> tickers = new TreeSet<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
@@ -85,7 +87,7 @@ public final class SeedFile {
         throw new ConfigException(
             Setting.UNIVERSE_SEED_FILE.label()
                 + ": "
-                + file
+                + source
                 + " line "
                 + (i + 1)
                 + ": not a valid ticker (1-"
@@ -95,5 +97,20 @@ public final class SeedFile {
       tickers.add(ticker.get());
     }
     return new ArrayList<>(tickers);
+  }
+
+  private static List<String> readLines(String source) throws IOException {
+    if (!source.startsWith(CLASSPATH_PREFIX)) {
+      return Files.readAllLines(Path.of(source), StandardCharsets.UTF_8);
+    }
+    String resource = source.substring(CLASSPATH_PREFIX.length());
+    InputStream in = SeedFile.class.getClassLoader().getResourceAsStream(resource);
+    if (in == null) {
+      throw new IOException("no such class-path resource");
+    }
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      return reader.lines().toList();
+    }
   }
 }
