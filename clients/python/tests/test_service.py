@@ -86,11 +86,16 @@ def test_get_all_tickers_sends_if_none_match_and_reuses_the_kept_list_on_304(sta
     async def run() -> None:
         async with client(stack, event_hooks=recorder.hooks()) as c:
             first = await c.get_all_tickers()
-            second = await c.get_all_tickers()
-            assert recorder.statuses == [200, 304]
-            etag = recorder.etags[0]
-            assert etag and recorder.requests[1].headers["If-None-Match"] == etag
             assert "If-None-Match" not in recorder.requests[0].headers
+            for _ in range(10):
+                second = await c.get_all_tickers()
+                if recorder.statuses[-1] == 304:
+                    break
+                first = second  # the service's own flush changed the universe meanwhile: again
+            last = len(recorder.statuses) - 1
+            assert recorder.statuses[last] == 304
+            etag = recorder.etags[max(i for i in range(last) if recorder.statuses[i] == 200)]
+            assert etag and recorder.requests[last].headers["If-None-Match"] == etag
             assert second == first and second is not first  # the kept list, as a new list
 
             # A change to the universe is seen: the ETag no longer matches, 200 with the new list.
