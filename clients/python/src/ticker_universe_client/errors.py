@@ -115,7 +115,7 @@ def _retry_after(response: httpx.Response, details: dict[str, Any]) -> int | Non
         except (TypeError, ValueError):
             when = None
         if when is not None and when.tzinfo is not None:
-            return max(0, math.ceil(when.timestamp() - time.time()))
+            return max(0, int(math.ceil(when.timestamp() - time.time())))
     seconds = details.get("retryAfterSeconds")
     if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds >= 0:
         return seconds
