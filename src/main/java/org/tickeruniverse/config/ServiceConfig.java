@@ -80,7 +80,11 @@ public record ServiceConfig(
 
   /** The publication pool's rule (docs/DESIGN.md#anonymity-the-publication-pool). */
   public record Privacy(
-      String secret, int minContributors, int minContributorsAfterHold, int maxHoldSeconds) {
+      String secret,
+      int minContributors,
+      int minContributorsAfterHold,
+      int maxHoldSeconds,
+      String stampPrecision) {
     @Override
     public String toString() {
       return "Privacy[secret="
@@ -91,11 +95,14 @@ public record ServiceConfig(
           + minContributorsAfterHold
           + ", maxHoldSeconds="
           + maxHoldSeconds
+          + ", stampPrecision="
+          + stampPrecision
           + "]";
     }
   }
 
-  public record Evict(int ttlDays, int batchSize, int pauseMillis, LocalTime dailyAtUtc) {}
+  public record Evict(
+      int ttlDays, int batchSize, int pauseMillis, LocalTime dailyAtUtc, int spreadDays) {}
 
   public record Upsert(boolean enabled) {}
 
