@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds ticker-universe and runs every test: ./mvnw -B verify, extra arguments passed on
+# Builds ticker-universe and runs every test: scripts/lint-openapi.sh (Spectral on the OpenAPI
+# document, any finding fails), ./mvnw -B verify, extra arguments passed on
 # (e.g. scripts/test.sh -Dtest=FlushVerticleTest), then the operations checks: promtool on
 # ops/prometheus/alerts.yml and its unit tests, scripts/ops-check.sh (a real Prometheus scraping a
 # real service) and scripts/api-page-check.sh (the API page in headless Chromium). A bare Debian 12
@@ -7,7 +8,8 @@
 #
 # The tests start their own Redis and MariaDB (src/test/java/org/tickeruniverse/testsupport):
 # Docker when available, otherwise the redis-server / mariadbd binaries of the Debian packages.
-# Missing packages (a Java 17 JDK, curl for ./mvnw, Redis, MariaDB, Prometheus for promtool, Chromium) are
+# Missing packages (a Java 17 JDK, curl for ./mvnw, Redis, MariaDB, Prometheus for promtool, Chromium,
+# Node.js and npm for Spectral) are
 # installed with apt-get when run as root; otherwise the one command to run is printed. With
 # TU_TEST_REDIS_URL and TU_TEST_MYSQL_URL both set the tests use those servers and no server
 # package is needed for them (ops-check.sh still starts its own).
@@ -31,6 +33,8 @@ packages=()
 read -r -a packages <<<"$({ build_packages; server_packages; find_bin promtool >/dev/null || echo prometheus
   find_bin chromium chromium-browser >/dev/null || echo chromium; } | tr '\n' ' ')"
 install_packages "${packages[@]}"
+
+scripts/lint-openapi.sh
 
 ./mvnw -B verify "$@"
 
