@@ -65,7 +65,7 @@ class AuthMatrixTest {
               AccessPolicy.OPEN,
               503), // stores on closed ports
           new Route(
-              "getMetrics", "GET", "/metrics", AccessPolicy.OPEN, 404)); // no registry in tests
+              "getMetrics", "GET", "/metrics", AccessPolicy.ADMIN, 404)); // no registry in tests
 
   static Vertx vertx;
   static TestServer server;

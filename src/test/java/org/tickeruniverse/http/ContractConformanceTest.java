@@ -498,7 +498,7 @@ class ContractConformanceTest {
 
   @Test
   void metricsWithoutARegistryIs404Json() {
-    HttpResponse<byte[]> r = server.get("/metrics", null);
+    HttpResponse<byte[]> r = server.get("/metrics", ADMIN);
     assertError(r, 404, "not_found");
     conforms("getMetrics", r);
   }

@@ -402,7 +402,7 @@ class LimitsAndShutdownTest {
             .build();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       server.post("/api/v1/tickers/buffer", CALLER, BODY);
-      HttpResponse<byte[]> r = server.get("/metrics", null);
+      HttpResponse<byte[]> r = server.get("/metrics", TestServer.ADMIN);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("content-type"))
           .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));

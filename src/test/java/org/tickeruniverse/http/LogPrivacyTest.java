@@ -143,7 +143,7 @@ class LogPrivacyTest {
       inFlight.add(async(server, "POST", "/api/v1/admin/evict", adminToken, null));
       inFlight.add(async(server, "GET", "/health/ready", null, null));
       inFlight.add(async(server, "GET", "/health/live", null, null));
-      inFlight.add(async(server, "GET", "/metrics", null, null));
+      inFlight.add(async(server, "GET", "/metrics", adminToken, null));
       for (CompletableFuture<HttpResponse<byte[]>> f : inFlight) {
         assertThat(f.join().statusCode()).isPositive();
         requests++;

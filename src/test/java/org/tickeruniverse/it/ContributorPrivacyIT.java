@@ -146,7 +146,9 @@ class ContributorPrivacyIT {
                       .hasSize(2));
       metrics =
           http.send(
-                  HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics")).build(),
+                  HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics"))
+                      .header("Authorization", "Bearer " + TestConfigs.ADMIN_TOKEN)
+                      .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
     } finally {

@@ -58,6 +58,8 @@ class OperationsIT {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
             .timeout(Duration.ofSeconds(10))
+            // /metrics needs an admin token on the API port; the open routes ignore it.
+            .header("Authorization", "Bearer " + TestConfigs.ADMIN_TOKEN)
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
