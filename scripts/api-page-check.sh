@@ -77,6 +77,13 @@ fi
 if grep -q 'Failed to load API definition\|errors-wrapper' "$WORK/dom.html"; then
   die "the page reports errors; DOM in $WORK/dom.html"
 fi
+# "Try it out" must call the service that served the page, not the document's development
+# address (servers: http://localhost:8080): the page offers its own origin as the one server.
+grep -q "<option value=\"http://127.0.0.1:$HTTP_PORT\">" "$WORK/dom.html" ||
+  die "the page does not offer its own origin as the server; DOM in $WORK/dom.html"
+if grep -q 'localhost:8080' "$WORK/dom.html"; then
+  die "the page offers the document's development server; DOM in $WORK/dom.html"
+fi
 
 mkdir -p "$(dirname "$SHOT")"
 rm -f "$SHOT"

@@ -67,6 +67,9 @@ STARTED+=("$! service")
 SERVICE_PID=$!
 BASE="http://127.0.0.1:$HTTP_PORT"
 
+# /metrics on the API port needs an admin token: Prometheus reads it from a file only it and this
+# script can read (a throw-away token of this run, removed with $WORK).
+(umask 077 && printf '%s' "$ADMIN_TOKEN" >"$WORK/scrape-token")
 cat >"$WORK/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
@@ -76,11 +79,8 @@ rule_files:
 scrape_configs:
   - job_name: ticker-universe
     metrics_path: /metrics
-    # /metrics on the API port answers only an admin token (docs/PRIVACY.md): scraped as
-    # Prometheus would be outside the deployment; inside it, TU_OPS_PORT serves it without one.
     authorization:
-      type: Bearer
-      credentials: "$ADMIN_TOKEN"
+      credentials_file: $WORK/scrape-token
     static_configs:
       - targets: ["127.0.0.1:$HTTP_PORT"]
 EOF

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds ticker-universe and runs every test: ./mvnw -B verify, extra arguments passed on
+# Builds ticker-universe and runs every test: scripts/lint-openapi.sh (Spectral on the OpenAPI
+# document, any finding fails), ./mvnw -B verify, extra arguments passed on
 # (e.g. scripts/test.sh -Dtest=FlushVerticleTest), then the Python client's tests
 # (clients/python/tests: Debian's python3-pytest against the jar just built), then the operations
 # checks: promtool on ops/prometheus/alerts.yml and its unit tests, scripts/ops-check.sh (a real
@@ -9,10 +10,10 @@
 # The tests start their own Redis and MariaDB (src/test/java/org/tickeruniverse/testsupport):
 # Docker when available, otherwise the redis-server / mariadbd binaries of the Debian packages.
 # Missing packages (a Java 17 JDK, curl for ./mvnw, Redis, MariaDB, python3-httpx and
-# python3-pytest, Prometheus for promtool, Chromium) are installed with apt-get when run as root;
-# otherwise the one command to run is printed. With TU_TEST_REDIS_URL and TU_TEST_MYSQL_URL both
-# set the Java tests use those servers and no server package is needed for them (ops-check.sh and
-# the Python client's tests still start their own).
+# python3-pytest, Prometheus for promtool, Chromium, Node.js and npm for Spectral) are installed
+# with apt-get when run as root; otherwise the one command to run is printed. With
+# TU_TEST_REDIS_URL and TU_TEST_MYSQL_URL both set the Java tests use those servers and no server
+# package is needed for them (ops-check.sh and the Python client's tests still start their own).
 set -euo pipefail
 
 SCRIPT_NAME=test.sh
@@ -44,6 +45,8 @@ read -r -a packages <<<"$({ build_packages; server_packages; python_test_package
   find_bin promtool >/dev/null || echo prometheus
   find_bin chromium chromium-browser >/dev/null || echo chromium; } | tr '\n' ' ')"
 install_packages "${packages[@]}"
+
+scripts/lint-openapi.sh
 
 ./mvnw -B verify "$@"
 

@@ -9,14 +9,18 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestValidator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.tickeruniverse.ops.ServiceMetrics;
 
 /**
@@ -89,7 +93,7 @@ final class ApiRouter {
         route.addHandler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
         route.addHandler(new JsonBodyGuard(operation.getRequestBody().getContent().keySet()));
       }
-      if (hasBody || !operation.getParameters().isEmpty()) {
+      if (hasBody || !onlyUnconstrainedHeaders(operation)) {
         route.addHandler(new ContractValidation(validator, extractor, operation));
       }
       route.addHandler(handler);
@@ -107,4 +111,27 @@ final class ApiRouter {
     }
     return router;
   }
+
+  /**
+   * Whether every parameter of a body-less operation is an optional header whose schema is a plain
+   * string (the universe's {@code If-None-Match}, which its handler reads): the validator could
+   * refuse no request then, so the route skips it rather than run the schema engine on every GET.
+   */
+  static boolean onlyUnconstrainedHeaders(Operation operation) {
+    for (Parameter parameter : operation.getParameters()) {
+      if (parameter.getIn() != Location.HEADER
+          || parameter.isRequired()
+          || parameter.getSchema() == null
+          || !PLAIN_STRING.equals(
+              parameter.getSchema().fieldNames().stream()
+                  .filter(JsonSchema.EXCLUDE_ANNOTATIONS)
+                  .collect(Collectors.toSet()))
+          || !"string".equals(parameter.getSchema().get("type"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final Set<String> PLAIN_STRING = Set.of("type");
 }

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.ops.ServiceMetrics;
 
 /**
@@ -140,6 +141,28 @@ class ContractRoutesTest {
     try (InputStream in =
         getClass().getClassLoader().getResourceAsStream(HttpVerticle.OPENAPI_RESOURCE)) {
       assertThat(response.body()).isEqualTo(in.readAllBytes());
+    }
+  }
+
+  /**
+   * The error code is an open string in the document (clients must accept codes they do not know),
+   * but every code the service can answer is listed there as a known value, with its meaning.
+   */
+  @Test
+  void everyErrorCodeOfTheServiceIsAKnownValueOfTheDocument() {
+    io.vertx.core.json.JsonObject code =
+        contract
+            .getRawContract()
+            .getJsonObject("components")
+            .getJsonObject("schemas")
+            .getJsonObject("ErrorDetail")
+            .getJsonObject("properties")
+            .getJsonObject("code");
+    assertThat(code.containsKey("enum")).as("the code must stay an open set").isFalse();
+    assertThat(code.getString("type")).isEqualTo("string");
+    for (ErrorCode e : ErrorCode.values()) {
+      assertThat(code.getJsonArray("x-known-values").getList()).contains(e.errorCode());
+      assertThat(code.getString("description")).contains(e.code() + " `" + e.errorCode() + "`");
     }
   }
 

@@ -131,6 +131,66 @@ class EdgeUnitsTest {
     }
   }
 
+  @Test
+  void onlyParametersTheValidatorCouldRefuseCostARequestValidation() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject paths =
+          new JsonObject()
+              .put("/none", withParameters("none"))
+              .put(
+                  "/etag",
+                  withParameters("etag", header("If-None-Match", false, "{\"type\":\"string\"}")))
+              .put(
+                  "/pattern",
+                  withParameters(
+                      "pattern",
+                      header("X-Id", false, "{\"type\":\"string\",\"pattern\":\"^a$\"}")))
+              .put(
+                  "/integer",
+                  withParameters("integer", header("X-N", false, "{\"type\":\"integer\"}")))
+              .put(
+                  "/required",
+                  withParameters("required", header("X-Id", true, "{\"type\":\"string\"}")))
+              .put(
+                  "/query",
+                  withParameters(
+                      "query", header("q", false, "{\"type\":\"string\"}").put("in", "query")));
+      OpenAPIContract contract =
+          OpenAPIContract.from(
+                  vertx,
+                  new JsonObject()
+                      .put("openapi", "3.1.0")
+                      .put("info", new JsonObject().put("title", "t").put("version", "1"))
+                      .put("paths", paths))
+              .await();
+      assertThat(ApiRouter.onlyUnconstrainedHeaders(contract.operation("none"))).isTrue();
+      assertThat(ApiRouter.onlyUnconstrainedHeaders(contract.operation("etag"))).isTrue();
+      for (String id : new String[] {"pattern", "integer", "required", "query"}) {
+        assertThat(ApiRouter.onlyUnconstrainedHeaders(contract.operation(id))).as(id).isFalse();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static JsonObject header(String name, boolean required, String schema) {
+    return new JsonObject()
+        .put("name", name)
+        .put("in", "header")
+        .put("required", required)
+        .put("schema", new JsonObject(schema));
+  }
+
+  private static JsonObject withParameters(String id, JsonObject... parameters) {
+    JsonObject path = op(id, "[]");
+    path.getJsonObject("get")
+        .put(
+            "parameters",
+            new io.vertx.core.json.JsonArray(java.util.List.of((Object[]) parameters)));
+    return path;
+  }
+
   private static JsonObject op(String id, String security) {
     JsonObject get =
         new JsonObject()
