@@ -20,6 +20,12 @@ public enum ErrorCode {
   MALFORMED_JSON(400, "malformed_json"),
   UNAUTHORIZED(401, "unauthorized"),
   FORBIDDEN(403, "forbidden"),
+  /**
+   * A buffer request naming a {@code contributor} with a token that is not a proxy token: only
+   * backends that upload for many users may name them (docs/DESIGN.md#contributors). After {@link
+   * #FORBIDDEN} so that {@link #ofCode}(403) stays that.
+   */
+  CONTRIBUTOR_NOT_ALLOWED(403, "contributor_not_allowed"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   /**
