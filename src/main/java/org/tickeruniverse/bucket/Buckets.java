@@ -60,10 +60,10 @@ public final class Buckets {
   }
 
   /**
-   * The HyperLogLog of the distinct contributors (keyed hashes) of the bucket starting at {@code
-   * bucketStart}: same prefix, so on Redis Cluster it shares the bucket's hash slot, and outside
-   * the bucket pattern, so discovery never mistakes it for a bucket
-   * (docs/DESIGN.md#anonymity-the-publication-pool).
+   * The HyperLogLog of the distinct contributors (16-bit hashes under the key of the bucket's UTC
+   * day) of the bucket starting at {@code bucketStart}: same prefix, so on Redis Cluster it shares
+   * the bucket's hash slot, and outside the bucket pattern, so discovery never mistakes it for a
+   * bucket (docs/DESIGN.md#anonymity-the-publication-pool).
    */
   public String contributorsKey(long bucketStart) {
     return keyPrefix + ":contributors:" + bucketStart;
