@@ -1,6 +1,7 @@
 package org.tickeruniverse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -11,10 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
+import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.MutableClock;
@@ -52,7 +56,7 @@ class ContributorIdentityIT {
 
   static RedisServer redis;
   static MariaDbServer mysql;
-  final List<ServiceHarness> started = new ArrayList<>();
+  final List<ServiceHarness> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void servers(RedisServer redisServer, MariaDbServer mariadb) {
@@ -145,7 +149,7 @@ class ContributorIdentityIT {
     assertThat(distinct(node, T0)).as("two named users").isEqualTo(2);
     accepted(node, PROXY, "{\"tickers\":[\"SAP.DE\"]}");
     assertThat(distinct(node, T0)).as("the proxy itself, a third").isEqualTo(3);
-    node.advance(java.time.Duration.ofMinutes(5));
+    node.advance(Duration.ofMinutes(5));
     assertThat(flush(node).getLong("contributors")).isEqualTo(3);
   }
 
@@ -187,6 +191,27 @@ class ContributorIdentityIT {
         start(redis, new MutableClock(T0), "--privacy.secret=configured-secret-0123456789");
     accepted(node, CALLER, "{\"tickers\":[\"AAPL\"]}");
     assertThat(redis.command("EXISTS", "ticker_universe:privacy-secret")).isEqualTo(0L);
+  }
+
+  @Test
+  void aBufferNodeStartedBeforeRedisTakesUploadsOnlyOnceItHasTheSecret() throws Exception {
+    try (RedisServer late = RedisServer.local()) {
+      late.stop();
+      MutableClock clock = new MutableClock(T0);
+      CompletableFuture<ServiceHarness> starting =
+          CompletableFuture.supplyAsync(() -> start(late, clock, "--node.verticles=buffer"));
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !starting.isDone());
+      late.start();
+      ServiceHarness node = starting.get(60, TimeUnit.SECONDS);
+      node.request(Addresses.BUFFER, Messages.bufferRequest(List.of("AAPL"), "sibling-user"));
+      assertThat(late.command("EXISTS", "ticker_universe:privacy-secret")).isEqualTo(1L);
+      assertThat(distinct(node, T0)).isEqualTo(1);
+      node.close();
+      started.remove(node);
+    }
   }
 
   // ---- a pool across a key change ---------------------------------------------------------
