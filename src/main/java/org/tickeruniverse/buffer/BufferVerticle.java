@@ -92,7 +92,9 @@ public final class BufferVerticle extends VerticleBase {
               return consumer.completion();
             })
         // Once per node, by the only writer of buckets; in the background.
-        .onSuccess(v -> RedisDurability.warnIfNotPersistent(redis, LOG));
+        .onSuccess(v -> RedisDurability.warnIfNotPersistent(redis, LOG))
+        // A start that failed is not stopped: its client is closed here.
+        .onFailure(e -> redis.close());
   }
 
   /**
@@ -111,9 +113,8 @@ public final class BufferVerticle extends VerticleBase {
     Future<JsonObject> outcome;
     try {
       TickerBatch batch = TickerBatch.parse(Messages.rawTickers(msg.body()), maxTickers);
-      // Trusted as sent: siblings on the bus are part of the deployment
-      // (docs/DESIGN.md#contributors).
-      // It is hashed with the key of the day of the bucket it goes into, when the write leaves.
+      // Trusted as sent (siblings on the bus are part of the deployment); hashed with the key of
+      // the day of the bucket it lands in, when the write leaves: docs/DESIGN.md#contributors.
       String contributor = Messages.contributor(msg.body());
       outcome =
           batch.isEmpty()
