@@ -54,6 +54,7 @@ class Stack:
     mysql_port: int
     caller_token: str
     admin_token: str
+    proxy_token: str
 
     @property
     def url(self) -> str:
@@ -72,10 +73,11 @@ def stack() -> Iterator[Stack]:
         (work / f"{name}.env").write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
     caller = "py-caller-" + secrets.token_hex(12)
     admin = "py-admin-" + secrets.token_hex(12)
+    proxy = "py-proxy-" + secrets.token_hex(12)
     # A clean environment: no TU_* setting of the developer's shell leaks into the services; the
     # tokens go by environment (as scripts/ops-check.sh passes them), never into a file.
     env = {k: v for k, v in os.environ.items() if not k.startswith("TU_")}
-    env.update(TU_API_TOKENS=caller, TU_ADMIN_TOKENS=admin)
+    env.update(TU_API_TOKENS=caller, TU_ADMIN_TOKENS=admin, TU_PROXY_TOKENS=proxy)
     proc = subprocess.Popen(
         ["bash", str(STACK), str(work)],
         stdin=subprocess.PIPE,
@@ -99,7 +101,7 @@ def stack() -> Iterator[Stack]:
         rc = proc.wait(timeout=120)
         pytest.fail(f"the service stack did not start (status {rc}); its log lines are above", pytrace=False)
     try:
-        yield Stack(urls, ports["redis"], ports["mysql"], caller, admin)
+        yield Stack(urls, ports["redis"], ports["mysql"], caller, admin, proxy)
     finally:
         proc.stdin.close()  # the script's signal to stop what it started
         try:

@@ -223,8 +223,7 @@ def test_upsert_switched_off_is_forbidden(stack) -> None:
             with pytest.raises(ForbiddenError) as e:
                 await c.upsert_tickers(None, [unique_ticker("SHUT")])
             assert e.value.status == 403
-            # `forbidden` today; `upsert_disabled` once the privacy profile names its reason.
-            assert e.value.code in ("forbidden", "upsert_disabled")
+            assert e.value.code == "upsert_disabled"
             assert await c.buffer_tickers([unique_ticker("OPEN")]) == 1  # buffering stays open
 
     asyncio.run(run())
@@ -234,20 +233,25 @@ def test_a_contributor_from_a_plain_caller_token_is_forbidden(stack) -> None:
     ticker = unique_ticker("PROXY")
     recorder = Recorder()
 
-    async def run() -> int | None:
+    async def run() -> None:
         async with client(stack, event_hooks=recorder.hooks()) as c:
-            try:
-                return await c.buffer_tickers([ticker], contributor="user-1")
-            except ForbiddenError as e:
-                assert (e.status, e.code) == (403, "contributor_not_allowed")
-                return None
-            finally:  # the field went out as the contract names it
-                body = json.loads(recorder.requests[0].content)
-                assert body == {"tickers": [ticker], "contributor": "user-1"}
+            with pytest.raises(ForbiddenError) as e:
+                await c.buffer_tickers([ticker], contributor="user-1")
+            assert (e.value.status, e.value.code) == (403, "contributor_not_allowed")
+            # the field went out as the contract names it
+            body = json.loads(recorder.requests[0].content)
+            assert body == {"tickers": [ticker], "contributor": "user-1"}
 
-    if asyncio.run(run()) is not None:
-        pytest.skip("the service accepts `contributor` from a plain caller token (202): proxy tokens "
-                    "are not merged yet; remove this skip when they are")
+    asyncio.run(run())
+
+
+def test_a_proxy_token_names_its_users(stack) -> None:
+    async def run() -> None:
+        async with client(stack, token=stack.proxy_token) as c:
+            assert await c.buffer_tickers([unique_ticker("PROXY")], contributor="user-1") == 1
+            assert await c.buffer_tickers([unique_ticker("PROXY")], contributor="user-2") == 1
+
+    asyncio.run(run())
 
 
 def test_more_tickers_than_the_service_takes_is_invalid_input(stack) -> None:

@@ -2,6 +2,7 @@ package org.tickeruniverse.bucket;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.OptionalLong;
 
 /**
@@ -59,10 +60,10 @@ public final class Buckets {
   }
 
   /**
-   * The HyperLogLog of the distinct contributors (keyed hashes) of the bucket starting at {@code
-   * bucketStart}: same prefix, so on Redis Cluster it shares the bucket's hash slot, and outside
-   * the bucket pattern, so discovery never mistakes it for a bucket
-   * (docs/DESIGN.md#anonymity-the-publication-pool).
+   * The HyperLogLog of the distinct contributors (16-bit hashes under the key of the bucket's UTC
+   * day) of the bucket starting at {@code bucketStart}: same prefix, so on Redis Cluster it shares
+   * the bucket's hash slot, and outside the bucket pattern, so discovery never mistakes it for a
+   * bucket (docs/DESIGN.md#anonymity-the-publication-pool).
    */
   public String contributorsKey(long bucketStart) {
     return keyPrefix + ":contributors:" + bucketStart;
@@ -70,13 +71,37 @@ public final class Buckets {
 
   /** The contributors key belonging to a bucket key of this prefix. */
   public String contributorsKeyOf(String bucketKey) {
-    return contributorsKey(
-        parseKey(bucketKey).orElseThrow(() -> new IllegalArgumentException("not a bucket key")));
+    return contributorsKey(startOfKey(bucketKey));
   }
 
-  /** A scratch key (same slot) a flush script merges the pool's counts in and deletes again. */
-  public String poolScratchKey() {
-    return keyPrefix + ":contributors:pool";
+  /** The start of a bucket key of this prefix; an error for any other key. */
+  public long startOfKey(String bucketKey) {
+    return parseKey(bucketKey).orElseThrow(() -> new IllegalArgumentException("not a bucket key"));
+  }
+
+  /**
+   * A scratch key (same slot) in which a flush script merges the pool's contributors of one UTC
+   * day, and deletes again: contributors are keyed per day, so they are counted per day
+   * (docs/DESIGN.md#the-pool-and-when-it-is-published).
+   */
+  public String poolScratchKey(LocalDate day) {
+    return keyPrefix + ":contributors:pool:" + day;
+  }
+
+  /**
+   * The UTC date of a bucket: the day whose key counts its contributors. A bucket never spans
+   * midnight, since its width divides an hour.
+   */
+  public LocalDate utcDateOf(long bucketStart) {
+    return LocalDate.ofEpochDay(Math.floorDiv(bucketStart, 86_400L));
+  }
+
+  /**
+   * Where the service keeps the secret it created when none is configured (same slot as the
+   * buckets, outside the bucket pattern): docs/DESIGN.md#contributors.
+   */
+  public String privacySecretKey() {
+    return keyPrefix + ":privacy-secret";
   }
 
   /** SCAN pattern matching every bucket key of this prefix (glob characters escaped). */

@@ -17,8 +17,10 @@ import java.util.HexFormat;
  * docs/DESIGN.md#anonymity-the-publication-pool). Both keys share the prefix's hash slot, so it
  * runs unchanged on Redis Cluster.
  *
- * <p>The contributors are keyed hashes, added to a HyperLogLog: Redis keeps registers, not the
- * hashes, so not even the hashes of who uploaded can be read back.
+ * <p>The contributors are 16-bit keyed hashes under a key of the bucket's UTC day, added to a
+ * HyperLogLog. The HLL itself keeps registers, but the script's arguments — these short values
+ * among them — reach the AOF, replicas and MONITOR: which is why they are short and change every
+ * day (docs/DESIGN.md#contributors).
  *
  * <p>Sent as EVALSHA; the first call on a server that has not seen the script gets NOSCRIPT and is
  * repeated as EVAL, which also loads it.

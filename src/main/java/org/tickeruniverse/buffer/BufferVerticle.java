@@ -7,6 +7,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bucket.Buckets;
@@ -16,6 +20,7 @@ import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.privacy.ContributorKey;
+import org.tickeruniverse.privacy.PrivacySecret;
 import org.tickeruniverse.store.RedisDurability;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.ticker.TickerBatch;
@@ -23,9 +28,9 @@ import org.tickeruniverse.ticker.TickerBatch;
 /**
  * The only writer of bucket keys. Serves {@link Addresses#BUFFER}: validates the tickers (the bus
  * is an edge too: siblings send here directly), adds them to the current bucket with its TTL, and
- * counts its contributor (a keyed hash, in the bucket's HyperLogLog, in the same script), and
- * answers the number of distinct valid tickers — never how many were new to the bucket, which would
- * tell the caller whether somebody else uploaded the same ticker minutes ago.
+ * counts its contributor (a daily keyed 16-bit hash, in the bucket's HyperLogLog, in the same
+ * script), and answers the number of distinct valid tickers — never how many were new to the
+ * bucket, which would tell the caller whether somebody else uploaded the same ticker minutes ago.
  */
 public final class BufferVerticle extends VerticleBase {
 
@@ -64,35 +69,58 @@ public final class BufferVerticle extends VerticleBase {
     Buckets buckets = config.buckets(clock);
     BufferScript script = new BufferScript(redis);
     int ttl = config.buffer().ttlSeconds();
-    contributorKey = ContributorKey.of(config.privacy().secret());
     writer =
         new CoalescingBufferWriter(
             buckets::currentKey,
             (key, members, contributors) ->
-                script.add(key, buckets.contributorsKeyOf(key), ttl, contributors, members),
+                script.add(
+                    key,
+                    buckets.contributorsKeyOf(key),
+                    ttl,
+                    elements(contributors, buckets.utcDateOf(buckets.startOfKey(key))),
+                    members),
             MAX_IN_FLIGHT,
             config.buffer().maxQueued(),
             metrics::bufferWrite,
             metrics::bufferRejected);
-    consumer = vertx.eventBus().consumer(Addresses.BUFFER, this::handle);
-    // Once per node, by the only writer of buckets; in the background: Redis may be down now.
-    return consumer.completion().onSuccess(v -> RedisDurability.warnIfNotPersistent(redis, LOG));
+    // The key first: a request counted under another secret would count its caller twice.
+    return PrivacySecret.load(vertx, redis, config, buckets)
+        .compose(
+            key -> {
+              contributorKey = key;
+              consumer = vertx.eventBus().consumer(Addresses.BUFFER, this::handle);
+              return consumer.completion();
+            })
+        // Once per node, by the only writer of buckets; in the background.
+        .onSuccess(v -> RedisDurability.warnIfNotPersistent(redis, LOG))
+        // A start that failed is not stopped: its client is closed here.
+        .onFailure(e -> redis.close());
+  }
+
+  /**
+   * The HLL elements of a group's contributors in a bucket of UTC date {@code day}: the daily keyed
+   * short hash of each (docs/DESIGN.md#contributors); null is the shared unknown contributor.
+   */
+  private List<String> elements(Collection<String> contributors, LocalDate day) {
+    List<String> out = new ArrayList<>(contributors.size());
+    for (String c : contributors) {
+      out.add(c == null ? ContributorKey.UNKNOWN : contributorKey.element(c, day));
+    }
+    return out;
   }
 
   private void handle(Message<Object> msg) {
     Future<JsonObject> outcome;
     try {
       TickerBatch batch = TickerBatch.parse(Messages.rawTickers(msg.body()), maxTickers);
+      // Trusted as sent (siblings on the bus are part of the deployment); hashed with the key of
+      // the day of the bucket it lands in, when the write leaves: docs/DESIGN.md#contributors.
       String contributor = Messages.contributor(msg.body());
-      // Only the keyed hash goes further; a request without a contributor is the shared unknown
-      // one.
-      String element =
-          contributor == null ? ContributorKey.UNKNOWN : contributorKey.element(contributor);
       outcome =
           batch.isEmpty()
               ? Future.succeededFuture(Messages.count(Messages.BUFFERED, 0))
               : writer
-                  .add(batch.tickers(), element)
+                  .add(batch.tickers(), contributor)
                   .map(
                       v -> {
                         metrics.buffered(batch.size());
@@ -106,6 +134,7 @@ public final class BufferVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return consumer.unregister().eventually(() -> redis.close());
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.eventually(() -> redis.close());
   }
 }

@@ -31,7 +31,11 @@ final class CoalescingBufferWriter {
   static final int MAX_MEMBERS_PER_WRITE = 10_000;
 
   interface Write {
-    /** {@code contributors}: the distinct contributor elements of the group (never empty). */
+    /**
+     * {@code contributors}: the distinct contributors of the group as the requests named them
+     * (never empty; null is the shared unknown one), hashed by the write with the key of the
+     * bucket's day, so the day of the hash is always the day of the bucket it lands in.
+     */
     Future<Void> add(
         String key,
         java.util.Collection<String> members,
@@ -65,7 +69,7 @@ final class CoalescingBufferWriter {
   }
 
   /**
-   * @param contributor the uploader's element in the bucket's contributors HLL (a keyed hash)
+   * @param contributor who uploaded, as the request named it (null: the shared unknown one)
    */
   Future<Void> add(List<String> tickers, String contributor) {
     if (queue.size() >= maxQueued) {

@@ -26,6 +26,12 @@ public enum ErrorCode {
    * #ofCode}(403) stays that.
    */
   UPSERT_DISABLED(403, "upsert_disabled"),
+  /**
+   * A buffer request naming a {@code contributor} with a token that is not a proxy token: only
+   * backends that upload for many users may name them (docs/DESIGN.md#contributors). After {@link
+   * #FORBIDDEN} so that {@link #ofCode}(403) stays that.
+   */
+  CONTRIBUTOR_NOT_ALLOWED(403, "contributor_not_allowed"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   /**

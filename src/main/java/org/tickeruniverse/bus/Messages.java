@@ -12,9 +12,10 @@ public final class Messages {
 
   /**
    * Optional on a buffer request: who uploaded (1–128 printable ASCII characters, opaque to the
-   * service, which only counts its keyed hash). Without it the upload counts as the one shared
-   * "unknown" contributor, so leaving it out can never inflate a count
-   * (docs/DESIGN.md#anonymity-the-publication-pool).
+   * service, which only counts a 16-bit hash of it under a daily key). Trusted as sent: siblings on
+   * the bus are part of the deployment; the HTTP edge sends a digest of the caller's token here,
+   * never the token. Without it the upload counts as the one shared "unknown" contributor, so
+   * leaving it out can never inflate a count (docs/DESIGN.md#contributors).
    */
   public static final String CONTRIBUTOR = "contributor";
 

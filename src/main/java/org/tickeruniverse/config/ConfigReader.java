@@ -111,6 +111,7 @@ final class ConfigReader {
     if (runsHttp
         && !value(Setting.AUTH_DISABLED)
         && value(Setting.API_TOKENS).isEmpty()
+        && value(Setting.PROXY_TOKENS).isEmpty()
         && value(Setting.ADMIN_TOKENS).isEmpty()) {
       throw new ConfigException(
           Setting.API_TOKENS.label()

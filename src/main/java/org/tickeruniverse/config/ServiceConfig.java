@@ -43,8 +43,13 @@ public record ServiceConfig(
       long busTimeoutMillis,
       long adminTimeoutMillis) {}
 
-  /** Bearer tokens; {@code disabled} only ever with a loopback host (enforced by the reader). */
-  public record Auth(Set<String> apiTokens, Set<String> adminTokens, boolean disabled) {
+  /**
+   * Bearer tokens; {@code disabled} only ever with a loopback host (enforced by the reader). Proxy
+   * tokens are caller tokens that may also name a {@code contributor}
+   * (docs/DESIGN.md#contributors).
+   */
+  public record Auth(
+      Set<String> apiTokens, Set<String> adminTokens, boolean disabled, Set<String> proxyTokens) {
     @Override
     public String toString() {
       // Never print a token, not even by accident in a debug log of the config.
@@ -54,6 +59,8 @@ public record ServiceConfig(
           + adminTokens.size()
           + ", disabled="
           + disabled
+          + ", proxyTokens="
+          + proxyTokens.size()
           + "]";
     }
   }
@@ -91,7 +98,7 @@ public record ServiceConfig(
       return "Privacy[profile="
           + profile
           + ", secret="
-          + (secret.isEmpty() ? "random" : "set")
+          + (secret.isEmpty() ? "kept in Redis" : "set")
           + ", minContributors="
           + minContributors
           + ", minContributorsAfterHold="

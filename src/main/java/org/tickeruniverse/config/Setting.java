@@ -97,6 +97,13 @@ public final class Setting<T> {
           SettingType.bool(),
           false,
           "run without auth (loopback only); without tokens and without this the service refuses to start");
+  public static final Setting<Set<String>> PROXY_TOKENS =
+      declare(
+          "auth.proxyTokens",
+          "TU_PROXY_TOKENS",
+          SettingType.tokens(),
+          Set.of(),
+          "comma-separated bearer tokens of backends that upload for many users: only these may name a `contributor` (≥16 chars; also valid caller tokens)");
 
   // ---- redis -----------------------------------------------------------------------------
   public static final Setting<String> REDIS_URL =
@@ -241,7 +248,7 @@ public final class Setting<T> {
           "TU_PRIVACY_SECRET",
           SettingType.optionalSecret(16),
           "",
-          "key of the hash that counts contributors (≥16 chars, the same on every node); empty: random per process");
+          "key of the hash that counts contributors (≥16 chars, the same on every node); empty: one created once and kept in Redis");
   public static final Setting<Integer> PRIVACY_MIN_CONTRIBUTORS =
       profiled(
           "privacy.minContributors",

@@ -6,8 +6,9 @@ import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 /**
  * Enforces one operation's {@link AccessPolicy}: 401 (with {@code WWW-Authenticate: Bearer}) for a
- * missing or unknown token, 403 for a caller token on an admin operation. Runs first on the route,
- * before the body is read or validated. The token is never stored, logged or echoed.
+ * missing or unknown token, 403 for a caller or proxy token on an admin operation; and notes for
+ * the handler whether the token is a proxy token. Runs first on the route, before the body is read
+ * or validated. The token is never stored, logged or echoed.
  *
  * <p>A {@link SecurityPolicyHandler} rather than an {@code AuthenticationHandler} on purpose:
  * vertx-web orders a route's handlers by kind and puts authentication <em>after</em> the body
@@ -15,6 +16,12 @@ import io.vertx.ext.web.handler.SecurityPolicyHandler;
  * means nobody unauthenticated gets a body buffered at all.
  */
 final class AuthHandler implements SecurityPolicyHandler {
+
+  /**
+   * Routing-context key: whether the authenticated token is a proxy token, which alone may name a
+   * {@code contributor} (docs/DESIGN.md#contributors). Absent when authentication is off.
+   */
+  static final String MAY_NAME_CONTRIBUTOR = "tu.mayNameContributor";
 
   private final BearerTokens tokens;
   private final AccessPolicy policy;
@@ -31,16 +38,17 @@ final class AuthHandler implements SecurityPolicyHandler {
       return;
     }
     String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    BearerTokens.Role role = tokens.roleOf(token);
-    if (role == BearerTokens.Role.NONE) {
+    BearerTokens.Grants grants = tokens.grantsOf(token);
+    if (!grants.valid()) {
       ctx.fail(
           ApiError.unauthorized(
               token == null
                   ? "a bearer token is required (Authorization: Bearer <token>)"
                   : "the bearer token is not valid"));
-    } else if (policy == AccessPolicy.ADMIN && role != BearerTokens.Role.ADMIN) {
+    } else if (policy == AccessPolicy.ADMIN && !grants.admin()) {
       ctx.fail(ApiError.forbidden("this operation needs an admin token"));
     } else {
+      ctx.put(MAY_NAME_CONTRIBUTOR, grants.proxy());
       ctx.next();
     }
   }

@@ -14,35 +14,68 @@ import java.util.Set;
  */
 final class BearerTokens {
 
+  /** The strongest role of a token; {@link #NONE} for an unknown one. */
   enum Role {
     NONE,
     CALLER,
+    /** A caller that uploads for many users and may name each ({@code auth.proxyTokens}). */
+    PROXY,
     ADMIN
   }
 
+  /**
+   * What one token may do. A token may be listed more than once (an admin token that is also a
+   * proxy token may name contributors).
+   */
+  record Grants(boolean caller, boolean proxy, boolean admin) {
+    static final Grants NONE = new Grants(false, false, false);
+
+    boolean valid() {
+      return caller || proxy || admin;
+    }
+
+    Role role() {
+      return admin ? Role.ADMIN : proxy ? Role.PROXY : caller ? Role.CALLER : Role.NONE;
+    }
+  }
+
   private final List<byte[]> callers;
+  private final List<byte[]> proxies;
   private final List<byte[]> admins;
 
   BearerTokens(Set<String> callerTokens, Set<String> adminTokens) {
+    this(callerTokens, Set.of(), adminTokens);
+  }
+
+  BearerTokens(Set<String> callerTokens, Set<String> proxyTokens, Set<String> adminTokens) {
     this.callers = callerTokens.stream().map(BearerTokens::hash).toList();
+    this.proxies = proxyTokens.stream().map(BearerTokens::hash).toList();
     this.admins = adminTokens.stream().map(BearerTokens::hash).toList();
   }
 
   /** The role of a presented token; {@link Role#NONE} for null or unknown. */
   Role roleOf(String token) {
+    return grantsOf(token).role();
+  }
+
+  /** Everything a presented token may do; every list is compared in full, whatever matches. */
+  Grants grantsOf(String token) {
     if (token == null || token.isEmpty()) {
-      return Role.NONE;
+      return Grants.NONE;
     }
     byte[] presented = hash(token);
-    boolean admin = false;
-    boolean caller = false;
-    for (byte[] candidate : admins) {
-      admin |= MessageDigest.isEqual(presented, candidate);
+    return new Grants(
+        matchesAny(presented, callers),
+        matchesAny(presented, proxies),
+        matchesAny(presented, admins));
+  }
+
+  private static boolean matchesAny(byte[] presented, List<byte[]> candidates) {
+    boolean any = false;
+    for (byte[] candidate : candidates) {
+      any |= MessageDigest.isEqual(presented, candidate);
     }
-    for (byte[] candidate : callers) {
-      caller |= MessageDigest.isEqual(presented, candidate);
-    }
-    return admin ? Role.ADMIN : caller ? Role.CALLER : Role.NONE;
+    return any;
   }
 
   /** The token of an {@code Authorization: Bearer <token>} header, or null. */

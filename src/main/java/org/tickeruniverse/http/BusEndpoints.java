@@ -10,6 +10,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
+import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.ticker.TickerBatch;
@@ -29,19 +30,21 @@ final class BusEndpoints {
   private final DeliveryOptions delivery;
   private final DeliveryOptions adminDelivery;
   private final int maxTickers;
-  private final ContributorKey contributorKey;
+  private final boolean authDisabled;
 
   /**
    * @param adminTimeoutMillis for flush and evict, which may run for minutes (catching up many
    *     buckets, evicting half a table): a 503 while the job still runs would be a false alarm
+   * @param authDisabled no tokens at all (loopback only): whoever can connect is trusted like a
+   *     proxy and may name contributors
    */
   BusEndpoints(
       EventBus bus,
       long timeoutMillis,
       long adminTimeoutMillis,
       int maxTickers,
-      ContributorKey contributorKey) {
-    this.contributorKey = contributorKey;
+      boolean authDisabled) {
+    this.authDisabled = authDisabled;
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
     this.adminDelivery = new DeliveryOptions().setSendTimeout(adminTimeoutMillis);
@@ -65,9 +68,11 @@ final class BusEndpoints {
   }
 
   /**
-   * POST buffer: as {@link #tickers}, on behalf of a contributor — the caller's token, or the user
-   * a proxying backend names in {@code contributor} — sent as a keyed hash only: the bus never
-   * carries a token (docs/DESIGN.md#anonymity-the-publication-pool).
+   * POST buffer: as {@link #tickers}, on behalf of a contributor — the caller's token, or, for a
+   * proxy token only, the user it names in {@code contributor} — sent as an unkeyed digest only
+   * (the bus never carries a token; the BufferVerticle applies the daily keyed hash):
+   * docs/DESIGN.md#contributors. A token that is not a proxy token naming a contributor is refused
+   * with 403 {@code contributor_not_allowed}: otherwise one caller could count as many.
    */
   Handler<RoutingContext> buffer() {
     return ctx -> {
@@ -92,9 +97,18 @@ final class BusEndpoints {
                 List.of()));
         return;
       }
+      if (proxied != null
+          && !authDisabled
+          && !Boolean.TRUE.equals(ctx.get(AuthHandler.MAY_NAME_CONTRIBUTOR))) {
+        ctx.fail(
+            ApiError.of(
+                ErrorCode.CONTRIBUTOR_NOT_ALLOWED,
+                "only a proxy token may name a '" + Messages.CONTRIBUTOR + "'"));
+        return;
+      }
       String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
       String contributor =
-          token == null && proxied == null ? null : contributorKey.ofCaller(token, proxied);
+          token == null && proxied == null ? null : ContributorKey.callerDigest(token, proxied);
       forward(
           ctx,
           Addresses.BUFFER,

@@ -26,7 +26,6 @@ import org.tickeruniverse.ops.Liveness;
 import org.tickeruniverse.ops.MetricsHandler;
 import org.tickeruniverse.ops.Readiness;
 import org.tickeruniverse.ops.ServiceMetrics;
-import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
@@ -101,7 +100,9 @@ public final class HttpVerticle extends VerticleBase {
   private Future<HttpServer> listen(OpenAPIContract contract, Buffer document) {
     ServiceConfig.Auth auth = config.auth();
     BearerTokens tokens =
-        auth.disabled() ? null : new BearerTokens(auth.apiTokens(), auth.adminTokens());
+        auth.disabled()
+            ? null
+            : new BearerTokens(auth.apiTokens(), auth.proxyTokens(), auth.adminTokens());
     router =
         ApiRouter.build(
             vertx,
@@ -123,7 +124,7 @@ public final class HttpVerticle extends VerticleBase {
             config.http().busTimeoutMillis(),
             config.http().adminTimeoutMillis(),
             config.buffer().maxTickers(),
-            ContributorKey.of(config.privacy().secret()));
+            config.auth().disabled());
     Map<String, Handler<RoutingContext>> h = new HashMap<>();
     h.put("bufferTickers", bus.buffer());
     h.put("refreshTickers", bus.tickers(Addresses.REFRESH, 200, Messages.UPDATED));

@@ -54,12 +54,6 @@ public final class PrivacyNotes {
               + Setting.UPSERT_ENABLED.env()
               + "=false for the pool's protection");
     }
-    if (k > 1 && config.cluster().enabled() && config.privacy().secret().isEmpty()) {
-      out.add(
-          Setting.PRIVACY_SECRET.env()
-              + " is empty: each node hashes contributors with its own random key, "
-              + "so one contributor counts once per node; every node of the cluster must share the same secret");
-    }
     return out;
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -133,26 +134,45 @@ public final class BucketStore {
 
   /**
    * Counts the publication pool and keeps it alive, in one atomic script over keys that share the
-   * prefix's slot (so it runs on Redis Cluster too): for each bucket, oldest first, its
-   * contributors HLL is merged into a scratch key and the distinct contributors of buckets 0..i
-   * together are read (PFCOUNT); a bucket without an HLL (another writer's) adds the one shared
-   * "unknown" contributor. Every bucket's set and HLL get their TTL again, so a held bucket never
-   * expires while the flush runs (docs/DESIGN.md#anonymity-the-publication-pool). The scratch key
-   * is deleted before the script ends.
+   * prefix's slot (so it runs on Redis Cluster too; every key it touches is declared, one scratch
+   * key per UTC day of the pool among them).
+   *
+   * <p>Contributors are keyed per UTC day ({@link ContributorKey#element}): the same person has
+   * unrelated elements on two days, so merging HLLs across a day boundary would count them twice.
+   * The count is therefore taken per day and the largest day wins: element i is the maximum over
+   * days d of PFCOUNT(merge of the HLLs of buckets 0..i whose date is d). It never counts one
+   * person twice; a pool whose contributors each came on another day counts fewer than there were
+   * (the safe side). A bucket without an HLL (another writer's) adds the one shared "unknown"
+   * contributor to its day. Every bucket's set and HLL get their TTL again, so a held bucket never
+   * expires while the flush runs (docs/DESIGN.md#the-pool-and-when-it-is-published). The scratch
+   * keys are deleted before the script ends.
    */
   public Future<long[]> poolContributors(List<Long> starts, int ttlSeconds) {
     if (starts.isEmpty()) {
       return Future.succeededFuture(new long[0]);
     }
-    Request eval =
-        Request.cmd(Command.EVAL)
-            .arg(POOL_COUNT)
-            .arg(1 + 2 * starts.size())
-            .arg(buckets.poolScratchKey());
+    List<LocalDate> days = new ArrayList<>();
+    int[] dayOf = new int[starts.size()];
+    for (int i = 0; i < starts.size(); i++) {
+      LocalDate day = buckets.utcDateOf(starts.get(i));
+      int at = days.indexOf(day);
+      if (at < 0) {
+        days.add(day);
+        at = days.size() - 1;
+      }
+      dayOf[i] = at + 1; // a Lua index into KEYS
+    }
+    Request eval = Request.cmd(Command.EVAL).arg(POOL_COUNT).arg(days.size() + 2 * starts.size());
+    for (LocalDate day : days) {
+      eval.arg(buckets.poolScratchKey(day));
+    }
     for (long start : starts) {
       eval.arg(buckets.key(start)).arg(buckets.contributorsKey(start));
     }
-    eval.arg(ttlSeconds).arg(ContributorKey.UNKNOWN);
+    eval.arg(ttlSeconds).arg(ContributorKey.UNKNOWN).arg(days.size());
+    for (int d : dayOf) {
+      eval.arg(d);
+    }
     return redis
         .send(eval)
         .map(
@@ -165,21 +185,40 @@ public final class BucketStore {
             });
   }
 
+  /**
+   * KEYS: the D day scratch keys, then per bucket (oldest first) its set and its HLL. ARGV: TTL,
+   * the unknown element, D, then per bucket the index (1..D) of its day's scratch key. Only the
+   * current bucket's day changes its count at each step, so a running maximum is the maximum over
+   * days.
+   */
   static final String POOL_COUNT =
       """
-      redis.call('DEL', KEYS[1])
+      local d = tonumber(ARGV[3])
+      for j = 1, d do
+        redis.call('DEL', KEYS[j])
+      end
       local out = {}
-      for i = 2, #KEYS, 2 do
+      local best = 0
+      local b = 0
+      for i = d + 1, #KEYS, 2 do
+        b = b + 1
+        local scratch = KEYS[tonumber(ARGV[3 + b])]
         if redis.call('EXISTS', KEYS[i + 1]) == 1 then
-          redis.call('PFMERGE', KEYS[1], KEYS[i + 1])
+          redis.call('PFMERGE', scratch, KEYS[i + 1])
           redis.call('EXPIRE', KEYS[i + 1], ARGV[1])
         else
-          redis.call('PFADD', KEYS[1], ARGV[2])
+          redis.call('PFADD', scratch, ARGV[2])
         end
         redis.call('EXPIRE', KEYS[i], ARGV[1])
-        out[#out + 1] = redis.call('PFCOUNT', KEYS[1])
+        local c = redis.call('PFCOUNT', scratch)
+        if c > best then
+          best = c
+        end
+        out[#out + 1] = best
       end
-      redis.call('DEL', KEYS[1])
+      for j = 1, d do
+        redis.call('DEL', KEYS[j])
+      end
       return out
       """;
 

@@ -32,6 +32,20 @@ class BucketsTest {
   }
 
   @Test
+  void aBucketsDayIsTheUtcDateOfItsStartAndNamesItsPoolScratchKey() {
+    Buckets b = at(0, 0);
+    long lastOfDay = Instant.parse("2026-11-24T23:55:00Z").getEpochSecond();
+    assertThat(b.utcDateOf(lastOfDay)).hasToString("2026-11-24");
+    assertThat(b.utcDateOf(lastOfDay + 300)).hasToString("2026-11-25");
+    assertThat(b.utcDateOf(-300)).hasToString("1969-12-31");
+    assertThat(b.poolScratchKey(b.utcDateOf(lastOfDay)))
+        .isEqualTo("ticker_universe:contributors:pool:2026-11-24");
+    assertThat(b.parseKey(b.poolScratchKey(b.utcDateOf(0)))).as("not a bucket").isEmpty();
+    assertThat(b.privacySecretKey()).isEqualTo("ticker_universe:privacy-secret");
+    assertThat(b.startOfKey("ticker_universe:buffer:600")).isEqualTo(600);
+  }
+
+  @Test
   void parsesOnlyAlignedKeysOfItsOwnPrefix() {
     Buckets b = at(0, 0);
     assertThat(b.parseKey("ticker_universe:buffer:1700000100")).hasValue(1_700_000_100);

@@ -115,6 +115,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void proxyTokensAreTokensAloneEnoughToStartAndNeverPrinted() {
+    String proxy = "proxy-token-0123456789";
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), env("TU_PROXY_TOKENS", "s3cret")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TU_PROXY_TOKENS")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+    ServiceConfig c = ConfigLoader.load(List.of(), Map.of("TU_PROXY_TOKENS", proxy));
+    assertThat(c.auth().proxyTokens()).containsExactly(proxy);
+    assertThat(c.auth().apiTokens()).isEmpty();
+    assertThat(c.toString()).doesNotContain(proxy).contains("proxyTokens=1");
+    assertThat(ServiceConfig.fromJson(c.toJson()).auth().proxyTokens()).containsExactly(proxy);
+  }
+
+  @Test
   void passwordsNeverAppearInMessagesOrToString() {
     assertThatThrownBy(
             () ->

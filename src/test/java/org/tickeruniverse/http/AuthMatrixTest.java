@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.tickeruniverse.http.TestServer.ADMIN;
 import static org.tickeruniverse.http.TestServer.CALLER;
 import static org.tickeruniverse.http.TestServer.CALLER_2;
+import static org.tickeruniverse.http.TestServer.PROXY;
 import static org.tickeruniverse.http.TestServer.WRONG;
 
 import ch.qos.logback.classic.Logger;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +30,9 @@ import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
 
 /**
- * No token, wrong token, caller token, admin token × every route. The expected policy per route is
- * written here independently of the document, and the document's security requirements are checked
- * against it too.
+ * No token, wrong token, caller token, proxy token, admin token × every route; and who may name a
+ * contributor on buffer. The expected policy per route is written here independently of the
+ * document, and the document's security requirements are checked against it too.
  */
 class AuthMatrixTest {
 
@@ -40,6 +42,7 @@ class AuthMatrixTest {
     MALFORMED,
     CALLER,
     CALLER_2,
+    PROXY,
     ADMIN
   }
 
@@ -119,6 +122,34 @@ class AuthMatrixTest {
     assertThat(contract.operations()).hasSize(ROUTES.size());
   }
 
+  /** Only a proxy token may name a contributor; any other valid token gets 403, nothing sent. */
+  @ParameterizedTest(name = "contributor with {0}")
+  @org.junit.jupiter.params.provider.EnumSource(Credential.class)
+  void onlyAProxyTokenMayNameAContributor(Credential credential) {
+    Route buffer = ROUTES.get(0);
+    HttpResponse<byte[]> response =
+        call(server, buffer, credential, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}");
+    int expected = expected(buffer.policy(), credential, buffer.ok());
+    if (expected == 401) {
+      Answers.assertError(response, 401, "unauthorized");
+    } else if (credential == Credential.PROXY) {
+      assertThat(response.statusCode()).as(Answers.text(response)).isEqualTo(202);
+      assertThat(server.standIns.count(Addresses.BUFFER)).isEqualTo(1);
+    } else {
+      Answers.assertError(response, 403, "contributor_not_allowed");
+      assertThat(server.standIns.count(Addresses.BUFFER)).isZero();
+    }
+  }
+
+  @Test
+  void aTokenListedAsProxyAndAdminMayDoBoth() {
+    BearerTokens tokens = new BearerTokens(Set.of(CALLER), Set.of(PROXY, ADMIN), Set.of(ADMIN));
+    assertThat(tokens.grantsOf(ADMIN)).isEqualTo(new BearerTokens.Grants(false, true, true));
+    assertThat(tokens.roleOf(PROXY)).isEqualTo(BearerTokens.Role.PROXY);
+    assertThat(tokens.grantsOf(CALLER).proxy()).isFalse();
+    assertThat(tokens.grantsOf(WRONG).valid()).isFalse();
+  }
+
   @Test
   void unauthenticatedBodyIsNotReadFirst() {
     // 401, not 413: the token is checked before any body is buffered.
@@ -191,6 +222,7 @@ class AuthMatrixTest {
     boolean valid =
         credential == Credential.CALLER
             || credential == Credential.CALLER_2
+            || credential == Credential.PROXY
             || credential == Credential.ADMIN;
     return switch (policy) {
       case OPEN -> ok;
@@ -200,12 +232,18 @@ class AuthMatrixTest {
   }
 
   static HttpResponse<byte[]> call(TestServer server, Route route, Credential credential) {
+    return call(server, route, credential, "{\"tickers\":[\"AAPL\"]}");
+  }
+
+  static HttpResponse<byte[]> call(
+      TestServer server, Route route, Credential credential, String postBody) {
     String token =
         switch (credential) {
           case NONE, MALFORMED -> null;
           case WRONG -> WRONG;
           case CALLER -> CALLER;
           case CALLER_2 -> CALLER_2;
+          case PROXY -> PROXY;
           case ADMIN -> ADMIN;
         };
     HttpRequest.Builder b = server.request(ContractRoutesTest.concrete(route.path()), token);
@@ -216,7 +254,7 @@ class AuthMatrixTest {
     }
     if (route.method().equals("POST")) {
       b.header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"tickers\":[\"AAPL\"]}"));
+          .POST(HttpRequest.BodyPublishers.ofString(postBody));
     } else {
       b.GET();
     }

@@ -5,6 +5,7 @@ import static org.tickeruniverse.http.Answers.assertError;
 import static org.tickeruniverse.http.Answers.json;
 import static org.tickeruniverse.http.TestServer.ADMIN;
 import static org.tickeruniverse.http.TestServer.CALLER;
+import static org.tickeruniverse.http.TestServer.PROXY;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.privacy.ContributorKey;
 
 /**
  * Every route with valid and invalid requests; every answer that the document describes is checked
@@ -106,27 +108,54 @@ class ContractConformanceTest {
             m -> {
               assertThat(m.getJsonArray(Messages.TICKERS).getList())
                   .containsExactly("AAPL", "BRK-B", "VOD.L");
-              // The contributor is the caller's token, as a keyed hash: never the token itself.
-              assertThat(m.getString(Messages.CONTRIBUTOR)).startsWith("h:").doesNotContain(CALLER);
+              // The contributor is the caller's token, as a digest: never the token itself.
+              assertThat(m.getString(Messages.CONTRIBUTOR))
+                  .isEqualTo(ContributorKey.callerDigest(CALLER, null))
+                  .startsWith("d:")
+                  .doesNotContain(CALLER);
               assertThat(m.fieldNames())
                   .containsExactlyInAnyOrder(Messages.TICKERS, Messages.CONTRIBUTOR);
             });
   }
 
   @Test
-  void aProxiedContributorIsForwardedAsAKeyedHashOfTokenAndName() {
+  void aProxyTokensContributorIsForwardedAsADigestOfTokenAndName() {
     HttpResponse<byte[]> r =
-        server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-42\"}");
+        server.post(BUFFER, PROXY, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-42\"}");
     assertThat(r.statusCode()).isEqualTo(202);
     conforms("bufferTickers", r);
     HttpResponse<byte[]> again =
-        server.post(BUFFER, CALLER, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-43\"}");
+        server.post(BUFFER, PROXY, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-43\"}");
     assertThat(again.statusCode()).isEqualTo(202);
+    HttpResponse<byte[]> itself = server.post(BUFFER, PROXY, "{\"tickers\":[\"AAPL\"]}");
+    assertThat(itself.statusCode()).isEqualTo(202);
     List<JsonObject> sent = server.standIns.received(Addresses.BUFFER);
-    assertThat(sent).hasSize(2);
+    assertThat(sent).hasSize(3);
     String first = sent.get(0).getString(Messages.CONTRIBUTOR);
-    assertThat(first).startsWith("h:").doesNotContain("user-42").doesNotContain(CALLER);
+    assertThat(first)
+        .isEqualTo(ContributorKey.callerDigest(PROXY, "user-42"))
+        .doesNotContain("user-42")
+        .doesNotContain(PROXY);
     assertThat(sent.get(1).getString(Messages.CONTRIBUTOR)).isNotEqualTo(first);
+    assertThat(sent.get(2).getString(Messages.CONTRIBUTOR))
+        .as("a proxy token without the field counts as itself")
+        .isEqualTo(ContributorKey.callerDigest(PROXY, null));
+  }
+
+  @Test
+  void aCallerTokenNamingAContributorIsRefusedAndNothingIsSent() {
+    for (String token : List.of(CALLER, ADMIN)) {
+      HttpResponse<byte[]> r =
+          server.post(BUFFER, token, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-42\"}");
+      JsonObject error = assertError(r, 403, "contributor_not_allowed");
+      assertThat(error.getString("message")).doesNotContain("user-42");
+      conforms("bufferTickers", r);
+    }
+    // Not only the plain shortcut: a body the schema engine reads is refused the same way.
+    HttpResponse<byte[]> spaced =
+        server.post(BUFFER, CALLER, "{ \"contributor\" : \"user-42\", \"tickers\" : [ ] }");
+    assertError(spaced, 403, "contributor_not_allowed");
+    assertThat(server.standIns.received(Addresses.BUFFER)).isEmpty();
   }
 
   @Test
@@ -140,13 +169,13 @@ class ContractConformanceTest {
             "{\"contributor\":\"user\",\"tickers\":[\"AAPL\"],\"extra\":1}",
             "{\"tickers\":[\"AAPL\"],\"contributor\":\"caf\u00e9\"}",
             "{\"tickers\":[\"AAPL\"],\"contributor\":42}")) {
-      HttpResponse<byte[]> r = server.post(BUFFER, CALLER, body);
+      HttpResponse<byte[]> r = server.post(BUFFER, PROXY, body);
       assertThat(r.statusCode()).as(body).isEqualTo(400);
     }
     HttpResponse<byte[]> refresh =
         server.post(
             "/api/v1/tickers/refresh",
-            CALLER,
+            PROXY,
             "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}");
     assertThat(refresh.statusCode()).as("only buffer takes a contributor").isEqualTo(400);
     assertThat(server.standIns.received(Addresses.BUFFER)).isEmpty();

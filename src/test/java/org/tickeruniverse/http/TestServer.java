@@ -26,6 +26,7 @@ final class TestServer implements AutoCloseable {
   static final String CALLER = "caller-token-0123456789abcdef";
   static final String CALLER_2 = "caller-token-fedcba9876543210";
   static final String ADMIN = "admin-token-0123456789abcdef00";
+  static final String PROXY = "proxy-token-0123456789abcdef00";
   static final String WRONG = "wrong-token-0123456789abcdef00";
 
   final Vertx vertx;
@@ -55,6 +56,7 @@ final class TestServer implements AutoCloseable {
     env.put("TU_HTTP_HOST", "127.0.0.1");
     env.put("TU_API_TOKENS", CALLER + "," + CALLER_2);
     env.put("TU_ADMIN_TOKENS", ADMIN);
+    env.put("TU_PROXY_TOKENS", PROXY);
     env.put("TU_REDIS_URL", "redis://127.0.0.1:" + closedPort());
     env.put("TU_MYSQL_URL", "mysql://root@127.0.0.1:" + closedPort() + "/ticker_universe");
     env.put("TU_UNIVERSE_REFRESH_SECONDS", "3600");

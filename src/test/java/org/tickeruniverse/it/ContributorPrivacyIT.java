@@ -33,12 +33,14 @@ import org.tickeruniverse.testsupport.RedisServer;
  * docs/DESIGN.md#privacy-rules for contributors (the pattern of http/LogPrivacyTest, on a node
  * built as Main builds it): many tokens and proxied contributors upload, buckets are held and
  * published; no log line, no metric (name, label or value line) and no event carries a token, a
- * contributor, or the keyed hash of either — and the meters of the pool are there.
+ * contributor, or the digest the edge sends of either — and the meters of the pool are there. (The
+ * 16-bit daily elements are too short to search for; ContributorStorageIT reads what Redis writes.)
  */
 @RealServers
 class ContributorPrivacyIT {
 
   static final String SECRET = "privacy-test-secret-0123456789";
+  static final String CALLER = "plain-caller-token-Vb6Nc1Xz";
 
   @Test
   void noContributorTokenOrHashInAnyLogMetricOrEvent(RedisServer redis, MariaDbServer mysql)
@@ -48,26 +50,24 @@ class ContributorPrivacyIT {
         IntStream.range(0, 6).mapToObj(i -> "contrib-token-" + i + "-Qw7Rt2Yp9Zx4").toList();
     List<String> proxied =
         IntStream.range(0, 6).mapToObj(i -> "proxied-user-" + i + "-Jk3Lm8").toList();
-    ContributorKey key = ContributorKey.of(SECRET);
     List<String> secrets = new ArrayList<>(tokens);
     secrets.addAll(proxied);
     secrets.add(SECRET);
+    secrets.add(CALLER);
+    secrets.add("forged-user-Hq2");
+    secrets.add(ContributorKey.callerDigest(CALLER, null));
+    secrets.add(ContributorKey.callerDigest(CALLER, "forged-user-Hq2"));
     for (String t : tokens) {
-      secrets.add(key.ofCaller(t, null));
-      secrets.add(key.element(key.ofCaller(t, null)));
+      secrets.add(ContributorKey.callerDigest(t, null));
       for (String p : proxied) {
-        secrets.add(key.ofCaller(t, p));
-        secrets.add(key.element(key.ofCaller(t, p)));
+        secrets.add(ContributorKey.callerDigest(t, p));
       }
-    }
-    for (String p : proxied) {
-      secrets.add(key.element(p));
     }
     // Hash prefixes too: a log that shortened a hash would still link uploads.
     List<String> needles = new ArrayList<>(secrets);
     secrets.stream()
         .filter(s -> s.length() > 20)
-        .forEach(s -> needles.add(s.substring(s.startsWith("h:") ? 2 : 0, 14)));
+        .forEach(s -> needles.add(s.substring(s.startsWith("d:") ? 2 : 0, 14)));
 
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -81,7 +81,8 @@ class ContributorPrivacyIT {
             TestConfigs.forServers(
                 redis,
                 mysql,
-                "--auth.apiTokens=" + String.join(",", tokens),
+                "--auth.apiTokens=" + CALLER,
+                "--auth.proxyTokens=" + String.join(",", tokens),
                 "--privacy.secret=" + SECRET,
                 "--privacy.minContributors=3",
                 "--privacy.minContributorsAfterHold=2",
@@ -122,6 +123,14 @@ class ContributorPrivacyIT {
                 post(http, service, t, "{\"tickers\":[\"PRX\"],\"contributor\":\"" + t + "\t\"}"))
             .isEqualTo(400);
       }
+      // A caller token may not name anyone: refused, and the name is in no answer or line.
+      assertThat(
+              post(
+                  http,
+                  service,
+                  CALLER,
+                  "{\"tickers\":[\"PRX\"],\"contributor\":\"forged-user-Hq2\"}"))
+          .isEqualTo(403);
       clock.set(java.time.Instant.parse("2026-11-24T10:10:05Z"));
       JsonObject published = service.request(Addresses.FLUSH, new JsonObject());
       assertThat(published.getLong("contributors")).isGreaterThanOrEqualTo(36);

@@ -51,6 +51,7 @@ class PrivacyPoolIT {
   static final String TOKEN_A = "pool-caller-token-aaaa-0001";
   static final String TOKEN_B = "pool-caller-token-bbbb-0002";
   static final String TOKEN_C = "pool-caller-token-cccc-0003";
+  static final String PROXY = "pool-proxy-token-pppp-0004";
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static RedisServer redis;
@@ -89,6 +90,7 @@ class PrivacyPoolIT {
             List.of(
                 "--node.verticles=buffer,flush,universe,http",
                 "--auth.apiTokens=" + String.join(",", TOKEN_A, TOKEN_B, TOKEN_C),
+                "--auth.proxyTokens=" + PROXY,
                 "--privacy.minContributors=3",
                 // the stamps of the privacy profiles (the seed list stays off: the universe here
                 // holds exactly what the pool published)
@@ -223,17 +225,17 @@ class PrivacyPoolIT {
   }
 
   @Test
-  void theContributorFieldCountsDistinctProxiedUsersOfOneToken() throws Exception {
+  void theContributorFieldCountsDistinctProxiedUsersOfOneProxyToken() throws Exception {
     service = start();
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}"))
+    assertThat(bufferOverHttp(PROXY, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-1\"}"))
         .isEqualTo(202);
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-2\"}"))
+    assertThat(bufferOverHttp(PROXY, "{\"tickers\":[\"AAPL\"],\"contributor\":\"user-2\"}"))
         .isEqualTo(202);
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"MSFT\"],\"contributor\":\"user-2\"}"))
+    assertThat(bufferOverHttp(PROXY, "{\"tickers\":[\"MSFT\"],\"contributor\":\"user-2\"}"))
         .isEqualTo(202);
     service.advance(Duration.ofMinutes(5));
     assertThat(flush().getLong("held")).isEqualTo(1);
-    assertThat(bufferOverHttp(TOKEN_A, "{\"tickers\":[\"IBM\"],\"contributor\":\"user-3\"}"))
+    assertThat(bufferOverHttp(PROXY, "{\"tickers\":[\"IBM\"],\"contributor\":\"user-3\"}"))
         .isEqualTo(202);
     service.advance(Duration.ofMinutes(5));
     JsonObject published = flush();
