@@ -58,6 +58,7 @@ final class TestServer implements AutoCloseable {
     env.put("TU_MYSQL_URL", "mysql://root@127.0.0.1:" + closedPort() + "/ticker_universe");
     env.put("TU_UNIVERSE_REFRESH_SECONDS", "3600");
     env.put("TU_SHUTDOWN_SECONDS", "5");
+    env.put(org.tickeruniverse.support.TestConfigs.RATE_OFF_ENV, "0"); // see there
     env.putAll(overrides);
     return env;
   }

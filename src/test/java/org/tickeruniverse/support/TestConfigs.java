@@ -15,6 +15,13 @@ public final class TestConfigs {
   public static final String CALLER_TOKEN = "caller-token-for-tests-0001";
   public static final String ADMIN_TOKEN = "admin-token-for-tests-00001";
 
+  /**
+   * Test services switch the per-token buffer rate off ({@code TU_BUFFER_RATE_PER_TOKEN=0}, which a
+   * test's own settings override): their callers share one token and upload as fast as they can on
+   * purpose. The limit has tests of its own (TokenRateLimiterTest, BufferRateLimitIT).
+   */
+  public static final String RATE_OFF_ENV = "TU_BUFFER_RATE_PER_TOKEN";
+
   private TestConfigs() {}
 
   public static int freePort() {
@@ -37,6 +44,7 @@ public final class TestConfigs {
     args.add("--http.port=" + freePort());
     args.addAll(Arrays.asList(overrides));
     return ConfigLoader.load(
-        args, Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN));
+        args,
+        Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN, RATE_OFF_ENV, "0"));
   }
 }
