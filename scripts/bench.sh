@@ -32,7 +32,11 @@
 # unlikely to fall inside the run), BENCH_KEEP=1 (keep the temporary folder and logs),
 # BENCH_EVICT_BATCH / BENCH_EVICT_PAUSE_MILLIS (the service's, for experiments; default its 10000 / 20),
 # BENCH_RAW_EVICT_BATCH (the mariadb client's DELETE batch; 5000 as W4 defines it (docs/PERFORMANCE.md#method)),
+# BENCH_ACK_REPLICAS (0; n > 0 starts n local replicas of the bench Redis and runs the service with
+# TU_BUFFER_ACK_REPLICAS=n: every buffer write waits for them, docs/PERFORMANCE.md#acknowledged-by-a-replica),
 # JAVA_OPTS (extra JVM options for the service).
+# The per-token buffer rate is switched off (TU_BUFFER_RATE_PER_TOKEN=0): wrk's 64 connections share
+# one token on purpose, and W1 measures the write path, not the limiter.
 # shellcheck disable=SC2317  # functions run from traps
 set -euo pipefail
 
@@ -58,6 +62,8 @@ EVICT_BATCH="${BENCH_EVICT_BATCH:-10000}"
 EVICT_PAUSE_MS="${BENCH_EVICT_PAUSE_MILLIS:-20}"
 RAW_EVICT_BATCH="${BENCH_RAW_EVICT_BATCH:-5000}"
 CHUNK="${BENCH_FLUSH_CHUNK:-1000}"
+ACK_REPLICAS="${BENCH_ACK_REPLICAS:-0}"
+[[ $ACK_REPLICAS =~ ^[0-3]$ ]] || { echo "bench.sh: BENCH_ACK_REPLICAS must be 0-3" >&2; exit 2; }
 # The HTTP verticle's event-bus time-out (default 5 s) also bounds POST /admin/flush and
 # /admin/evict; W4's eviction takes longer than that, so the bench raises it.
 
@@ -132,6 +138,13 @@ MYSQL_DIR="$WORK/mariadb"
 log "working in $WORK; Redis :$REDIS_PORT, MariaDB :$MYSQL_PORT, service :$HTTP_PORT"
 start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" --save '' --appendonly no
 STARTED+=("$REDIS_PID redis-server")
+for ((r = 1; r <= ACK_REPLICAS; r++)); do
+  free_port "REPLICA_PORT_$r"
+  port_var="REPLICA_PORT_$r"
+  start_redis "${!port_var}" "$WORK/replica$r" "$WORK/replica$r.log" --save '' --appendonly no \
+    --replicaof 127.0.0.1 "$REDIS_PORT"
+  STARTED+=("$REDIS_PID redis-server replica $r")
+done
 
 init_mariadb_datadir "$MYSQL_DIR" "$WORK/mariadb-install.log"
 start_mariadbd "$MYSQL_DIR" "$MYSQL_PORT" "$MYSQL_DIR/s.sock" "$WORK/mariadb.log"
@@ -141,6 +154,10 @@ rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 sqlc() { "$MARIADB" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B "$@"; }
 wait_ready redis-server "$REDIS_PID" "$WORK/redis.log" redis_ping "$REDIS_PORT"
 wait_ready mariadbd "$MARIADB_PID" "$WORK/mariadb.log" mariadb_ping "$MYSQL_PORT"
+if ((ACK_REPLICAS > 0)); then
+  replicas_online() { [ "$(rcli info replication | tr -d '\r' | grep -c '^slave[0-9]*:.*state=online')" -ge "$ACK_REPLICAS" ]; }
+  wait_ready "redis replicas" "$REDIS_PID" "$WORK/redis.log" replicas_online
+fi
 
 API_TOKEN="bench-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN_TOKEN="bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -152,6 +169,7 @@ env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_API_TOKENS="$API_TOKEN" TU_ADMIN_TOKENS="$ADMIN_TOKEN" \
   TU_BUCKET_SECONDS="$BUCKET" TU_KEY_PREFIX="$PREFIX" \
   TU_EVICT_BATCH_SIZE="$EVICT_BATCH" TU_EVICT_PAUSE_MILLIS="$EVICT_PAUSE_MS" TU_FLUSH_CHUNK_SIZE="$CHUNK" \
+  TU_BUFFER_RATE_PER_TOKEN=0 TU_BUFFER_ACK_REPLICAS="$ACK_REPLICAS" \
   setsid java "${java_opts[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 JAVA_PID=$!
 STARTED+=("$JAVA_PID service")
@@ -508,14 +526,14 @@ mkdir -p "$ROOT/bench/results"
   echo
   echo "Command: \`scripts/bench.sh\` (BENCH_ONLY=\"$ONLY\" BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNECTIONS" \
     "BENCH_W2_TICKERS=$W2_N BENCH_W4_ROWS=$W4_ROWS BENCH_READ_RATE=$READ_RATE BENCH_READ_THREADS=$READ_THREADS" \
-    "BENCH_BUCKET_SECONDS=$BUCKET${JAVA_OPTS:+ JAVA_OPTS=\"$JAVA_OPTS\"})"
+    "BENCH_BUCKET_SECONDS=$BUCKET BENCH_ACK_REPLICAS=$ACK_REPLICAS${JAVA_OPTS:+ JAVA_OPTS=\"$JAVA_OPTS\"})"
   echo "Commit $COMMIT; $(nproc) cores ($CPU), $MEM; $(java -version 2>&1 | head -n1);" \
     "$("$REDIS_SERVER" --version | awk '{ print $1, $2, $3 }'); $("$MARIADBD" --version | awk '{ print $2, $3 }');" \
     "$("$WRK" -v 2>&1 | head -n1 | awk '{ print $1, $2 }')."
   echo "Everything on one machine over loopback: wrk, the service, Redis, MariaDB (default settings:" \
     "innodb_buffer_pool_size $(sqlc -e 'SELECT @@innodb_buffer_pool_size DIV 1048576')M," \
     "innodb_flush_log_at_trx_commit $(sqlc -e 'SELECT @@innodb_flush_log_at_trx_commit'))." \
-    "Service: defaults except TU_BUCKET_SECONDS=$BUCKET${TU_HTTP_INSTANCES:+ and TU_HTTP_INSTANCES=$TU_HTTP_INSTANCES}; flush chunk $CHUNK; evict batch $EVICT_BATCH, pause $EVICT_PAUSE_MS ms." \
+    "Service: defaults except TU_BUCKET_SECONDS=$BUCKET, TU_BUFFER_RATE_PER_TOKEN=0, TU_BUFFER_ACK_REPLICAS=$ACK_REPLICAS ($ACK_REPLICAS local replicas)${TU_HTTP_INSTANCES:+ and TU_HTTP_INSTANCES=$TU_HTTP_INSTANCES}; flush chunk $CHUNK; evict batch $EVICT_BATCH, pause $EVICT_PAUSE_MS ms." \
     "wrk runs follow an unreported ${WARMUP} s warm-up run.${W4_LOAD:+ W4 table loaded by INSERT ... SELECT from seq_1_to_$W4_ROWS in ${W4_LOAD} s.}" \
     "Load average (1/5/15 min) at start $LOAD_START, at end $(cut -d" " -f1-3 /proc/loadavg): anything above ~0 at the start is another program sharing the cores."
   echo

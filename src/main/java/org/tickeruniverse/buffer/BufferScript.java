@@ -4,11 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
+import org.tickeruniverse.bus.ErrorCode;
+import org.tickeruniverse.bus.FailureException;
 
 /**
  * SADD + PFADD + EXPIRE as one Lua script: Redis runs a script atomically, so no crash can leave a
@@ -50,9 +54,24 @@ final class BufferScript {
   static final String SHA1 = sha1(LUA);
 
   private final Redis redis;
+  private final int ackReplicas;
+  private final int ackTimeoutMillis;
+  private final Runnable onNotReplicated;
 
   BufferScript(Redis redis) {
+    this(redis, 0, 0, () -> {});
+  }
+
+  /**
+   * @param ackReplicas with n &gt; 0 every script is followed by {@code WAIT n ackTimeoutMillis} on
+   *     the same connection, and fails with {@link ErrorCode#NOT_REPLICATED} unless n replicas
+   *     confirmed it (docs/DESIGN.md#durability-acknowledged-means-replicated)
+   */
+  BufferScript(Redis redis, int ackReplicas, int ackTimeoutMillis, Runnable onNotReplicated) {
     this.redis = redis;
+    this.ackReplicas = ackReplicas;
+    this.ackTimeoutMillis = ackTimeoutMillis;
+    this.onNotReplicated = onNotReplicated;
   }
 
   Future<Void> add(
@@ -61,6 +80,9 @@ final class BufferScript {
       int ttlSeconds,
       Collection<String> contributors,
       Collection<String> members) {
+    if (ackReplicas > 0) {
+      return addReplicated(key, contributorsKey, ttlSeconds, contributors, members);
+    }
     return redis
         .send(
             request(Command.EVALSHA, SHA1, key, contributorsKey, ttlSeconds, contributors, members))
@@ -78,6 +100,59 @@ final class BufferScript {
                             members))
                     : Future.failedFuture(e))
         .mapEmpty();
+  }
+
+  /**
+   * The script and {@code WAIT} as one batch: WAIT counts the replicas that have every write of
+   * <em>its own connection</em>, and only a batch is sure to share one (the client's {@code send}
+   * takes a pooled connection per command: vertx-redis-client 5.0.7 BaseRedisClient). One WAIT per
+   * coalesced script, never per request. A failed batch reports every error in one message, so
+   * NOSCRIPT is looked for anywhere in it.
+   */
+  private Future<Void> addReplicated(
+      String key,
+      String contributorsKey,
+      int ttl,
+      Collection<String> contributors,
+      Collection<String> members) {
+    Request wait = Request.cmd(Command.WAIT).arg(ackReplicas).arg(ackTimeoutMillis);
+    return redis
+        .batch(
+            List.of(
+                request(Command.EVALSHA, SHA1, key, contributorsKey, ttl, contributors, members),
+                wait))
+        .recover(
+            e ->
+                String.valueOf(e.getMessage()).contains("NOSCRIPT")
+                    ? redis.batch(
+                        List.of(
+                            request(
+                                Command.EVAL,
+                                LUA,
+                                key,
+                                contributorsKey,
+                                ttl,
+                                contributors,
+                                members),
+                            wait))
+                    : Future.failedFuture(e))
+        .compose(
+            replies -> {
+              Response confirmed = replies.get(1);
+              long replicas = confirmed == null ? 0 : confirmed.toLong();
+              if (replicas >= ackReplicas) {
+                return Future.succeededFuture();
+              }
+              onNotReplicated.run();
+              return Future.failedFuture(
+                  new FailureException(
+                      ErrorCode.NOT_REPLICATED,
+                      "the upload reached the primary but "
+                          + replicas
+                          + " of "
+                          + ackReplicas
+                          + " required replicas confirmed it in time; retrying is harmless"));
+            });
   }
 
   private static Request request(

@@ -67,7 +67,12 @@ public final class BufferVerticle extends VerticleBase {
     maxTickers = config.buffer().maxTickers();
     redis = Stores.redis(vertx, config.redis());
     Buckets buckets = config.buckets(clock);
-    BufferScript script = new BufferScript(redis);
+    BufferScript script =
+        new BufferScript(
+            redis,
+            config.buffer().ackReplicas(),
+            config.buffer().ackTimeoutMillis(),
+            metrics::bufferNotReplicated);
     int ttl = config.buffer().ttlSeconds();
     writer =
         new CoalescingBufferWriter(

@@ -41,6 +41,11 @@ public enum ErrorCode {
   BUSY(409, "busy"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  /**
+   * A caller token sent buffer requests faster than {@code buffer.ratePerToken} (after its burst);
+   * refused at the HTTP edge before the body is read, with {@code Retry-After}.
+   */
+  RATE_LIMITED(429, "rate_limited"),
   INTERNAL(500, "internal_error"),
   STORE_UNAVAILABLE(503, "store_unavailable"),
   UNIVERSE_UNAVAILABLE(503, "universe_unavailable"),
@@ -49,7 +54,13 @@ public enum ErrorCode {
    * per connection); 503 like a store outage, told apart by its code. After {@link
    * #STORE_UNAVAILABLE} so that {@link #ofCode}(503) stays that.
    */
-  OVERLOADED(503, "overloaded");
+  OVERLOADED(503, "overloaded"),
+  /**
+   * The buffer write reached the primary but fewer than {@code buffer.ackReplicas} replicas
+   * confirmed it in time (Redis WAIT): not acknowledged. Retrying is harmless (the set add and the
+   * contributor count are idempotent).
+   */
+  NOT_REPLICATED(503, "not_replicated");
 
   /** Field of a failure's JSON message: seconds until trying again makes sense. */
   public static final String RETRY_AFTER_SECONDS = "retryAfterSeconds";

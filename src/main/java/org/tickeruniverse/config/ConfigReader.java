@@ -85,6 +85,29 @@ final class ConfigReader {
           value(Setting.FLUSH_LEASE),
           "must be shorter than the bucket (" + bucket + " s)");
     }
+    if (value(Setting.BUFFER_ACK_REPLICAS) > 0
+        && Urls.scheme(value(Setting.REDIS_URL)).equals("redis-cluster")) {
+      // Verified with a single primary and with Sentinel; on Redis Cluster the client routes a
+      // batch by its keys, and WAIT has none: not shown to reach the bucket's primary.
+      throw fail(
+          Setting.BUFFER_ACK_REPLICAS,
+          value(Setting.BUFFER_ACK_REPLICAS),
+          "is not supported with redis-cluster:// (use redis:// with replicas, or"
+              + " redis-sentinel://)");
+    }
+    if (value(Setting.BUFFER_ACK_REPLICAS) > 0
+        && value(Setting.BUFFER_ACK_TIMEOUT) >= value(Setting.REDIS_COMMAND_TIMEOUT)) {
+      // The WAIT travels with the write as one command batch bounded by the command time-out: a
+      // longer WAIT would be cut by it and answered as a store failure instead of "not replicated".
+      throw fail(
+          Setting.BUFFER_ACK_TIMEOUT,
+          value(Setting.BUFFER_ACK_TIMEOUT),
+          "must be shorter than "
+              + Setting.REDIS_COMMAND_TIMEOUT.env()
+              + " ("
+              + value(Setting.REDIS_COMMAND_TIMEOUT)
+              + " ms)");
+    }
     int k = value(Setting.PRIVACY_MIN_CONTRIBUTORS);
     if (value(Setting.PRIVACY_MIN_AFTER_HOLD) > k) {
       throw fail(

@@ -81,7 +81,15 @@ public record ServiceConfig(
   }
 
   public record Buffer(
-      String keyPrefix, int bucketSeconds, int ttlSeconds, int maxTickers, int maxQueued) {}
+      String keyPrefix,
+      int bucketSeconds,
+      int ttlSeconds,
+      int maxTickers,
+      int maxQueued,
+      int ratePerToken,
+      int rateBurst,
+      int ackReplicas,
+      int ackTimeoutMillis) {}
 
   public record Flush(int graceSeconds, int chunkSize, int leaseSeconds) {}
 

@@ -208,6 +208,34 @@ public final class Setting<T> {
           SettingType.intIn(1, 1_000_000),
           10_000,
           "buffer requests waiting for Redis on one node; beyond, 503 with Retry-After");
+  public static final Setting<Integer> BUFFER_RATE_PER_TOKEN =
+      declare(
+          "buffer.ratePerToken",
+          "TU_BUFFER_RATE_PER_TOKEN",
+          SettingType.intIn(0, 1_000_000),
+          20,
+          "buffer requests per second per caller token on one node; beyond, 429 with Retry-After; 0: no limit");
+  public static final Setting<Integer> BUFFER_RATE_BURST =
+      declare(
+          "buffer.rateBurst",
+          "TU_BUFFER_RATE_BURST",
+          SettingType.intIn(1, 1_000_000),
+          40,
+          "buffer requests one token may send at once before the per-second rate applies");
+  public static final Setting<Integer> BUFFER_ACK_REPLICAS =
+      declare(
+          "buffer.ackReplicas",
+          "TU_BUFFER_ACK_REPLICAS",
+          SettingType.intIn(0, 16),
+          0,
+          "replicas that must confirm a buffer write (Redis WAIT) before it is answered 202; beyond the time-out, 503");
+  public static final Setting<Integer> BUFFER_ACK_TIMEOUT =
+      declare(
+          "buffer.ackTimeoutMillis",
+          "TU_BUFFER_ACK_TIMEOUT_MILLIS",
+          SettingType.intIn(1, 60_000),
+          1000,
+          "longest wait for those replicas (below the Redis command time-out)");
 
   // ---- flush -----------------------------------------------------------------------------
   public static final Setting<Integer> FLUSH_GRACE =

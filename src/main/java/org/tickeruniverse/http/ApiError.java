@@ -34,6 +34,15 @@ final class ApiError extends RuntimeException {
     return new ApiError(400, ErrorCode.INVALID_INPUT.errorCode(), message, offenders, 0);
   }
 
+  static ApiError rateLimited(int retryAfterSeconds) {
+    return new ApiError(
+        ErrorCode.RATE_LIMITED.code(),
+        ErrorCode.RATE_LIMITED.errorCode(),
+        "too many buffer requests for this token; try again after Retry-After",
+        List.of(),
+        retryAfterSeconds);
+  }
+
   static ApiError malformedJson() {
     return of(ErrorCode.MALFORMED_JSON, "the request body is not well-formed JSON");
   }

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -36,6 +37,7 @@ import org.tickeruniverse.ops.ServiceMetrics;
  *   <li>{@link AuthHandler} per the operation's {@code security} (skipped for open operations and
  *       when authentication is disabled) — before the body is read, so nobody unauthenticated gets
  *       a body buffered;
+ *   <li>the operation's before-body handler, if any (the per-token buffer rate, 429);
  *   <li>for operations with a request body: the {@link BodyHandler} with the configured limit
  *       (413), then {@link JsonBodyGuard} (415, or 400 for bytes that are not UTF-8);
  *   <li>{@link ContractValidation} against the document (400);
@@ -56,6 +58,32 @@ final class ApiRouter {
       Vertx vertx,
       OpenAPIContract contract,
       Map<String, Handler<RoutingContext>> handlers,
+      BearerTokens tokens,
+      ServiceMetrics metrics,
+      int bodyLimitBytes,
+      int maxConcurrentPerConnection) {
+    return build(
+        vertx,
+        contract,
+        handlers,
+        Map.of(),
+        tokens,
+        metrics,
+        bodyLimitBytes,
+        maxConcurrentPerConnection);
+  }
+
+  /**
+   * @param beforeBody by operationId: a handler run right after authentication and before the body
+   *     is read (the per-token buffer rate: a refused request costs no body buffering); a {@link
+   *     SecurityPolicyHandler} for the reason {@link AuthHandler} is one: vertx-web puts plain
+   *     handlers after the body handler
+   */
+  static Router build(
+      Vertx vertx,
+      OpenAPIContract contract,
+      Map<String, Handler<RoutingContext>> handlers,
+      Map<String, SecurityPolicyHandler> beforeBody,
       BearerTokens tokens,
       ServiceMetrics metrics,
       int bodyLimitBytes,
@@ -88,6 +116,10 @@ final class ApiRouter {
       if (policy != AccessPolicy.OPEN && tokens != null) {
         route.addHandler(new AuthHandler(tokens, policy));
       }
+      SecurityPolicyHandler early = beforeBody.get(id);
+      if (early != null) {
+        route.addHandler(early);
+      }
       boolean hasBody = operation.getRequestBody() != null;
       if (hasBody) {
         route.addHandler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
@@ -106,7 +138,7 @@ final class ApiRouter {
     Router router = builder.createRouter();
     ErrorResponder errors = new ErrorResponder(methodsByPath);
     router.route().failureHandler(errors);
-    for (int status : List.of(400, 401, 403, 404, 405, 413, 415, 500, 503)) {
+    for (int status : List.of(400, 401, 403, 404, 405, 413, 415, 429, 500, 503)) {
       router.errorHandler(status, errors);
     }
     return router;

@@ -88,8 +88,10 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (!error.offenders().isEmpty()) {
       body.put("offenders", new JsonArray(List.copyOf(error.offenders())));
     }
-    if (error.status() == ErrorCode.BUSY.code()) {
-      // A refused admin job says in the body too how long the other holder's lease has left.
+    if (error.status() == ErrorCode.BUSY.code()
+        || error.status() == ErrorCode.RATE_LIMITED.code()) {
+      // A refused admin job says in the body too how long the other holder's lease has left; a
+      // rate-limited caller when its next token is back.
       body.put(ErrorCode.RETRY_AFTER_SECONDS, error.retryAfterSeconds());
     }
     response

@@ -8,12 +8,15 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -108,12 +111,50 @@ public final class HttpVerticle extends VerticleBase {
             vertx,
             contract,
             handlers(document),
+            beforeBody(),
             tokens,
             metrics,
             config.http().bodyLimitBytes(),
             config.http().maxConcurrentRequestsPerConnection());
     server = vertx.createHttpServer(serverOptions(config.http()));
     return server.requestHandler(router).listen();
+  }
+
+  /** Name in the node's local map of the one rate limiter its HTTP verticle instances share. */
+  static final String RATE_LIMITER_MAP = "ticker-universe.http";
+
+  /**
+   * The per-token buffer rate (docs/OPERATIONS.md#per-token-buffer-rate), before the body is read.
+   * One limiter per node and settings, shared by the verticle's instances: a caller spread over
+   * several event loops still gets the configured rate, not a multiple of it.
+   */
+  private Map<String, SecurityPolicyHandler> beforeBody() {
+    ServiceConfig.Buffer buffer = config.buffer();
+    if (buffer.ratePerToken() == 0) {
+      return Map.of();
+    }
+    LocalMap<String, TokenRateLimiter> shared = vertx.sharedData().getLocalMap(RATE_LIMITER_MAP);
+    String key = "buffer-rate:" + buffer.ratePerToken() + "/" + buffer.rateBurst();
+    TokenRateLimiter fresh =
+        new TokenRateLimiter(buffer.ratePerToken(), buffer.rateBurst(), Clock.systemUTC());
+    TokenRateLimiter existing = shared.putIfAbsent(key, fresh);
+    TokenRateLimiter limiter = existing != null ? existing : fresh;
+    SecurityPolicyHandler limit =
+        ctx -> {
+          String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+          if (token == null) {
+            ctx.next(); // authentication disabled (loopback only): no caller to tell apart
+            return;
+          }
+          TokenRateLimiter.Decision decision = limiter.tryAcquire(token);
+          if (decision.allowed()) {
+            ctx.next();
+          } else {
+            metrics.bufferRateLimited();
+            ctx.fail(ApiError.rateLimited(decision.retryAfterSeconds()));
+          }
+        };
+    return Map.of("bufferTickers", limit);
   }
 
   /** Handlers by OpenAPI operationId. */

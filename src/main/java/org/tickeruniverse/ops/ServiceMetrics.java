@@ -31,6 +31,8 @@ public final class ServiceMetrics {
   private final Counter bufferTickers;
   private final Counter bufferWrites;
   private final Counter bufferRejected;
+  private final Counter bufferRateLimited;
+  private final Counter bufferNotReplicated;
   private final DistributionSummary bufferWriteMembers;
   private final AtomicLong heldBuckets = new AtomicLong();
   private final AtomicLong oldestHeldSeconds = new AtomicLong();
@@ -47,6 +49,9 @@ public final class ServiceMetrics {
     bufferTickers = registry.counter("tu_buffer_tickers_total");
     bufferWrites = registry.counter("tu_buffer_redis_writes_total");
     bufferRejected = registry.counter("tu_buffer_rejected_total");
+    // No label: which token was limited is nobody's business, how often is the operator's.
+    bufferRateLimited = registry.counter("tu_buffer_rate_limited_total");
+    bufferNotReplicated = registry.counter("tu_buffer_not_replicated_total");
     bufferWriteMembers = registry.summary("tu_buffer_redis_write_members");
     registry.gauge("tu_flush_oldest_unflushed_bucket_age_seconds", oldestUnflushedAgeSeconds);
     registry.gauge("tu_universe_tickers", universeSize);
@@ -116,6 +121,19 @@ public final class ServiceMetrics {
   /** A buffer request refused because {@code buffer.maxQueued} requests already wait for Redis. */
   public void bufferRejected() {
     bufferRejected.increment();
+  }
+
+  /** A buffer request refused with 429 because its token exceeded {@code buffer.ratePerToken}. */
+  public void bufferRateLimited() {
+    bufferRateLimited.increment();
+  }
+
+  /**
+   * A buffer write (one coalesced script) that fewer than {@code buffer.ackReplicas} replicas
+   * confirmed in time; each of its requests was answered 503.
+   */
+  public void bufferNotReplicated() {
+    bufferNotReplicated.increment();
   }
 
   public void bufferWrite(int members) {

@@ -174,4 +174,33 @@ class ConfigLoaderTest {
                     List.of(), env("TU_REDIS_URL", "redis-sentinel://127.0.0.1:26379")))
         .hasMessageContaining("must name the master");
   }
+
+  @Test
+  void ackReplicasNeedATimeOutBelowTheCommandTimeOutAndNoRedisCluster() {
+    assertThat(
+            ConfigLoader.load(List.of(), env("TU_BUFFER_ACK_REPLICAS", "1"))
+                .buffer()
+                .ackTimeoutMillis())
+        .isEqualTo(1000);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    List.of(),
+                    env("TU_BUFFER_ACK_REPLICAS", "1", "TU_BUFFER_ACK_TIMEOUT_MILLIS", "3000")))
+        .hasMessageContaining(
+            "TU_BUFFER_ACK_TIMEOUT_MILLIS (buffer.ackTimeoutMillis) must be shorter than"
+                + " TU_REDIS_COMMAND_TIMEOUT_MILLIS (3000 ms)");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    List.of(),
+                    env(
+                        "TU_BUFFER_ACK_REPLICAS",
+                        "1",
+                        "TU_REDIS_URL",
+                        "redis-cluster://127.0.0.1:7000",
+                        "TU_KEY_PREFIX",
+                        "{ticker_universe}")))
+        .hasMessageContaining("is not supported with redis-cluster://");
+  }
 }

@@ -69,6 +69,8 @@ final class Service implements AutoCloseable {
                 CALLER,
                 "TU_ADMIN_TOKENS",
                 ADMIN));
+    // One token for every uploader on purpose: the per-token rate is off unless a scenario sets it.
+    env.put(TestConfigs.RATE_OFF_ENV, "0");
     env.putAll(settings);
     Service s = new Service(env, jvmFlags, port);
     s.launch();

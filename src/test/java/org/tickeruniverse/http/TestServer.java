@@ -62,6 +62,7 @@ final class TestServer implements AutoCloseable {
     env.put("TU_UNIVERSE_REFRESH_SECONDS", "3600");
     env.put("TU_SHUTDOWN_SECONDS", "5");
     env.put("TU_PRIVACY_PROFILE", TestConfigs.BASELINE_PROFILE);
+    env.put(org.tickeruniverse.support.TestConfigs.RATE_OFF_ENV, "0"); // see there
     env.putAll(overrides);
     return env;
   }

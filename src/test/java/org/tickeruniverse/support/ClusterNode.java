@@ -102,7 +102,12 @@ public final class ClusterNode implements AutoCloseable {
     return ConfigLoader.load(
         args,
         Map.of(
-            "TU_API_TOKENS", TestConfigs.CALLER_TOKEN, "TU_ADMIN_TOKENS", TestConfigs.ADMIN_TOKEN));
+            "TU_API_TOKENS",
+            TestConfigs.CALLER_TOKEN,
+            "TU_ADMIN_TOKENS",
+            TestConfigs.ADMIN_TOKEN,
+            TestConfigs.RATE_OFF_ENV,
+            "0"));
   }
 
   public static ServiceConfig config(String redisUrl, String mysqlUrl, String... settings) {

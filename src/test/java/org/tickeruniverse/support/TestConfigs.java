@@ -26,6 +26,13 @@ public final class TestConfigs {
   /** {@link #BASELINE_PROFILE} as a command-line setting; a later one wins. */
   public static final String BASELINE_PROFILE_ARG = "--privacy.profile=" + BASELINE_PROFILE;
 
+  /**
+   * Test services switch the per-token buffer rate off ({@code TU_BUFFER_RATE_PER_TOKEN=0}, which a
+   * test's own settings override): their callers share one token and upload as fast as they can on
+   * purpose. The limit has tests of its own (TokenRateLimiterTest, BufferRateLimitIT).
+   */
+  public static final String RATE_OFF_ENV = "TU_BUFFER_RATE_PER_TOKEN";
+
   private TestConfigs() {}
 
   public static int freePort() {
@@ -49,6 +56,7 @@ public final class TestConfigs {
     args.add(BASELINE_PROFILE_ARG);
     args.addAll(Arrays.asList(overrides));
     return ConfigLoader.load(
-        args, Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN));
+        args,
+        Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN, RATE_OFF_ENV, "0"));
   }
 }

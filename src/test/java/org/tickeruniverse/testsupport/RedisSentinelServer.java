@@ -13,10 +13,11 @@ import java.util.List;
 
 /**
  * A local Redis Sentinel set-up for tests: a master, one replica of it (so that a failover has
- * somewhere to go) and one sentinel monitoring the master with quorum 1, each a process of its own
- * on a free loopback port with a temporary directory. Ready once the sentinel knows the master and
- * sees the replica as healthy. {@link #close()} stops the three by pid (also from the JVM shutdown
- * hook) and deletes their directories.
+ * somewhere to go) and one sentinel monitoring the master with quorum 1 — or, with {@link
+ * #start(int, int, int)}, several sentinels with a majority quorum and the timings of a drill —
+ * each a process of its own on a free loopback port with a temporary directory. Ready once the
+ * sentinels know the master, see the replica as healthy and (several) know each other. {@link
+ * #close()} stops them all by pid (also from the JVM shutdown hook) and deletes their directories.
  *
  * <pre>{@code
  * try (RedisSentinelServer sentinel = RedisSentinelServer.start()) {
@@ -38,17 +39,39 @@ public final class RedisSentinelServer implements AutoCloseable {
   private int port;
   private RedisCommands resp;
   private boolean closed;
+  private final java.util.List<Process> others = new java.util.ArrayList<>();
+  private final java.util.List<Integer> otherPorts = new java.util.ArrayList<>();
+  private int quorum = 1;
+  private int downAfterMillis = 2000;
+  private int failoverTimeoutMillis = 10000;
 
   private RedisSentinelServer() {}
 
   public static RedisSentinelServer start() {
+    return start(1, 2000, 10000);
+  }
+
+  /**
+   * {@code sentinels} sentinels with a majority quorum; a master is down after {@code
+   * downAfterMillis} without an answer, and a failover that stalls is retried after {@code
+   * failoverTimeoutMillis} (short values make a failover drill take seconds, not a minute).
+   */
+  public static RedisSentinelServer start(
+      int sentinels, int downAfterMillis, int failoverTimeoutMillis) {
     RedisSentinelServer s = new RedisSentinelServer();
+    s.quorum = sentinels / 2 + 1;
+    s.downAfterMillis = downAfterMillis;
+    s.failoverTimeoutMillis = failoverTimeoutMillis;
     ServerSupport.register(s);
     try {
       s.first = RedisServer.local();
       s.second = RedisServer.local("--replicaof", HOST, String.valueOf(s.first.port()));
-      s.launchSentinel();
+      s.root = ServerSupport.createTempDir("tu-redis-sentinel-");
+      for (int i = 0; i < sentinels; i++) {
+        s.launchSentinel(i);
+      }
       s.awaitHealthy(s.first.port());
+      s.awaitSentinelsKnowEachOther(sentinels);
       return s;
     } catch (RuntimeException | Error e) {
       s.close();
@@ -56,15 +79,17 @@ public final class RedisSentinelServer implements AutoCloseable {
     }
   }
 
-  private void launchSentinel() {
+  private void launchSentinel(int index) {
     Path binary =
         ServerSupport.findBinary(ServerSupport.INSTALL_HINT, "redis-sentinel", "redis-server");
-    root = ServerSupport.createTempDir("tu-redis-sentinel-");
-    log = root.resolve("sentinel.log");
-    port = ServerSupport.freePort();
-    resp = new RedisCommands(HOST, port, null, null, 2000);
-    Path conf = root.resolve("sentinel.conf");
+    Path dir = root.resolve("s" + index);
+    Path log = dir.resolve("sentinel.log");
+    int port = ServerSupport.freePort();
+    RedisCommands resp = new RedisCommands(HOST, port, null, null, 2000);
+    Path conf = dir.resolve("sentinel.conf");
+    Process sentinel;
     try {
+      Files.createDirectories(dir);
       // The sentinel rewrites this file as it learns the topology: it must be writable.
       Files.writeString(
           conf,
@@ -72,10 +97,10 @@ public final class RedisSentinelServer implements AutoCloseable {
               "\n",
               "port " + port,
               "bind " + HOST,
-              "dir " + root,
-              "sentinel monitor " + MASTER_NAME + " " + HOST + " " + first.port() + " 1",
-              "sentinel down-after-milliseconds " + MASTER_NAME + " 2000",
-              "sentinel failover-timeout " + MASTER_NAME + " 10000",
+              "dir " + dir,
+              "sentinel monitor " + MASTER_NAME + " " + HOST + " " + first.port() + " " + quorum,
+              "sentinel down-after-milliseconds " + MASTER_NAME + " " + downAfterMillis,
+              "sentinel failover-timeout " + MASTER_NAME + " " + failoverTimeoutMillis,
               "sentinel parallel-syncs " + MASTER_NAME + " 1",
               ""));
       sentinel =
@@ -84,12 +109,46 @@ public final class RedisSentinelServer implements AutoCloseable {
               .redirectOutput(Redirect.appendTo(log.toFile()))
               .redirectInput(Redirect.from(new File("/dev/null")))
               .start();
-      ServerSupport.recordServer(root, sentinel);
+      ServerSupport.recordServer(index == 0 ? root : dir, sentinel);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the sentinel", e);
     }
+    if (index == 0) {
+      this.sentinel = sentinel;
+      this.port = port;
+      this.resp = resp;
+      this.log = log;
+    } else {
+      others.add(sentinel);
+      otherPorts.add(port);
+    }
     ServerSupport.awaitReady(
         "redis sentinel on " + HOST + ":" + port, sentinel, log, READY_DEADLINE, resp::ping);
+  }
+
+  /** Several sentinels elect the one that fails over: each must know the others first. */
+  private void awaitSentinelsKnowEachOther(int sentinels) {
+    if (sentinels < 2) {
+      return;
+    }
+    java.util.List<Integer> ports = new java.util.ArrayList<>(otherPorts);
+    ports.add(0, port);
+    for (int p : ports) {
+      RedisCommands r = new RedisCommands(HOST, p, null, null, 2000);
+      ServerSupport.awaitReady(
+          "sentinel " + p + " knows the other sentinels",
+          sentinel,
+          log,
+          READY_DEADLINE,
+          () -> {
+            try {
+              return ((List<?>) r.command("SENTINEL", "SENTINELS", MASTER_NAME)).size()
+                  >= sentinels - 1;
+            } catch (RuntimeException e) {
+              return false;
+            }
+          });
+    }
   }
 
   /** The sentinel knows the master and sees a replica it could promote. */
@@ -122,9 +181,14 @@ public final class RedisSentinelServer implements AutoCloseable {
     return "";
   }
 
-  /** {@code redis-sentinel://127.0.0.1:S/mymaster}: the form of {@code TU_REDIS_URL}. */
+  /**
+   * {@code redis-sentinel://127.0.0.1:S[,127.0.0.1:S2…]/mymaster}: the form of {@code
+   * TU_REDIS_URL}.
+   */
   public String url() {
-    return "redis-sentinel://" + HOST + ":" + port + "/" + MASTER_NAME;
+    StringBuilder hosts = new StringBuilder(HOST + ":" + port);
+    otherPorts.forEach(p -> hosts.append(',').append(HOST).append(':').append(p));
+    return "redis-sentinel://" + hosts + "/" + MASTER_NAME;
   }
 
   /** The port of the current master, as the sentinel reports it. */
@@ -211,6 +275,9 @@ public final class RedisSentinelServer implements AutoCloseable {
     try {
       if (sentinel != null) {
         ServerSupport.terminate(sentinel, Duration.ofSeconds(10));
+      }
+      for (Process other : others) {
+        ServerSupport.terminate(other, Duration.ofSeconds(10));
       }
     } finally {
       ServerSupport.deleteRecursively(root);
