@@ -100,9 +100,8 @@ class ClusterTlsIT {
       try {
         exchange(redis, nodeA, nodeB, nodeR, httpPort, bOps, rogueOps, began);
       } catch (Throwable e) {
-        for (NodeProcess n : List.of(nodeA, nodeB, nodeR)) {
-          System.out.println("---- node " + n.pid() + "\n" + n.logTail(60));
-        }
+        Map<String, NodeProcess> nodes = Map.of("A", nodeA, "B", nodeB, "R", nodeR);
+        nodes.forEach((name, n) -> System.out.println("---- " + name + "\n" + n.logTail(60)));
         throw e;
       }
     }
