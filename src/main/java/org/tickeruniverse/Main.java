@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tickeruniverse.cluster.ClusterTls;
 import org.tickeruniverse.cluster.HazelcastClusterConfig;
 import org.tickeruniverse.config.ConfigException;
 import org.tickeruniverse.config.ConfigLoader;
@@ -58,12 +59,16 @@ public final class Main {
         // a bad line stops here, naming file and line
         SeedFile.forSetting(config.universe().seedFile());
       }
+      ClusterTls.check(config.cluster()); // a missing or wrong PEM file stops here, naming it
     } catch (ConfigException e) {
       System.err.println("ticker-universe: configuration error: " + e.getMessage());
       System.exit(EXIT_CONFIG);
       return;
     }
     LogFormat.apply(config.log().format());
+    if (ClusterTls.warnsClearText(config)) {
+      LOG.warn(ClusterTls.CLEAR_TEXT_WARNING);
+    }
     long started = System.nanoTime();
     Vertx vertx;
     Node node;

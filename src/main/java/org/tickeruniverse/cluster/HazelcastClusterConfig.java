@@ -24,10 +24,12 @@ public final class HazelcastClusterConfig {
 
   /**
    * The clustered event bus listens on the interface Hazelcast binds, on {@code cluster.busPort}
-   * (0: any free port). Other nodes learn the address through the cluster manager.
+   * (0: any free port). Other nodes learn the address through the cluster manager. With the {@code
+   * cluster.tls*} files it runs TLS and requires a client certificate ({@link ClusterTls}).
    */
   public static EventBusOptions eventBus(ServiceConfig.Cluster cluster) {
-    return new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort());
+    return ClusterTls.apply(
+        new EventBusOptions().setHost(cluster.host()).setPort(cluster.busPort()), cluster);
   }
 
   public static HazelcastClusterManager clusterManager(ServiceConfig.Cluster cluster) {

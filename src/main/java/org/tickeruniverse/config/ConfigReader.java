@@ -2,8 +2,10 @@ package org.tickeruniverse.config;
 
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns layered JSON plus environment variables into a validated {@link ServiceConfig}: each
@@ -130,6 +132,7 @@ final class ConfigReader {
               + Setting.CLUSTER_DISCOVERY.env()
               + " is kubernetes");
     }
+    checkClusterTls();
     boolean runsHttp = value(Setting.NODE_VERTICLES).contains(VerticleName.HTTP);
     if (runsHttp
         && !value(Setting.AUTH_DISABLED)
@@ -142,6 +145,32 @@ final class ConfigReader {
               + Setting.AUTH_DISABLED.env()
               + "=true to run without authentication on loopback only");
     }
+  }
+
+  /**
+   * The event bus runs TLS with client certificates only as a whole: a certificate without its key
+   * or without the CA that checks peers would leave the bus half open, so all three files or none
+   * (docs/CLUSTER.md#encrypted-event-bus). Whether the files exist and parse is checked by {@code
+   * cluster.ClusterTls} at start-up, not here: this reader also runs inside every verticle.
+   */
+  private void checkClusterTls() {
+    List<Setting<String>> files =
+        List.of(Setting.CLUSTER_TLS_CERT, Setting.CLUSTER_TLS_KEY, Setting.CLUSTER_TLS_CA);
+    List<Setting<String>> set = files.stream().filter(f -> !value(f).isEmpty()).toList();
+    if (set.isEmpty() || set.size() == files.size()) {
+      return;
+    }
+    Setting<String> missing =
+        files.stream().filter(f -> !set.contains(f)).findFirst().orElseThrow();
+    throw fail(
+        missing,
+        null,
+        "is empty while "
+            + set.stream().map(Setting::env).collect(Collectors.joining(" and "))
+            + (set.size() == 1 ? " is" : " are")
+            + " set: the cluster's TLS needs all three of "
+            + files.stream().map(Setting::env).collect(Collectors.joining(", "))
+            + " (PEM files), or none for a clear-text event bus");
   }
 
   private Object parse(Setting<?> s) {

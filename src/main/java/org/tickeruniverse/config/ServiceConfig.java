@@ -138,7 +138,8 @@ public record ServiceConfig(
    * Clustered mode: Hazelcast binds {@code host} from {@code port} up and joins {@code members}
    * over TCP-IP (or finds them through a Kubernetes headless Service); the event bus listens on
    * {@code host:busPort} (0: any free port — fine on one machine, fix it where a firewall sits
-   * between nodes).
+   * between nodes), over TLS with client certificates when the three {@code tls*} PEM files are
+   * set.
    */
   public record Cluster(
       boolean enabled,
@@ -148,7 +149,19 @@ public record ServiceConfig(
       String discovery,
       List<String> members,
       String kubernetesServiceDns,
-      int busPort) {}
+      int busPort,
+      String tlsCert,
+      String tlsKey,
+      String tlsCa) {
+
+    /**
+     * Whether the event bus runs TLS with client certificates (the reader admits all three files or
+     * none, docs/CLUSTER.md#encrypted-event-bus).
+     */
+    public boolean tls() {
+      return !tlsCert.isEmpty();
+    }
+  }
 
   /** The bucket arithmetic these settings define: the one place every verticle gets it from. */
   public Buckets buckets(Clock clock) {

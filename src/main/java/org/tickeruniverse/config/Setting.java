@@ -465,6 +465,27 @@ public final class Setting<T> {
           SettingType.intIn(0, 65535),
           0,
           "event-bus port between nodes; 0 picks a free one");
+  public static final Setting<String> CLUSTER_TLS_CERT =
+      declare(
+          "cluster.tlsCert",
+          "TU_CLUSTER_TLS_CERT",
+          SettingType.optionalString(),
+          "",
+          "PEM certificate of this node for the event bus, signed by `cluster.tlsCa`; set all three TLS files or none");
+  public static final Setting<String> CLUSTER_TLS_KEY =
+      declare(
+          "cluster.tlsKey",
+          "TU_CLUSTER_TLS_KEY",
+          SettingType.optionalString(),
+          "",
+          "PEM private key of that certificate");
+  public static final Setting<String> CLUSTER_TLS_CA =
+      declare(
+          "cluster.tlsCa",
+          "TU_CLUSTER_TLS_CA",
+          SettingType.optionalString(),
+          "",
+          "PEM CA certificate(s) a peer's certificate must chain to; empty (all three): clear-text event bus");
 
   /** Every setting, in declaration order (the order of the README table and of conf/). */
   public static final List<Setting<?>> ALL = Collections.unmodifiableList(DECLARED);

@@ -98,11 +98,52 @@ class ClusterConfigTest {
                 "tcp",
                 List.of("10.0.0.7", "10.0.0.8:5801"),
                 "",
-                5901));
+                5901,
+                "",
+                "",
+                ""));
     assertThat(ConfigLoader.load(List.of(), TOKENS).cluster().busPort())
         .as("any free port by default")
         .isZero();
     assertThat(c.node().verticles()).containsExactly(VerticleName.FLUSH, VerticleName.EVICT);
     assertThat(c.auth().apiTokens()).as("a node without HTTP needs no tokens").isEmpty();
+    assertThat(c.cluster().tls()).as("no TLS files: clear-text bus").isFalse();
+  }
+
+  @ParameterizedTest(name = "{0} set")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "tlsCert|TU_CLUSTER_TLS_KEY (cluster.tlsKey) is empty while TU_CLUSTER_TLS_CERT is set",
+        "tlsKey|TU_CLUSTER_TLS_CERT (cluster.tlsCert) is empty while TU_CLUSTER_TLS_KEY is set",
+        "tlsCa|TU_CLUSTER_TLS_CERT (cluster.tlsCert) is empty while TU_CLUSTER_TLS_CA is set",
+        "tlsCert,tlsKey|TU_CLUSTER_TLS_CA (cluster.tlsCa) is empty while TU_CLUSTER_TLS_CERT and"
+            + " TU_CLUSTER_TLS_KEY are set",
+      })
+  void clusterTlsNeedsAllThreeFilesOrNoneNamingTheMissingOne(String set, String message) {
+    List<String> args = new java.util.ArrayList<>(List.of("-cluster"));
+    for (String name : set.split(",")) {
+      args.add("--cluster." + name + "=/etc/tu/" + name + ".pem");
+    }
+    assertThatThrownBy(() -> load(args.toArray(String[]::new)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(message)
+        .hasMessageContaining(
+            "all three of TU_CLUSTER_TLS_CERT, TU_CLUSTER_TLS_KEY, TU_CLUSTER_TLS_CA");
+  }
+
+  @Test
+  void allThreeTlsFilesTurnTlsOn() {
+    ServiceConfig c =
+        ConfigLoader.load(
+            List.of("-cluster"),
+            Map.of(
+                "TU_VERTICLES", "buffer",
+                "TU_CLUSTER_TLS_CERT", "/etc/tu/node.pem",
+                "TU_CLUSTER_TLS_KEY", "/etc/tu/node-key.pem",
+                "TU_CLUSTER_TLS_CA", "/etc/tu/ca.pem"));
+    assertThat(c.cluster().tls()).isTrue();
+    assertThat(c.cluster().tlsKey()).isEqualTo("/etc/tu/node-key.pem");
+    assertThat(ServiceConfig.fromJson(c.toJson()).cluster()).isEqualTo(c.cluster());
   }
 }

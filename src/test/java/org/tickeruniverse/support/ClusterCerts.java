@@ -1,0 +1,70 @@
+package org.tickeruniverse.support;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A CA and node certificates for the encrypted event bus, made at test time by the documented
+ * {@code scripts/cluster-certs.sh} (the openssl CLI), so that the tests use exactly what an
+ * operator is told to run.
+ */
+public record ClusterCerts(Path dir) {
+
+  /** Makes (or extends) the CA in {@code dir} and one key and certificate per node. */
+  public static ClusterCerts make(Path dir, String... nodes)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("scripts/cluster-certs.sh", dir.toString()));
+    cmd.addAll(List.of(nodes));
+    Path log = Files.createTempFile("tu-certs-", ".log");
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(Redirect.to(log.toFile()))
+              .start();
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException(
+            "scripts/cluster-certs.sh failed: " + Files.readString(log, StandardCharsets.UTF_8));
+      }
+    } finally {
+      Files.deleteIfExists(log);
+    }
+    return new ClusterCerts(dir);
+  }
+
+  public Path ca() {
+    return dir.resolve("ca.pem");
+  }
+
+  public Path cert(String node) {
+    return dir.resolve(node + ".pem");
+  }
+
+  public Path key(String node) {
+    return dir.resolve(node + "-key.pem");
+  }
+
+  /** The command-line settings that give {@code node} this CA's TLS. */
+  public List<String> args(String node) {
+    return List.of(
+        "--cluster.tlsCert=" + cert(node),
+        "--cluster.tlsKey=" + key(node),
+        "--cluster.tlsCa=" + ca());
+  }
+
+  /** The same as environment variables, for a node in a process of its own. */
+  public Map<String, String> env(String node) {
+    return Map.of(
+        "TU_CLUSTER_TLS_CERT", cert(node).toString(),
+        "TU_CLUSTER_TLS_KEY", key(node).toString(),
+        "TU_CLUSTER_TLS_CA", ca().toString());
+  }
+}
