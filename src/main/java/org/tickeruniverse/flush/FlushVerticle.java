@@ -37,6 +37,8 @@ public final class FlushVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlushVerticle.class);
 
+  private int maxTickers;
+
   private final Clock clock;
   private final ServiceMetrics metrics;
   private Redis redis;
@@ -56,6 +58,7 @@ public final class FlushVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
+    maxTickers = config.universe().maxTickers();
     redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
     Buckets buckets = config.buckets(clock);
@@ -79,7 +82,8 @@ public final class FlushVerticle extends VerticleBase {
     FlushJob flush =
         new FlushJob(
             new BucketStore(redis, buckets),
-            new UniverseRepository(pool, config.mysql().queryTimeoutMillis()),
+            new UniverseRepository(
+                pool, config.mysql().queryTimeoutMillis(), config.universe().maxTickers()),
             buckets,
             config.flush().chunkSize(),
             rule,
@@ -114,8 +118,16 @@ public final class FlushVerticle extends VerticleBase {
         "flush",
         LOG,
         vertx.eventBus(),
-        (outcome, counts, took) ->
-            metrics.flushRun(outcome, counts == null ? FlushCounts.NONE : counts, took),
+        (outcome, counts, took) -> {
+          metrics.flushRun(outcome, counts == null ? FlushCounts.NONE : counts, took);
+          if (counts != null && counts.refusedCapacity() > 0) {
+            // Counts only; docs/OPERATIONS.md#universe-at-capacity says what to do.
+            LOG.warn(
+                "universe at capacity ({} tickers): {} new ticker(s) not published, kept buffered",
+                maxTickers,
+                counts.refusedCapacity());
+          }
+        },
         (counts, took) ->
             counts.buckets() > 0
                 ? counts.buckets()
@@ -131,7 +143,9 @@ public final class FlushVerticle extends VerticleBase {
                     + counts.rejected()
                     + " rejected, "
                     + counts.held()
-                    + " held in "
+                    + " held, "
+                    + counts.refusedCapacity()
+                    + " refused (universe full) in "
                     + counts.durationMillis()
                     + " ms"
                 : counts.held() > 0
