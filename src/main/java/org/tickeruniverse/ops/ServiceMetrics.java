@@ -26,6 +26,7 @@ public final class ServiceMetrics {
   private final MeterRegistry registry;
   private final AtomicLong oldestUnflushedAgeSeconds = new AtomicLong();
   private final AtomicLong universeSize = new AtomicLong();
+  private final AtomicLong universeMaxTickers = new AtomicLong();
   private final Map<String, AtomicInteger> storeUp = new ConcurrentHashMap<>();
   private final Counter bufferRequests;
   private final Counter bufferTickers;
@@ -53,6 +54,7 @@ public final class ServiceMetrics {
     registry.gauge("tu_universe_tickers", universeSize);
     // docs/OPERATIONS.md#universe-at-capacity: new tickers a flush did not publish (universe full).
     capacityRefusals = registry.counter("tu_universe_capacity_refusals_total");
+    registry.gauge("tu_universe_max_tickers", universeMaxTickers);
     // The publication pool (docs/DESIGN.md#anonymity-the-publication-pool): counts only.
     publications = registry.counter("tu_privacy_publications_total");
     publishedBelowThreshold = registry.counter("tu_privacy_published_below_threshold_total");
@@ -172,6 +174,11 @@ public final class ServiceMetrics {
 
   public void universeSize(long size) {
     universeSize.set(size);
+  }
+
+  /** {@code universe.maxTickers}, exported so an alert can compare the universe's size with it. */
+  public void universeMaxTickers(long max) {
+    universeMaxTickers.set(max);
   }
 
   /**

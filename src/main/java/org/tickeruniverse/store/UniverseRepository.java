@@ -202,8 +202,8 @@ public final class UniverseRepository {
    * {@link #insertOrBump(List, Instant)} within {@code capacity}: while the room left is at least
    * the chunk, exactly that (plus one {@code COUNT(*)} per run). Near the bound, the chunk's
    * existing rows are found first ({@code SELECT … IN}) and bumped as always, and only as many new
-   * tickers as fit are inserted, the first in sorted order; the others are returned as {@link
-   * UpsertCounts#refused()} and nothing is written for them.
+   * tickers as fit are inserted, the chunk's first in sorted order; the others are returned as
+   * {@link UpsertCounts#refused()} and nothing is written for them.
    */
   public Future<UpsertCounts> insertOrBump(
       List<String> sortedTickers, Instant stamp, Capacity capacity) {

@@ -102,6 +102,7 @@ public final class UniverseVerticle extends VerticleBase {
     }
     pool = Stores.mysql(vertx, config.mysql());
     SnapshotState.publish(vertx, new SnapshotState(null, SnapshotState.NOT_BUILT, 0));
+    metrics.universeMaxTickers(config.universe().maxTickers());
     repository = new UniverseRepository(pool, config.mysql().queryTimeoutMillis());
     loads = new SingleFlight<>(this::load);
     buckets = config.buckets(clock);
