@@ -143,9 +143,11 @@ public final class FlushVerticle extends VerticleBase {
                     + counts.rejected()
                     + " rejected, "
                     + counts.held()
-                    + " held, "
-                    + counts.refusedCapacity()
-                    + " refused (universe full) in "
+                    + " held"
+                    + (counts.refusedCapacity() > 0
+                        ? ", " + counts.refusedCapacity() + " refused (universe full)"
+                        : "")
+                    + " in "
                     + counts.durationMillis()
                     + " ms"
                 : counts.held() > 0
