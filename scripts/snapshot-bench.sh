@@ -14,9 +14,13 @@
 #      peak heap used and committed (jstat every 200 ms), the live heap with the snapshot (after a
 #      full GC) and the peak resident set (VmHWM), then stops the service.
 #
+#   5. with SNAPSHOT_W3=1, runs W3 of docs/PERFORMANCE.md#method on that universe (GET
+#      /api/v1/universe with gzip, wrk -t2 -c64, BENCH_WARMUP + BENCH_DURATION seconds) before
+#      the memory figures are taken, so they include it.
+#
 # Prints a Markdown table and writes it to bench/results/snapshot-<UTC date-time>.md (git-ignored).
-# Knobs (environment): SNAPSHOT_SIZES ("100000 1000000 2000000"), JAVA_OPTS, BENCH_KEEP=1 (keep
-# the temporary folder and logs). On exit the script stops exactly the processes it started.
+# Knobs (environment): SNAPSHOT_SIZES ("100000 1000000 2000000"), SNAPSHOT_W3 (0), BENCH_DURATION
+# (20), BENCH_WARMUP (5), JAVA_OPTS, BENCH_KEEP=1 (keep the temporary folder and logs). On exit the script stops exactly the processes it started.
 # shellcheck disable=SC2317  # functions run from traps
 set -euo pipefail
 
@@ -27,6 +31,9 @@ READY_TIMEOUT=120
 cd "$ROOT"
 
 SIZES="${SNAPSHOT_SIZES:-100000 1000000 2000000}"
+W3="${SNAPSHOT_W3:-0}"
+DURATION="${BENCH_DURATION:-20}"
+WARMUP="${BENCH_WARMUP:-5}"
 ADDED=1000
 BUCKET=3600
 PREFIX="ticker_universe"
@@ -42,6 +49,7 @@ find_bin redis-server >/dev/null || need+=(redis-server)
 find_bin mariadbd mysqld >/dev/null || need+=(mariadb-server)
 find_bin mariadb mysql >/dev/null || need+=(mariadb-client)
 command -v curl >/dev/null || need+=(curl)
+[ "$W3" = 1 ] && ! command -v wrk >/dev/null && need+=(wrk)
 install_packages "${need[@]}"
 if ! command -v jstat >/dev/null || ! command -v jcmd >/dev/null; then die "jstat and jcmd (a JDK) are needed"; fi
 REDIS_CLI="$(find_bin redis-cli)"
@@ -166,6 +174,20 @@ for N in $SIZES; do
   [ "$(get -o /dev/null -w '%{http_code}' -H "If-None-Match: $ETAG")" = 200 ] || die "the ETag did not change"
   BUILD2="$(built_ms "$SLOG" 2)"
 
+  W3_TEXT="—"
+  if [ "$W3" = 1 ]; then
+    log "$N: W3, ${WARMUP} s warm-up + ${DURATION} s"
+    w3() { BENCH_TOKEN="$API_TOKEN" BENCH_LUA_DIR="$ROOT/bench/wrk" \
+      wrk -t2 -c64 -d"${1}s" --timeout 10s -s "$ROOT/bench/wrk/universe.lua" "$BASE"; }
+    w3 "$WARMUP" >/dev/null
+    w3 "$DURATION" | tee "$WORK/w3-$N.txt" >&2
+    line="$(grep '^BENCH' "$WORK/w3-$N.txt")"
+    f() { grep -o " $1=[^ ]*" <<<"$line" | head -n1 | cut -d= -f2; }
+    non2xx="$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$WORK/w3-$N.txt" | grep -o '[0-9]*$' || echo 0)"
+    W3_TEXT="$(awk -v r="$(f rps)" -v p="$(f p99_ms)" -v b="$(f bytes)" -v s="$(f seconds)" -v e="$non2xx" \
+      'BEGIN { printf "%.0f req/s, p99 %.0f ms, %.0f MiB/s, non-2xx %d", r, p, b / s / 1048576, e }')"
+  fi
+
   jcmd "$JAVA_PID" GC.run >/dev/null
   sleep 1
   LIVE_MB="$(jstat -gc "$JAVA_PID" | awk 'NR == 2 { printf "%.0f", ($3 + $4 + $6 + $8) / 1024 }')"
@@ -180,7 +202,7 @@ for N in $SIZES; do
 
   ms1="${BUILD1##* in }"
   ms2="${BUILD2##* in }"
-  ROWS+=("| $N | ${JSON_BYTES} / ${GZ_BYTES} | ${ms1% ms} | ${SERVE_S} | ${ms2% ms} | ${PEAK_USED} / ${PEAK_COMMITTED} | ${LIVE_MB} | ${HWM_MB} (now ${RSS_NOW_MB}) | ${FILL_S} |")
+  ROWS+=("| $N | ${JSON_BYTES} / ${GZ_BYTES} | ${ms1% ms} | ${SERVE_S} | ${ms2% ms} | ${PEAK_USED} / ${PEAK_COMMITTED} | ${LIVE_MB} | ${HWM_MB} (now ${RSS_NOW_MB}) | ${FILL_S} | ${W3_TEXT} |")
   log "$N: ${ROWS[-1]}"
 done
 
@@ -190,8 +212,8 @@ mkdir -p bench/results
   echo "Universe snapshot, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "JVM: ${JAVA_ARGS[*]}"
   echo
-  echo "| tickers | JSON / gzip bytes | first build ms | start → serving s | rebuild after flush ms | peak heap used / committed MB | live heap MB | peak RSS MB | table fill s |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| tickers | JSON / gzip bytes | first build ms | start → serving s | rebuild after flush ms | peak heap used / committed MB | live heap MB | peak RSS MB | table fill s | W3 (gzip, -c64) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${ROWS[@]}"
 } | tee "$OUT"
 log "written to $OUT"
