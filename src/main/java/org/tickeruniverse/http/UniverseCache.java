@@ -163,8 +163,9 @@ final class UniverseCache {
               }
               if (first.getString(Messages.NEXT) == null) {
                 List<String> tickers = strings(first);
-                return vertx.executeBlocking(
-                    () -> new Loaded(UniverseDocument.of(tickers), etag), false);
+                return vertx
+                    .executeBlocking(() -> UniverseDocument.of(tickers), false)
+                    .compose(doc -> checked(doc, etag));
               }
               UniverseDocument.Builder builder =
                   new UniverseDocument.Builder(
@@ -196,11 +197,22 @@ final class UniverseCache {
     if (next == null) {
       vertx
           .executeBlocking(() -> builder.build(), false)
-          .map(doc -> new Loaded(doc, etag))
+          .compose(doc -> checked(doc, etag))
           .onComplete(done);
       return;
     }
     page(next).onFailure(done::tryFail).onSuccess(reply -> collect(reply, etag, builder, done));
+  }
+
+  /**
+   * The document built here must be the source's: same bytes, same ETag (a source without an ETag,
+   * e.g. an older node, is taken as it is).
+   */
+  private static Future<Loaded> checked(UniverseDocument doc, String sourceEtag) {
+    return sourceEtag == null || sourceEtag.equals(doc.etag())
+        ? Future.succeededFuture(new Loaded(doc, sourceEtag))
+        : Future.failedFuture(
+            new IllegalStateException("the universe built here does not match its source's ETag"));
   }
 
   private Future<JsonObject> page(String after) {
