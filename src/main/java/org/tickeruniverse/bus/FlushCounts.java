@@ -7,8 +7,11 @@ import io.vertx.core.json.JsonObject;
  * whose {@code last_referenced_at} moved, members dropped as invalid (written by another writer
  * with a looser grammar), closed buckets held back for want of contributors, the distinct
  * contributors of what was published (the smallest publication's when a run published several, 0
- * when it published nothing), and how long it took. Counts only: nothing here names a bucket, a
- * ticker or a contributor (docs/DESIGN.md#anonymity-the-publication-pool).
+ * when it published nothing), how long it took, and new tickers not published because the universe
+ * was full ({@code refusedCapacity}: they stay in the buffer, see
+ * docs/OPERATIONS.md#universe-at-capacity; a ticker a later run refuses again is counted again).
+ * Counts only: nothing here names a bucket, a ticker or a contributor
+ * (docs/DESIGN.md#anonymity-the-publication-pool).
  */
 public record FlushCounts(
     long buckets,
@@ -18,9 +21,23 @@ public record FlushCounts(
     long rejected,
     long held,
     long contributors,
-    long durationMillis) {
+    long durationMillis,
+    long refusedCapacity) {
 
   public static final FlushCounts NONE = new FlushCounts(0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** The counts of a run that refused nothing for capacity. */
+  public FlushCounts(
+      long buckets,
+      long read,
+      long inserted,
+      long bumped,
+      long rejected,
+      long held,
+      long contributors,
+      long durationMillis) {
+    this(buckets, read, inserted, bumped, rejected, held, contributors, durationMillis, 0);
+  }
 
   /** The counts of a run that held nothing and published without a contributor count. */
   public FlushCounts(
@@ -45,20 +62,36 @@ public record FlushCounts(
         rejected + o.rejected,
         held + o.held,
         c,
-        durationMillis + o.durationMillis);
+        durationMillis + o.durationMillis,
+        refusedCapacity + o.refusedCapacity);
   }
 
   public FlushCounts withDuration(long millis) {
-    return new FlushCounts(buckets, read, inserted, bumped, rejected, held, contributors, millis);
+    return new FlushCounts(
+        buckets, read, inserted, bumped, rejected, held, contributors, millis, refusedCapacity);
   }
 
   public FlushCounts withHeld(long heldBuckets) {
     return new FlushCounts(
-        buckets, read, inserted, bumped, rejected, heldBuckets, contributors, durationMillis);
+        buckets,
+        read,
+        inserted,
+        bumped,
+        rejected,
+        heldBuckets,
+        contributors,
+        durationMillis,
+        refusedCapacity);
   }
 
   public FlushCounts withContributors(long n) {
-    return new FlushCounts(buckets, read, inserted, bumped, rejected, held, n, durationMillis);
+    return new FlushCounts(
+        buckets, read, inserted, bumped, rejected, held, n, durationMillis, refusedCapacity);
+  }
+
+  public FlushCounts withRefusedCapacity(long n) {
+    return new FlushCounts(
+        buckets, read, inserted, bumped, rejected, held, contributors, durationMillis, n);
   }
 
   public JsonObject toJson() {
@@ -70,7 +103,8 @@ public record FlushCounts(
         .put("rejected", rejected)
         .put("held", held)
         .put("contributors", contributors)
-        .put(Messages.DURATION_MILLIS, durationMillis);
+        .put(Messages.DURATION_MILLIS, durationMillis)
+        .put("refusedCapacity", refusedCapacity);
   }
 
   public static FlushCounts fromJson(JsonObject json) {
@@ -82,6 +116,7 @@ public record FlushCounts(
         json.getLong("rejected", 0L),
         json.getLong("held", 0L),
         json.getLong("contributors", 0L),
-        json.getLong(Messages.DURATION_MILLIS, 0L));
+        json.getLong(Messages.DURATION_MILLIS, 0L),
+        json.getLong("refusedCapacity", 0L));
   }
 }

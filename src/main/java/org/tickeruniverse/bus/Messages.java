@@ -27,6 +27,20 @@ public final class Messages {
   public static final String ETAG = "etag";
   public static final String DURATION_MILLIS = "durationMillis";
 
+  /**
+   * Paging of {@link Addresses#LIST} (docs/DESIGN.md#interfaces): a request may carry {@code after}
+   * (the {@code next} of the previous reply) and {@code limit}; a reply carries at most {@link
+   * #LIST_PAGE_MAX} tickers, and {@code next} when more follow. A universe of up to that many
+   * tickers comes whole in one reply, as it always did.
+   */
+  public static final String AFTER = "after";
+
+  public static final String LIMIT = "limit";
+  public static final String NEXT = "next";
+
+  /** Most tickers in one {@code list} reply (about 1 MB on the wire). */
+  public static final int LIST_PAGE_MAX = 100_000;
+
   private Messages() {}
 
   public static JsonObject tickersRequest(List<String> tickers) {

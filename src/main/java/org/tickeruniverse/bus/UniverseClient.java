@@ -106,17 +106,51 @@ public final class UniverseClient {
     return request(Addresses.UPSERT, tickers(tickers)).map(r -> r.getInteger(Messages.UPSERTED));
   }
 
-  /** Every ticker of the universe, sorted; the same list the HTTP endpoint publishes. */
+  /**
+   * Every ticker of the universe, sorted; the same list the HTTP endpoint publishes. A universe of
+   * more than {@link Messages#LIST_PAGE_MAX} tickers comes in several replies, joined here; if the
+   * universe changes between two of them the list is read again from the start (a few times at
+   * most). The whole list is held by the caller: for a large universe prefer {@link #listPage}.
+   */
   public Future<List<String>> list() {
-    return request(Addresses.LIST, new JsonObject())
-        .map(
+    return collect(null, null, new ArrayList<>(), 0);
+  }
+
+  /**
+   * One page: up to {@code limit} (1–{@link Messages#LIST_PAGE_MAX}) tickers after {@code after}
+   * (null: from the first). The reply is {@code {"count":n,"tickers":[…],"etag":"…","next":"…"}},
+   * {@code count} being the whole universe's and {@code next}, present when more follow, the {@code
+   * after} of the next page.
+   */
+  public Future<JsonObject> listPage(String after, int limit) {
+    JsonObject request = new JsonObject().put(Messages.LIMIT, limit);
+    return request(Addresses.LIST, after == null ? request : request.put(Messages.AFTER, after));
+  }
+
+  private static final int LIST_RESTARTS = 3;
+
+  private Future<List<String>> collect(String after, String etag, List<String> acc, int restarts) {
+    JsonObject request =
+        after == null ? new JsonObject() : new JsonObject().put(Messages.AFTER, after);
+    return request(Addresses.LIST, request)
+        .compose(
             r -> {
-              JsonArray array = r.getJsonArray(Messages.TICKERS, new JsonArray());
-              List<String> tickers = new ArrayList<>(array.size());
-              for (Object t : array) {
-                tickers.add((String) t);
+              String e = r.getString(Messages.ETAG);
+              if (etag != null && !etag.equals(e)) {
+                if (restarts >= LIST_RESTARTS) {
+                  return Future.failedFuture(
+                      new IllegalStateException("the universe kept changing while listed"));
+                }
+                acc.clear();
+                return collect(null, null, acc, restarts + 1);
               }
-              return List.copyOf(tickers);
+              for (Object t : r.getJsonArray(Messages.TICKERS, new JsonArray())) {
+                acc.add((String) t);
+              }
+              String next = r.getString(Messages.NEXT);
+              return next == null
+                  ? Future.succeededFuture(List.copyOf(acc))
+                  : collect(next, e, acc, restarts);
             });
   }
 

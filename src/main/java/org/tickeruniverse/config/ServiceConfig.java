@@ -124,7 +124,8 @@ public record ServiceConfig(
 
   public record Upsert(boolean enabled) {}
 
-  public record Universe(int refreshSeconds, String seedFile) {}
+  public record Universe(
+      int refreshSeconds, String seedFile, int maxTickers, long buildTimeoutMillis) {}
 
   public record Log(String format) {}
 

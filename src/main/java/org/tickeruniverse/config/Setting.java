@@ -379,6 +379,20 @@ public final class Setting<T> {
           SEED_BUNDLED,
           SEED_BUNDLED,
           "tickers kept in the universe at all times: `bundled` (the list of common tickers in the jar), a file (one per line, `#` comments), or `none`");
+  public static final Setting<Integer> UNIVERSE_MAX_TICKERS =
+      declare(
+          "universe.maxTickers",
+          "TU_UNIVERSE_MAX_TICKERS",
+          SettingType.intIn(1, 50_000_000),
+          2_000_000,
+          "the universe's bound: a flush publishes no new ticker beyond it (they stay buffered; docs/OPERATIONS.md#universe-at-capacity)");
+  public static final Setting<Long> UNIVERSE_BUILD_TIMEOUT =
+      declare(
+          "universe.buildTimeoutMillis",
+          "TU_UNIVERSE_BUILD_TIMEOUT_MILLIS",
+          SettingType.longIn(1, 3_600_000),
+          120_000L,
+          "longest build of the universe snapshot; then it fails and is retried with back-off");
   public static final Setting<String> LOG_FORMAT =
       declare(
           "log.format",

@@ -58,6 +58,12 @@ public final class FlushJob {
   private final Supplier<Future<?>> heartbeat;
 
   /**
+   * The bound {@code universe.maxTickers} of the run under way (runs never overlap: the lease and
+   * the job's single flight); null when unbounded. See docs/OPERATIONS.md#universe-at-capacity.
+   */
+  private UniverseRepository.Capacity capacity;
+
+  /**
    * @param ttlSeconds the TTL held buckets get again on every run (the buffer's TTL)
    * @param metrics where the oldest bucket's age and the pool's meters go
    * @param heartbeat called after every page, e.g. to renew a lease; its failure does not stop the
@@ -84,6 +90,7 @@ public final class FlushJob {
 
   public Future<FlushCounts> run() {
     long started = buckets.clock().millis();
+    capacity = repository.capacity();
     return store
         .bucketStarts()
         .compose(
@@ -165,6 +172,11 @@ public final class FlushJob {
     private FlushCounts total = new FlushCounts(1, 0, 0, 0, 0, 0);
     private int pass = 1;
 
+    /**
+     * New tickers refused for capacity in this bucket: they stay, and no further pass reads them.
+     */
+    private boolean refusedSome;
+
     /** Members of the chunks being written or removed now (a few pages at most). */
     private final Set<String> inFlight = new HashSet<>();
 
@@ -231,7 +243,8 @@ public final class FlushJob {
       inFlight.addAll(written);
       Future<UpsertCounts> upserted = Future.succeededFuture(UpsertCounts.NONE);
       for (List<String> chunk : chunks) {
-        upserted = upserted.compose(sum -> repository.insertOrBump(chunk, stamp).map(sum::plus));
+        upserted =
+            upserted.compose(sum -> repository.insertOrBump(chunk, stamp, capacity).map(sum::plus));
       }
       upserted.onFailure(e -> written.forEach(inFlight::remove));
       return upserted.map(
@@ -239,13 +252,24 @@ public final class FlushJob {
             total =
                 total.plus(
                     new FlushCounts(
-                        0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0));
+                            0, 0, counts.inserted(), counts.bumped(), sorted.rejected().size(), 0)
+                        .withRefusedCapacity(counts.refused().size()));
+            // Refused members (universe full) are not removed: they stay in the bucket for a later
+            // run (docs/OPERATIONS.md#universe-at-capacity).
+            List<String> removed = written;
+            if (!counts.refused().isEmpty()) {
+              refusedSome = true;
+              Set<String> refused = new HashSet<>(counts.refused());
+              removed = written.stream().filter(m -> !refused.contains(m)).toList();
+              refused.forEach(inFlight::remove);
+            }
             // Removal runs while the next chunks are written; the pass waits for all of them. The
             // members stay "in flight" until they are removed: SSCAN may return one again
             // meanwhile,
             // and writing it twice would count it twice.
-            Future<Long> removal = store.remove(key, written);
-            removal.onComplete(ar -> written.forEach(inFlight::remove));
+            List<String> gone = removed;
+            Future<Long> removal = store.remove(key, gone);
+            removal.onComplete(ar -> gone.forEach(inFlight::remove));
             removals.add(removal);
             return null;
           });
@@ -265,7 +289,7 @@ public final class FlushJob {
           .onFailure(done::tryFail)
           .onSuccess(
               v -> {
-                if (pass >= MAX_PASSES) {
+                if (pass >= MAX_PASSES || refusedSome) {
                   done.complete(total);
                 } else {
                   nextPassIfMembersLeft();

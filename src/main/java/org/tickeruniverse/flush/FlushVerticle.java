@@ -38,6 +38,8 @@ public final class FlushVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlushVerticle.class);
 
+  private int maxTickers;
+
   private final Clock clock;
   private final ServiceMetrics metrics;
   private Redis redis;
@@ -57,6 +59,7 @@ public final class FlushVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
+    maxTickers = config.universe().maxTickers();
     redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());
     Buckets buckets = config.buckets(clock);
@@ -83,7 +86,8 @@ public final class FlushVerticle extends VerticleBase {
             new UniverseRepository(
                 pool,
                 config.mysql().queryTimeoutMillis(),
-                StampPrecision.of(privacy.stampPrecision())),
+                StampPrecision.of(privacy.stampPrecision()),
+                config.universe().maxTickers()),
             buckets,
             config.flush().chunkSize(),
             rule,
@@ -118,8 +122,16 @@ public final class FlushVerticle extends VerticleBase {
         "flush",
         LOG,
         vertx.eventBus(),
-        (outcome, counts, took) ->
-            metrics.flushRun(outcome, counts == null ? FlushCounts.NONE : counts, took),
+        (outcome, counts, took) -> {
+          metrics.flushRun(outcome, counts == null ? FlushCounts.NONE : counts, took);
+          if (counts != null && counts.refusedCapacity() > 0) {
+            // Counts only; docs/OPERATIONS.md#universe-at-capacity says what to do.
+            LOG.warn(
+                "universe at capacity ({} tickers): {} new ticker(s) not published, kept buffered",
+                maxTickers,
+                counts.refusedCapacity());
+          }
+        },
         (counts, took) ->
             counts.buckets() > 0
                 ? counts.buckets()
@@ -135,7 +147,11 @@ public final class FlushVerticle extends VerticleBase {
                     + counts.rejected()
                     + " rejected, "
                     + counts.held()
-                    + " held in "
+                    + " held"
+                    + (counts.refusedCapacity() > 0
+                        ? ", " + counts.refusedCapacity() + " refused (universe full)"
+                        : "")
+                    + " in "
                     + counts.durationMillis()
                     + " ms"
                 : counts.held() > 0

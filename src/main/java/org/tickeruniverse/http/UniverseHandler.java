@@ -1,6 +1,7 @@
 package org.tickeruniverse.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -16,8 +17,13 @@ import org.tickeruniverse.universe.UniverseDocument;
  */
 final class UniverseHandler implements Handler<RoutingContext> {
 
-  /** Until the first load succeeds; loading is retried every few hundred ms at first. */
-  static final int NOT_LOADED_RETRY_AFTER_SECONDS = 1;
+  /**
+   * The body goes out in slices of this size, each written when the connection can take it: a heap
+   * buffer is copied into a direct one of its full size before it reaches the socket, and a 20 MB
+   * document written at once would take that much direct memory per response (the JVM's direct
+   * memory is capped at 64 MB, docs/OPERATIONS.md). Slices share the document's bytes.
+   */
+  static final int SLICE_BYTES = 256 * 1024;
 
   private final UniverseCache cache;
 
@@ -31,9 +37,7 @@ final class UniverseHandler implements Handler<RoutingContext> {
     if (doc == null) {
       ctx.fail(
           ApiError.unavailable(
-              ErrorCode.UNIVERSE_UNAVAILABLE,
-              "the universe is not loaded yet",
-              NOT_LOADED_RETRY_AFTER_SECONDS));
+              ErrorCode.UNIVERSE_UNAVAILABLE, cache.whyUnavailable(), cache.retryAfterSeconds()));
       return;
     }
     String etag = "\"" + doc.etag() + "\"";
@@ -48,10 +52,39 @@ final class UniverseHandler implements Handler<RoutingContext> {
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8");
     if (acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
-      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(doc.gzip());
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+      send(response, doc.gzip());
     } else {
-      response.end(doc.json());
+      send(response, doc.json());
     }
+  }
+
+  /** Writes {@code body} in slices, with back-pressure (see {@link #SLICE_BYTES}). */
+  static void send(HttpServerResponse response, Buffer body) {
+    if (body.length() <= SLICE_BYTES) {
+      response.end(body);
+      return;
+    }
+    response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+    new Object() {
+      int at;
+
+      void pump() {
+        while (at < body.length() && !response.writeQueueFull()) {
+          if (response.closed()) {
+            return;
+          }
+          int end = Math.min(body.length(), at + SLICE_BYTES);
+          response.write(body.slice(at, end));
+          at = end;
+        }
+        if (at >= body.length()) {
+          response.end();
+        } else {
+          response.drainHandler(v -> pump());
+        }
+      }
+    }.pump();
   }
 
   /**

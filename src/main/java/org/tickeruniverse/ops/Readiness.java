@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.store.UniverseRepository;
+import org.tickeruniverse.universe.SnapshotState;
 
 /**
  * Readiness by role (docs/DESIGN.md#operations): a node is ready when what <em>its</em> verticles
@@ -41,6 +42,7 @@ public final class Readiness {
   public static final String MYSQL = "mysql";
   public static final String UNIVERSE = "universe";
   public static final String CLUSTER = "cluster";
+  public static final String SNAPSHOT = "snapshot";
 
   private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
 
@@ -55,11 +57,20 @@ public final class Readiness {
    *       it, but on a node that also runs {@code http} the edge serves its loaded snapshot from
    *       memory and keeps doing so while MySQL is away, so there the snapshot is the check.
    *   <li>{@code universe}: an HTTP edge is ready once it holds a universe snapshot to serve.
+   *   <li>{@code snapshot}: a node running {@code universe} is ready once its snapshot is built;
+   *       the check says why not ({@code not built yet}, {@code build timed out}, {@code store
+   *       unavailable}, {@code too large for universe.maxTickers}) while the build is retried
+   *       (docs/OPERATIONS.md#universe-snapshot).
    *   <li>{@code cluster}: a clustered node is ready while it is a member of the cluster (its event
    *       bus reaches the others).
    * </ul>
    */
-  public record Needs(boolean redis, boolean mysql, boolean universe, boolean cluster) {
+  public record Needs(
+      boolean redis, boolean mysql, boolean universe, boolean cluster, boolean snapshot) {
+
+    public Needs(boolean redis, boolean mysql, boolean universe, boolean cluster) {
+      this(redis, mysql, universe, cluster, false);
+    }
 
     public static Needs of(ServiceConfig.Node node, boolean clustered) {
       boolean http = node.runs(VerticleName.HTTP);
@@ -69,7 +80,8 @@ public final class Readiness {
               || node.runs(VerticleName.EVICT)
               || (node.runs(VerticleName.UNIVERSE) && !http),
           http,
-          clustered);
+          clustered,
+          node.runs(VerticleName.UNIVERSE));
     }
 
     /** The ids of the checks {@code /health/ready} lists (in the order they answer). */
@@ -83,6 +95,9 @@ public final class Readiness {
       }
       if (universe) {
         ids.add(UNIVERSE);
+      }
+      if (snapshot) {
+        ids.add(SNAPSHOT);
       }
       if (cluster) {
         ids.add(CLUSTER);
@@ -122,6 +137,9 @@ public final class Readiness {
     if (needs.universe()) {
       registerFlag(checks, UNIVERSE, universeLoaded, "not loaded yet");
     }
+    if (needs.snapshot()) {
+      registerSnapshot(checks, vertx);
+    }
     if (needs.cluster()) {
       registerFlag(checks, CLUSTER, () -> clusterMember(vertx), "not a cluster member");
     }
@@ -144,6 +162,27 @@ public final class Readiness {
           boolean now = flag.getAsBoolean();
           promise.complete(now ? Status.OK() : Status.KO(new JsonObject().put("reason", reason)));
           transition(name, up, now, now ? "ok" : reason);
+        });
+  }
+
+  private static void registerSnapshot(HealthChecks checks, Vertx vertx) {
+    AtomicBoolean up = new AtomicBoolean(true);
+    checks.register(
+        SNAPSHOT,
+        promise -> {
+          SnapshotState state = SnapshotState.of(vertx);
+          boolean built = state != null && state.document() != null;
+          String reason = state == null ? SnapshotState.NOT_BUILT : state.problem();
+          if (built) {
+            promise.complete(Status.OK());
+          } else {
+            JsonObject data = new JsonObject().put("reason", reason);
+            if (state != null && state.retryAtMillis() > 0) {
+              data.put("retryInSeconds", state.retryAfterSeconds(System.currentTimeMillis()));
+            }
+            promise.complete(Status.KO(data));
+          }
+          transition(SNAPSHOT, up, built, built ? "built" : reason);
         });
   }
 

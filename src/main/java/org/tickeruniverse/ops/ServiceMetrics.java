@@ -26,6 +26,7 @@ public final class ServiceMetrics {
   private final MeterRegistry registry;
   private final AtomicLong oldestUnflushedAgeSeconds = new AtomicLong();
   private final AtomicLong universeSize = new AtomicLong();
+  private final AtomicLong universeMaxTickers = new AtomicLong();
   private final Map<String, AtomicInteger> storeUp = new ConcurrentHashMap<>();
   private final Counter bufferRequests;
   private final Counter bufferTickers;
@@ -40,6 +41,7 @@ public final class ServiceMetrics {
   private final Counter publications;
   private final Counter publishedBelowThreshold;
   private final DistributionSummary publicationContributors;
+  private final Counter capacityRefusals;
 
   private ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -55,6 +57,9 @@ public final class ServiceMetrics {
     bufferWriteMembers = registry.summary("tu_buffer_redis_write_members");
     registry.gauge("tu_flush_oldest_unflushed_bucket_age_seconds", oldestUnflushedAgeSeconds);
     registry.gauge("tu_universe_tickers", universeSize);
+    // docs/OPERATIONS.md#universe-at-capacity: new tickers a flush did not publish (universe full).
+    capacityRefusals = registry.counter("tu_universe_capacity_refusals_total");
+    registry.gauge("tu_universe_max_tickers", universeMaxTickers);
     // The publication pool (docs/DESIGN.md#anonymity-the-publication-pool): counts only.
     publications = registry.counter("tu_privacy_publications_total");
     publishedBelowThreshold = registry.counter("tu_privacy_published_below_threshold_total");
@@ -147,6 +152,7 @@ public final class ServiceMetrics {
     registry.counter("tu_flush_tickers_read_total").increment(counts.read());
     registry.counter("tu_flush_rows_inserted_total").increment(counts.inserted());
     registry.counter("tu_flush_rows_bumped_total").increment(counts.bumped());
+    capacityRefusals.increment(counts.refusedCapacity());
     Timer.builder("tu_flush_duration").register(registry).record(took);
   }
 
@@ -186,6 +192,11 @@ public final class ServiceMetrics {
 
   public void universeSize(long size) {
     universeSize.set(size);
+  }
+
+  /** {@code universe.maxTickers}, exported so an alert can compare the universe's size with it. */
+  public void universeMaxTickers(long max) {
+    universeMaxTickers.set(max);
   }
 
   /**

@@ -5,7 +5,23 @@ final class Sql {
 
   static final String TABLE = "ticker_universe";
 
-  static final String LIST = "SELECT yahoo_ticker FROM " + TABLE + " ORDER BY yahoo_ticker";
+  /** Keyset pagination of the whole table (UniverseRepository#listAfter). */
+  static final String LIST_FIRST =
+      "SELECT yahoo_ticker FROM " + TABLE + " ORDER BY yahoo_ticker LIMIT ?";
+
+  static final String LIST_AFTER =
+      "SELECT yahoo_ticker FROM " + TABLE + " WHERE yahoo_ticker > ? ORDER BY yahoo_ticker LIMIT ?";
+
+  static final String COUNT = "SELECT COUNT(*) FROM " + TABLE;
+
+  /** Which of a chunk's tickers exist (the capacity path of UniverseRepository#insertOrBump). */
+  static String existing(int n) {
+    return "SELECT yahoo_ticker FROM "
+        + TABLE
+        + " WHERE yahoo_ticker IN ("
+        + placeholders(n, "?")
+        + ")";
+  }
 
   static final String PING = "SELECT 1";
 

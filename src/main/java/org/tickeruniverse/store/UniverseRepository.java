@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +40,9 @@ public final class UniverseRepository {
   private final long queryTimeoutMillis;
   private final StampPrecision precision;
 
+  /** {@code universe.maxTickers} for the flush's writes (Long.MAX_VALUE: unbounded). */
+  private final long maxTickers;
+
   /** With the declared defaults of {@code mysql.queryTimeoutMillis} and the stamp precision. */
   public UniverseRepository(Pool pool) {
     this(pool, Setting.MYSQL_QUERY_TIMEOUT.defaultValue());
@@ -54,14 +56,22 @@ public final class UniverseRepository {
         StampPrecision.of(Setting.PRIVACY_STAMP_PRECISION.defaultValue()));
   }
 
+  /** Unbounded: for every writer but the flush (the bound is the flush's, see Capacity). */
+  public UniverseRepository(Pool pool, long queryTimeoutMillis, StampPrecision precision) {
+    this(pool, queryTimeoutMillis, precision, Long.MAX_VALUE);
+  }
+
   /**
    * Every statement fails after {@code queryTimeoutMillis}, and its connection is closed; {@code
-   * last_referenced_at} is written with {@code precision}.
+   * last_referenced_at} is written with {@code precision}; the flush's writes keep the table within
+   * {@code maxTickers} rows (see Capacity).
    */
-  public UniverseRepository(Pool pool, long queryTimeoutMillis, StampPrecision precision) {
+  public UniverseRepository(
+      Pool pool, long queryTimeoutMillis, StampPrecision precision, long maxTickers) {
     this.pool = pool;
     this.queryTimeoutMillis = queryTimeoutMillis;
     this.precision = precision;
+    this.maxTickers = maxTickers;
   }
 
   /**
@@ -166,6 +176,117 @@ public final class UniverseRepository {
             });
   }
 
+  /**
+   * The bound {@code universe.maxTickers} over one flush run
+   * (docs/OPERATIONS.md#universe-at-capacity): the table's rows are counted once, at the run's
+   * first write, and every write reserves its room before it starts, so concurrent chunk writes of
+   * the run cannot pass the bound together. Writers outside the flush (the synchronous upsert,
+   * seeding) are not counted against it while a run is under way. Confined to the flush's event
+   * loop.
+   */
+  public static final class Capacity {
+
+    private final long max;
+    private Future<Long> counted;
+
+    /** Rows counted plus room reserved by writes of this run, less room they gave back. */
+    private long taken;
+
+    Capacity(long max) {
+      this.max = max;
+    }
+
+    private Future<Long> counted(UniverseRepository repository) {
+      if (counted == null) {
+        counted = repository.countRows().onSuccess(rows -> taken = rows);
+        // A failed count is asked again by the next write rather than remembered.
+        counted.onFailure(e -> counted = null);
+      }
+      return counted;
+    }
+
+    /** Reserves room for up to {@code wanted} new rows; returns how many it got. */
+    private int take(int wanted) {
+      int got = (int) Math.max(0, Math.min(wanted, max - taken));
+      taken += got;
+      return got;
+    }
+
+    private void giveBack(long unused) {
+      taken -= unused;
+    }
+  }
+
+  /** A fresh bound for one flush run; null when this repository has none. */
+  public Capacity capacity() {
+    return maxTickers == Long.MAX_VALUE ? null : new Capacity(maxTickers);
+  }
+
+  /**
+   * {@link #insertOrBump(List, Instant)} within {@code capacity}: while the room left is at least
+   * the chunk, exactly that (plus one {@code COUNT(*)} per run). Near the bound, the chunk's
+   * existing rows are found first ({@code SELECT … IN}) and bumped as always, and only as many new
+   * tickers as fit are inserted, the chunk's first in sorted order; the others are returned as
+   * {@link UpsertCounts#refused()} and nothing is written for them.
+   */
+  public Future<UpsertCounts> insertOrBump(
+      List<String> sortedTickers, Instant stamp, Capacity capacity) {
+    if (capacity == null) {
+      return insertOrBump(sortedTickers, stamp);
+    }
+    int n = sortedTickers.size();
+    if (n == 0) {
+      return Future.succeededFuture(UpsertCounts.NONE);
+    }
+    return capacity
+        .counted(this)
+        .compose(
+            counted -> {
+              int room = capacity.take(n);
+              if (room == n) {
+                return insertOrBump(sortedTickers, stamp)
+                    .onComplete(
+                        ar -> capacity.giveBack(ar.succeeded() ? n - ar.result().inserted() : n));
+              }
+              capacity.giveBack(room);
+              return nearCapacity(sortedTickers, stamp, capacity);
+            });
+  }
+
+  private Future<UpsertCounts> nearCapacity(
+      List<String> sortedTickers, Instant stamp, Capacity capacity) {
+    Tuple args = Tuple.tuple();
+    sortedTickers.forEach(args::addString);
+    return timed(c -> c.preparedQuery(Sql.existing(sortedTickers.size())).execute(args))
+        .compose(
+            rows -> {
+              java.util.Set<String> existing = new java.util.HashSet<>();
+              for (Row row : rows) {
+                existing.add(row.getString(0));
+              }
+              List<String> old = new ArrayList<>();
+              List<String> fresh = new ArrayList<>();
+              for (String t : sortedTickers) {
+                (existing.contains(t) ? old : fresh).add(t);
+              }
+              int room = capacity.take(fresh.size());
+              List<String> admitted = fresh.subList(0, room);
+              List<String> refused = List.copyOf(fresh.subList(room, fresh.size()));
+              // The existing rows and the admitted new ones go through the ordinary write, which
+              // also restores a row the evictor deleted meanwhile.
+              List<String> write = new ArrayList<>(old.size() + admitted.size());
+              write.addAll(old);
+              write.addAll(admitted);
+              java.util.Collections.sort(write);
+              return insertOrBump(write, stamp)
+                  .onComplete(
+                      ar ->
+                          capacity.giveBack(
+                              ar.succeeded() ? Math.max(0, room - ar.result().inserted()) : room))
+                  .map(c -> new UpsertCounts(c.inserted(), c.bumped(), refused));
+            });
+  }
+
   /** (ticker, first_seen_at = the exact stamp, last_referenced_at = the stamp at precision). */
   private Tuple rows(List<String> sortedTickers, Instant stamp) {
     LocalDateTime firstSeen = utc(stamp);
@@ -191,21 +312,33 @@ public final class UniverseRepository {
         .map(r -> r.rowCount());
   }
 
-  /** Every ticker, sorted by its bytes (the column's binary collation). */
-  public Future<List<String>> listAll() {
-    return timed(c -> c.query(Sql.LIST).execute())
+  /**
+   * Up to {@code limit} tickers sorted by their bytes (the column's binary collation), strictly
+   * after {@code after} (null: from the first): one page of a keyset-paginated read of the whole
+   * table. Each page is a short range scan of the primary key on a connection held for that page
+   * only, so reading a large table neither holds a connection (or a server-side cursor and its
+   * temporary table) for the whole read nor keeps more than a page in memory
+   * (docs/PERFORMANCE.md#universe-snapshot).
+   */
+  public Future<List<String>> listAfter(String after, int limit) {
+    return timed(
+            c ->
+                after == null
+                    ? c.preparedQuery(Sql.LIST_FIRST).execute(Tuple.of(limit))
+                    : c.preparedQuery(Sql.LIST_AFTER).execute(Tuple.of(after, limit)))
         .map(
             rows -> {
               List<String> out = new ArrayList<>(rows.size());
               for (Row row : rows) {
                 out.add(row.getString(0));
               }
-              // The collation already orders by bytes; sorting again costs little and makes the
-              // order a
-              // property of this code rather than of the server's configuration.
-              Collections.sort(out);
               return out;
             });
+  }
+
+  /** Rows in the table (a full index scan: once per flush run that may insert, see Capacity). */
+  public Future<Long> countRows() {
+    return timed(c -> c.query(Sql.COUNT).execute()).map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Deletes at most {@code limit} rows last referenced before {@code cutoff}; returns how many. */

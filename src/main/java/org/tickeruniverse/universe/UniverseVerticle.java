@@ -1,6 +1,7 @@
 package org.tickeruniverse.universe;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -10,6 +11,8 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,7 @@ import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.privacy.StampPrecision;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
+import org.tickeruniverse.ticker.Ticker;
 import org.tickeruniverse.ticker.TickerBatch;
 
 /**
@@ -51,6 +55,14 @@ public final class UniverseVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(UniverseVerticle.class);
 
+  /** Rows per keyset page of a snapshot build: a short range scan, about 1 MB of rows in memory. */
+  static final int BUILD_PAGE_ROWS = 10_000;
+
+  /** First retry after a failed build; it doubles up to {@link #MAX_RETRY_MILLIS}. */
+  static final long FIRST_RETRY_MILLIS = 1_000;
+
+  static final long MAX_RETRY_MILLIS = 60_000;
+
   private final Clock clock;
   private final ServiceMetrics metrics;
   private Pool pool;
@@ -60,6 +72,12 @@ public final class UniverseVerticle extends VerticleBase {
   private UniverseDocument snapshot;
   private SingleFlight<UniverseDocument> loads;
   private long periodicId = -1;
+
+  /** Why the last build failed (null: it succeeded, or none ended yet); see SnapshotState. */
+  private String problem;
+
+  private long retryTimer = -1;
+  private long retryDelayMillis = FIRST_RETRY_MILLIS;
   private final List<MessageConsumer<?>> consumers = new java.util.ArrayList<>();
 
   /** The seed file's tickers (empty: none configured) and when they were last upserted. */
@@ -84,6 +102,8 @@ public final class UniverseVerticle extends VerticleBase {
     // without Main (a sibling's) fails the same way, and the verticle has the list itself.
     seeds = SeedFile.forSetting(config.universe().seedFile());
     pool = Stores.mysql(vertx, config.mysql());
+    SnapshotState.publish(vertx, new SnapshotState(null, SnapshotState.NOT_BUILT, 0));
+    metrics.universeMaxTickers(config.universe().maxTickers());
     repository =
         new UniverseRepository(
             pool,
@@ -179,18 +199,66 @@ public final class UniverseVerticle extends VerticleBase {
             });
   }
 
+  /**
+   * One page of the snapshot ({@link Messages#AFTER}, {@link Messages#LIMIT}): the reply keeps its
+   * shape ({@code count} is the whole universe's, {@code etag} the snapshot's) and carries at most
+   * {@link Messages#LIST_PAGE_MAX} tickers, with {@link Messages#NEXT} when more follow — so no
+   * reply holds a large universe at once (docs/DESIGN.md#interfaces).
+   */
   private void list(Message<Object> msg) {
-    Future<UniverseDocument> doc =
-        snapshot != null ? Future.succeededFuture(snapshot) : loads.join();
+    String after;
+    int limit;
+    try {
+      JsonObject body = msg.body() instanceof JsonObject j ? j : new JsonObject();
+      Object a = body.getValue(Messages.AFTER);
+      Object l = body.getValue(Messages.LIMIT, Messages.LIST_PAGE_MAX);
+      if ((a != null && !(a instanceof String))
+          || !(l instanceof Integer n)
+          || n < 1
+          || n > Messages.LIST_PAGE_MAX) {
+        throw new FailureException(
+            ErrorCode.INVALID_INPUT,
+            "'"
+                + Messages.AFTER
+                + "' must be a string and '"
+                + Messages.LIMIT
+                + "' an integer 1-"
+                + Messages.LIST_PAGE_MAX);
+      }
+      after = (String) a;
+      limit = n;
+    } catch (RuntimeException invalid) {
+      Replies.reply(msg, Future.failedFuture(invalid), LOG);
+      return;
+    }
+    Future<UniverseDocument> doc;
+    if (snapshot != null) {
+      doc = Future.succeededFuture(snapshot);
+    } else if (problem == null || loads.running()) {
+      doc = loads.join(); // the first build is under way (or about to be): wait for it
+    } else {
+      doc =
+          Future.failedFuture(
+              new FailureException(
+                  ErrorCode.UNIVERSE_UNAVAILABLE, "the universe snapshot is " + describeProblem()));
+    }
     Replies.reply(
         msg,
         doc.map(
-            d ->
-                new JsonObject()
-                    .put(Messages.COUNT, d.count())
-                    .put(Messages.TICKERS, new JsonArray(d.tickers()))
-                    .put(Messages.ETAG, d.etag())),
+            d -> {
+              UniverseDocument.Page page = d.page(after, limit);
+              JsonObject reply =
+                  new JsonObject()
+                      .put(Messages.COUNT, d.count())
+                      .put(Messages.TICKERS, new JsonArray(page.tickers()))
+                      .put(Messages.ETAG, d.etag());
+              return page.next() == null ? reply : reply.put(Messages.NEXT, page.next());
+            }),
         LOG);
+  }
+
+  private String describeProblem() {
+    return problem.equals(SnapshotState.NOT_BUILT) ? problem : "unavailable (" + problem + ")";
   }
 
   /**
@@ -201,25 +269,115 @@ public final class UniverseVerticle extends VerticleBase {
     return loads.again();
   }
 
+  /**
+   * Builds the snapshot from the table in keyset pages straight into the document's bytes
+   * (docs/PERFORMANCE.md#universe-snapshot): no list of the whole table is ever held. Bounded in
+   * time ({@code universe.buildTimeoutMillis}) and in bytes (what {@code universe.maxTickers}
+   * tickers of the longest form take), so a table that grew too large fails the build — readiness
+   * says why, {@code GET /api/v1/universe} answers 503 — rather than the JVM; a failed build is
+   * retried with a doubling back-off (docs/OPERATIONS.md#universe-snapshot).
+   */
   private Future<UniverseDocument> load() {
-    return repository
-        .listAll()
-        .map(UniverseDocument::of)
+    long started = System.nanoTime();
+    UniverseDocument previous = snapshot;
+    int hint = previous == null ? 0 : previous.json().length() + previous.json().length() / 16;
+    long budget = (long) config.universe().maxTickers() * (Ticker.MAX_LENGTH + 3) + 64;
+    Build build = new Build(new UniverseDocument.Builder(hint, budget));
+    long timeout = config.universe().buildTimeoutMillis();
+    build.nextPage();
+    return build
+        .pages
+        .future()
+        .compose(v -> vertx.executeBlocking(() -> build.builder.build(previous), false))
+        .timeout(timeout, TimeUnit.MILLISECONDS)
         .onComplete(
             ar -> {
+              build.cancelled = true;
               if (ar.succeeded()) {
-                publishIfChanged(ar.result());
+                long took = (System.nanoTime() - started) / 1_000_000;
+                UniverseDocument doc = ar.result();
+                if (doc != previous) {
+                  LOG.info(
+                      "universe snapshot built: {} tickers, {} bytes JSON, {} bytes gzip in {} ms",
+                      doc.count(),
+                      doc.json().length(),
+                      doc.gzip().length(),
+                      took);
+                }
+                publishIfChanged(doc);
               } else {
-                LOG.warn(
-                    "universe reload failed, keeping the previous snapshot: {}",
-                    Replies.describe(ar.cause()));
+                failed(ar.cause());
               }
             });
+  }
+
+  /** One build's page loop; each page is asked for from the previous one's callback. */
+  private final class Build {
+    final UniverseDocument.Builder builder;
+    final Promise<Void> pages = Promise.promise();
+    boolean cancelled;
+
+    Build(UniverseDocument.Builder builder) {
+      this.builder = builder;
+    }
+
+    void nextPage() {
+      if (cancelled) {
+        return; // timed out: stop reading; the builder and its bytes are dropped with this object
+      }
+      repository
+          .listAfter(builder.last(), BUILD_PAGE_ROWS)
+          .onFailure(pages::tryFail)
+          .onSuccess(
+              page -> {
+                try {
+                  page.forEach(builder::add);
+                } catch (RuntimeException e) {
+                  pages.tryFail(e);
+                  return;
+                }
+                if (page.size() < BUILD_PAGE_ROWS) {
+                  pages.tryComplete();
+                } else {
+                  nextPage();
+                }
+              });
+    }
+  }
+
+  private void failed(Throwable cause) {
+    problem =
+        cause instanceof TimeoutException
+            ? SnapshotState.TIMED_OUT
+            : cause instanceof UniverseDocument.TooLargeException
+                ? SnapshotState.TOO_LARGE
+                : cause instanceof IllegalArgumentException
+                    ? SnapshotState.FAILED
+                    : SnapshotState.STORE_UNAVAILABLE;
+    long delay = retryDelayMillis;
+    retryDelayMillis = Math.min(retryDelayMillis * 2, MAX_RETRY_MILLIS);
+    SnapshotState.publish(
+        vertx, new SnapshotState(snapshot, problem, System.currentTimeMillis() + delay));
+    LOG.warn(
+        "universe snapshot build failed ({}), {}; retrying in {} ms: {}",
+        problem,
+        snapshot == null ? "nothing to serve yet" : "keeping the previous snapshot",
+        delay,
+        Replies.describe(cause));
+    vertx.cancelTimer(retryTimer);
+    retryTimer = vertx.setTimer(delay, id -> reload());
   }
 
   private void publishIfChanged(UniverseDocument fresh) {
     boolean changed = snapshot == null || !snapshot.etag().equals(fresh.etag());
     snapshot = fresh;
+    if (problem != null && !problem.equals(SnapshotState.NOT_BUILT)) {
+      LOG.info("universe snapshot built again after a failure");
+    }
+    problem = null;
+    retryDelayMillis = FIRST_RETRY_MILLIS;
+    vertx.cancelTimer(retryTimer);
+    SnapshotState.publish(vertx, new SnapshotState(fresh, null, 0));
     metrics.universeSize(fresh.count());
     if (changed) {
       vertx
@@ -233,6 +391,8 @@ public final class UniverseVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(periodicId);
+    vertx.cancelTimer(retryTimer);
+    SnapshotState.clear(vertx);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .eventually(() -> pool.close());
   }

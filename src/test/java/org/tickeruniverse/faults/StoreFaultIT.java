@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.NodeProcess;
+import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -263,6 +265,94 @@ class StoreFaultIT {
               + " = tickers "
               + n);
     }
+  }
+
+  /**
+   * The crash loop of docs/OPERATIONS.md#universe-snapshot: a node SIGKILLed mid-flush over a
+   * 1,500,000-row table comes back with the documented JVM options (256 MB heap), builds its
+   * snapshot of the whole table, serves it, and completes the flush.
+   */
+  @Test
+  void aNodeKilledMidFlushOverALargeTableComesBackServesItAndCompletesTheFlush(
+      RedisServer redis, MariaDbServer mysql) throws Exception {
+    int table = 1_500_000;
+    int n = 20_000;
+    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
+    long filling = System.nanoTime();
+    mysql.execute(
+        "INSERT INTO "
+            + Faults.TABLE
+            + " (yahoo_ticker, first_seen_at, last_referenced_at)"
+            + " SELECT CONCAT('T', LPAD(seq, 7, '0'), '.L'), '2026-01-01 00:00:00',"
+            + " '2026-01-01 00:00:00' FROM seq_1_to_"
+            + table);
+    long filledMillis = (System.nanoTime() - filling) / 1_000_000;
+    String key = Faults.fillOldBucket(redis, "K", n);
+    try (Service service =
+        Service.start(redis.url(), mysql.url(), Map.of("TU_FLUSH_CHUNK_SIZE", "20"))) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> tickersLike(mysql, "K") > 1000);
+      long killedAt = System.nanoTime();
+      service.killAndRestart();
+      long restartedAfter = (System.nanoTime() - killedAt) / 1_000_000;
+      assertThat(tickersLike(mysql, "K")).isLessThan(n);
+
+      // The flush completes: the dead holder's lease ends, then an admin flush takes over.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> service.flush().statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> tickersLike(mysql, "K") == n && (Long) redis.command("EXISTS", key) == 0L);
+      // The snapshot of the whole table is built and served by the restarted node.
+      String head = "{\"count\":" + (table + n) + ",";
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .failFast("the service died: " + service.logTail(40), () -> !service.process().isAlive())
+          .until(
+              () -> {
+                HttpResponse<String> r = service.get("/api/v1/universe");
+                return r.statusCode() == 200 && r.body().startsWith(head);
+              });
+      long servedAfter = (System.nanoTime() - killedAt) / 1_000_000;
+      assertThat(service.process().isAlive()).isTrue();
+      assertThat(service.logTail(2000)).doesNotContain("OutOfMemoryError");
+      long peakRssMb = service.process().memoryKb("VmHWM") / 1024;
+      assertThat(peakRssMb).as("peak resident memory, MB").isLessThanOrEqualTo(384);
+      figure(
+          "node SIGKILLed mid-flush over a " + table + "-row table",
+          "table filled in "
+              + filledMillis
+              + " ms; restarted in "
+              + restartedAfter
+              + " ms, flush complete ("
+              + n
+              + " rows) and the "
+              + (table + n)
+              + "-ticker universe served "
+              + servedAfter
+              + " ms after the kill; peak RSS "
+              + peakRssMb
+              + " MB");
+    }
+  }
+
+  /** Rows whose ticker starts with {@code prefix}: a range of the primary key, not a table scan. */
+  static long tickersLike(MariaDbServer mysql, String prefix) {
+    return Long.parseLong(
+        mysql
+            .query(
+                "SELECT COUNT(*) FROM "
+                    + Faults.TABLE
+                    + " WHERE yahoo_ticker LIKE '"
+                    + prefix
+                    + "%'")
+            .get(0)
+            .get(0));
   }
 
   @Test

@@ -515,12 +515,14 @@ class ContractConformanceTest {
             c ->
                 checks.put(((JsonObject) c).getString("id"), ((JsonObject) c).getString("status")));
     // The test server's node runs every verticle: both stores, and the edge's universe snapshot
-    // (served by the stand-ins, so it may already be loaded).
+    // (served by the stand-ins, so it may already be loaded), and the universe verticle's own
+    // snapshot, never built here (the stand-ins replace that verticle).
     assertThat(checks)
-        .containsKeys("redis", "mysql", "universe")
-        .hasSize(3)
+        .containsKeys("redis", "mysql", "universe", "snapshot")
+        .hasSize(4)
         .containsEntry("redis", "DOWN")
-        .containsEntry("mysql", "DOWN");
+        .containsEntry("mysql", "DOWN")
+        .containsEntry("snapshot", "DOWN");
     Answers.assertNoImplementationDetails(Answers.text(r));
     conforms("healthReady", r);
   }

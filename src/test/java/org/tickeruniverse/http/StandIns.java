@@ -166,12 +166,21 @@ final class StandIns {
       } else if (address.equals(Addresses.EVICT)) {
         return Future.succeededFuture(Messages.count(Messages.DELETED, 4));
       } else if (address.equals(Addresses.LIST)) {
+        // Paged as the UniverseVerticle pages it (one page for a universe of up to
+        // Messages.LIST_PAGE_MAX tickers).
         List<String> u = universe;
-        return Future.succeededFuture(
+        UniverseDocument doc = UniverseDocument.of(u);
+        UniverseDocument.Page page =
+            doc.page(
+                body.getString(Messages.AFTER),
+                body.getInteger(Messages.LIMIT, Messages.LIST_PAGE_MAX));
+        JsonObject reply =
             new JsonObject()
-                .put(Messages.COUNT, u.size())
-                .put(Messages.TICKERS, new JsonArray(u))
-                .put(Messages.ETAG, UniverseDocument.of(u).etag()));
+                .put(Messages.COUNT, doc.count())
+                .put(Messages.TICKERS, new JsonArray(page.tickers()))
+                .put(Messages.ETAG, doc.etag());
+        return Future.succeededFuture(
+            page.next() == null ? reply : reply.put(Messages.NEXT, page.next()));
       }
       return Future.failedFuture("no behaviour for " + address);
     };

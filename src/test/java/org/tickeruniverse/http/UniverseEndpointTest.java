@@ -59,6 +59,29 @@ class UniverseEndpointTest {
     }
   }
 
+  /**
+   * A universe of several list pages reaches an edge whose UniverseVerticle is elsewhere page by
+   * page, and the edge serves exactly the source's bytes (plain and gzip) and ETag.
+   */
+  @Test
+  void aUniverseOfSeveralPagesIsAssembledFromThePagesIntoTheSameBytes() {
+    List<String> big = new java.util.ArrayList<>();
+    for (int i = 0; i < 250_000; i++) {
+      big.add(String.format("X%06d.DE", i));
+    }
+    try (TestServer server = started(big)) {
+      UniverseDocument expected = UniverseDocument.of(big);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> server.get(PATH, CALLER).statusCode() == 200);
+      HttpResponse<byte[]> r = server.get(PATH, CALLER);
+      assertThat(r.body()).isEqualTo(expected.json().getBytes());
+      assertThat(r.headers().firstValue("etag")).hasValue("\"" + expected.etag() + "\"");
+      assertThat(server.get(PATH, CALLER, "Accept-Encoding", "gzip").body())
+          .isEqualTo(expected.gzip().getBytes());
+    }
+  }
+
   @Test
   void sameBytesAndEtagForEveryCaller() {
     try (TestServer server = started(TICKERS)) {

@@ -73,29 +73,33 @@ class ReadinessByRoleIT {
             new Role(
                 "http,universe",
                 List.of("--node.verticles=http,universe"),
-                List.of("universe"),
+                List.of("universe", "snapshot"),
                 true,
                 true),
             new Role(
                 "http,universe,buffer",
                 List.of("--node.verticles=http,universe,buffer"),
-                List.of("universe", "redis"),
+                List.of("universe", "snapshot", "redis"),
                 false,
                 true),
             new Role(
                 "http,universe,flush",
                 List.of("--node.verticles=http,universe,flush"),
-                List.of("universe", "redis", "mysql"),
+                List.of("universe", "snapshot", "redis", "mysql"),
                 false,
                 false),
             new Role(
                 "http,universe,evict",
                 List.of("--node.verticles=http,universe,evict"),
-                List.of("universe", "mysql"),
+                List.of("universe", "snapshot", "mysql"),
                 true,
                 false),
             new Role(
-                "all (default)", List.of(), List.of("universe", "redis", "mysql"), false, false),
+                "all (default)",
+                List.of(),
+                List.of("universe", "snapshot", "redis", "mysql"),
+                false,
+                false),
             new Role(
                 "buffer,flush,evict (ops port)",
                 List.of(

@@ -19,17 +19,17 @@ class ReadinessNeedsTest {
       value = {
         "http                             | false | universe",
         "http                             | true  | universe cluster",
-        "http,universe                    | false | universe",
-        "http,universe                    | true  | universe cluster",
+        "http,universe                    | false | universe snapshot",
+        "http,universe                    | true  | universe snapshot cluster",
         "buffer                           | false | redis",
         "buffer                           | true  | redis cluster",
         "flush                            | false | redis mysql",
         "evict                            | false | mysql",
-        "universe                         | false | mysql",
+        "universe                         | false | mysql snapshot",
         "buffer,flush,evict               | true  | redis mysql cluster",
         "http,buffer                      | false | redis universe",
-        "http,universe,evict              | false | mysql universe",
-        "http,buffer,flush,evict,universe | false | redis mysql universe",
+        "http,universe,evict              | false | mysql universe snapshot",
+        "http,buffer,flush,evict,universe | false | redis mysql universe snapshot",
       })
   void checksFollowTheVerticlesOfTheNode(String verticles, boolean clustered, String checks) {
     ServiceConfig config =
