@@ -84,7 +84,8 @@ public record ServiceConfig(
       String secret,
       int minContributors,
       int minContributorsAfterHold,
-      int maxHoldSeconds) {
+      int maxHoldSeconds,
+      String stampPrecision) {
     @Override
     public String toString() {
       return "Privacy[profile="
@@ -97,11 +98,14 @@ public record ServiceConfig(
           + minContributorsAfterHold
           + ", maxHoldSeconds="
           + maxHoldSeconds
+          + ", stampPrecision="
+          + stampPrecision
           + "]";
     }
   }
 
-  public record Evict(int ttlDays, int batchSize, int pauseMillis, LocalTime dailyAtUtc) {}
+  public record Evict(
+      int ttlDays, int batchSize, int pauseMillis, LocalTime dailyAtUtc, int spreadDays) {}
 
   public record Upsert(boolean enabled) {}
 

@@ -269,6 +269,13 @@ public final class Setting<T> {
           6 * 3600,
           86_400,
           "how long a pool is held for k before the after-hold threshold applies");
+  public static final Setting<String> PRIVACY_STAMP_PRECISION =
+      declare(
+          "privacy.stampPrecision",
+          "TU_PRIVACY_STAMP_PRECISION",
+          SettingType.oneOf("day", "exact"),
+          "day",
+          "`day`: `last_referenced_at` is written as 00:00 UTC of its day, so one day's references look alike; `exact`: the bucket stamp, as the original");
 
   // ---- evict -----------------------------------------------------------------------------
   public static final Setting<Integer> EVICT_TTL_DAYS =
@@ -299,6 +306,13 @@ public final class Setting<T> {
           SettingType.timeOfDay(),
           LocalTime.of(3, 30),
           "daily eviction time (UTC)");
+  public static final Setting<Integer> EVICT_SPREAD_DAYS =
+      declare(
+          "evict.spreadDays",
+          "TU_EVICT_SPREAD_DAYS",
+          SettingType.intIn(0, 365),
+          14,
+          "a stale row is evicted on one of this many days after the TTL, chosen per ticker by a secret kept in MySQL; 0: all at the TTL");
 
   // ---- upsert, universe, log, node -------------------------------------------------------
   public static final Setting<Boolean> UPSERT_ENABLED =

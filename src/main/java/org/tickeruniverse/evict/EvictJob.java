@@ -4,22 +4,25 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import org.tickeruniverse.store.UniverseRepository;
 
 /**
  * Deletes rows not referenced within the TTL, in batches of at most {@code batchSize} rows with a
  * short pause between batches: each DELETE holds its locks briefly, and point reads of the table
- * stay fast while a large eviction runs. The cut-off is fixed when the run starts, so a run always
- * ends.
+ * stay fast while a large eviction runs. The cut-offs are fixed when the run starts, so a run
+ * always ends.
+ *
+ * <p>With a spread, each stale row goes on a day keyed per ticker by a secret, within {@code
+ * spreadDays} days after the TTL ({@link EvictCutoffs}, docs/DESIGN.md#evict); the run first makes
+ * sure that secret exists in MySQL, where every node finds the same one.
  */
 public final class EvictJob {
 
   private final Vertx vertx;
   private final UniverseRepository repository;
   private final Clock clock;
-  private final Duration ttl;
+  private final int ttlDays;
+  private final int spreadDays;
   private final int batchSize;
   private final long pauseMillis;
 
@@ -27,30 +30,35 @@ public final class EvictJob {
       Vertx vertx,
       UniverseRepository repository,
       Clock clock,
-      Duration ttl,
+      int ttlDays,
+      int spreadDays,
       int batchSize,
       long pauseMillis) {
     this.vertx = vertx;
     this.repository = repository;
     this.clock = clock;
-    this.ttl = ttl;
+    this.ttlDays = ttlDays;
+    this.spreadDays = spreadDays;
     this.batchSize = batchSize;
     this.pauseMillis = pauseMillis;
   }
 
   /** Rows deleted. */
   public Future<Long> run() {
+    EvictCutoffs cutoffs = EvictCutoffs.at(clock.instant(), ttlDays, spreadDays);
     Promise<Long> done = Promise.promise();
-    batches(clock.instant().minus(ttl), 0, done);
+    Future<Void> keyed =
+        cutoffs.spread() ? repository.ensureEvictionSecret() : Future.succeededFuture();
+    keyed.onSuccess(v -> batches(cutoffs, 0, done)).onFailure(done::fail);
     return done.future();
   }
 
   /**
    * Each batch starts from the previous one's callback: no future nests per batch (see FlushJob).
    */
-  private void batches(Instant cutoff, long deletedSoFar, Promise<Long> done) {
+  private void batches(EvictCutoffs cutoffs, long deletedSoFar, Promise<Long> done) {
     repository
-        .evictBatch(cutoff, batchSize)
+        .evictBatch(cutoffs.ttl(), cutoffs.all(), cutoffs.spreadDays(), batchSize)
         .compose(
             deleted -> {
               long total = deletedSoFar + deleted;
@@ -61,7 +69,7 @@ public final class EvictJob {
               return pause()
                   .map(
                       v -> {
-                        batches(cutoff, total, done);
+                        batches(cutoffs, total, done);
                         return null;
                       });
             })

@@ -7,7 +7,6 @@ import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
@@ -58,7 +57,8 @@ public final class EvictVerticle extends VerticleBase {
             vertx,
             new UniverseRepository(pool, config.mysql().queryTimeoutMillis()),
             clock,
-            Duration.ofDays(config.evict().ttlDays()),
+            config.evict().ttlDays(),
+            config.evict().spreadDays(),
             config.evict().batchSize(),
             config.evict().pauseMillis());
     var connectOptions = Stores.mysqlConnectOptions(config.mysql());

@@ -29,8 +29,9 @@ import org.tickeruniverse.store.UpsertCounts;
  *       (docs/DESIGN.md#anonymity-the-publication-pool);
  *   <li>for each published bucket, read a page of members (SSCAN), upsert it in sorted multi-row
  *       chunks stamped with the end of the publication's newest bucket — one stamp for the whole
- *       publication, so no row tells which bucket of the pool it came from — then SREM exactly the
- *       members it wrote, and drop the bucket's contributors HLL once its set is empty;
+ *       publication, so no row tells which bucket of the pool it came from ({@code
+ *       last_referenced_at} at the configured precision, see UniverseRepository) — then SREM
+ *       exactly the members it wrote, and drop the bucket's contributors HLL once its set is empty;
  *   <li>when the cursor is back at 0 and members remain (written after the bucket closed), scan
  *       again, a bounded number of times; anything later is the next run's.
  * </ol>

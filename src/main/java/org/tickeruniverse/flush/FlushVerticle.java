@@ -16,6 +16,7 @@ import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.lease.RedisLease;
 import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.privacy.PrivacyNotes;
+import org.tickeruniverse.privacy.StampPrecision;
 import org.tickeruniverse.schedule.JobReport;
 import org.tickeruniverse.schedule.ScheduledJob;
 import org.tickeruniverse.store.BucketStore;
@@ -79,7 +80,10 @@ public final class FlushVerticle extends VerticleBase {
     FlushJob flush =
         new FlushJob(
             new BucketStore(redis, buckets),
-            new UniverseRepository(pool, config.mysql().queryTimeoutMillis()),
+            new UniverseRepository(
+                pool,
+                config.mysql().queryTimeoutMillis(),
+                StampPrecision.of(privacy.stampPrecision())),
             buckets,
             config.flush().chunkSize(),
             rule,

@@ -5,16 +5,19 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.tickeruniverse.config.Setting;
+import org.tickeruniverse.privacy.StampPrecision;
 
 /**
  * Every SQL statement of the service, against the table of docs/DESIGN.md#data-layout. Callers pass
@@ -25,21 +28,40 @@ import org.tickeruniverse.config.Setting;
  * and cannot deadlock on each other. {@code last_referenced_at} only ever moves forward ({@code
  * GREATEST}): a bucket flushed late, or twice, cannot move time back, which is what makes a
  * repeated flush harmless.
+ *
+ * <p>Every write takes one stamp (a bucket boundary): {@code first_seen_at} of a row it creates is
+ * that stamp, and {@code last_referenced_at} is the stamp cut to the configured {@link
+ * StampPrecision} — here and nowhere else (docs/DESIGN.md#time-stamps-are-quantised-to-buckets).
  */
 public final class UniverseRepository {
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final Pool pool;
   private final long queryTimeoutMillis;
+  private final StampPrecision precision;
 
-  /** With the declared default of {@code mysql.queryTimeoutMillis}. */
+  /** With the declared defaults of {@code mysql.queryTimeoutMillis} and the stamp precision. */
   public UniverseRepository(Pool pool) {
     this(pool, Setting.MYSQL_QUERY_TIMEOUT.defaultValue());
   }
 
-  /** Every statement fails after {@code queryTimeoutMillis}, and its connection is closed. */
+  /** With the declared default stamp precision (for callers that only read, or ping). */
   public UniverseRepository(Pool pool, long queryTimeoutMillis) {
+    this(
+        pool,
+        queryTimeoutMillis,
+        StampPrecision.of(Setting.PRIVACY_STAMP_PRECISION.defaultValue()));
+  }
+
+  /**
+   * Every statement fails after {@code queryTimeoutMillis}, and its connection is closed; {@code
+   * last_referenced_at} is written with {@code precision}.
+   */
+  public UniverseRepository(Pool pool, long queryTimeoutMillis, StampPrecision precision) {
     this.pool = pool;
     this.queryTimeoutMillis = queryTimeoutMillis;
+    this.precision = precision;
   }
 
   /**
@@ -75,9 +97,9 @@ public final class UniverseRepository {
   }
 
   /**
-   * The synchronous upsert of docs/DESIGN.md#operations: inserts new tickers with both time stamps
-   * = {@code stamp} and moves {@code last_referenced_at} of existing ones up to {@code stamp}, in
-   * one statement.
+   * The synchronous upsert of docs/DESIGN.md#operations: inserts new tickers with {@code
+   * first_seen_at} = {@code stamp} and moves {@code last_referenced_at} of new and existing ones up
+   * to {@code stamp} at the configured precision, in one statement.
    */
   public Future<Void> upsert(List<String> sortedTickers, Instant stamp) {
     if (sortedTickers.isEmpty()) {
@@ -144,21 +166,26 @@ public final class UniverseRepository {
             });
   }
 
-  private static Tuple rows(List<String> sortedTickers, Instant stamp) {
-    LocalDateTime at = utc(stamp);
+  /** (ticker, first_seen_at = the exact stamp, last_referenced_at = the stamp at precision). */
+  private Tuple rows(List<String> sortedTickers, Instant stamp) {
+    LocalDateTime firstSeen = utc(stamp);
+    LocalDateTime referenced = utc(precision.lastReferenced(stamp));
     Tuple rows = Tuple.tuple();
     for (String t : sortedTickers) {
-      rows.addString(t).addLocalDateTime(at).addLocalDateTime(at);
+      rows.addString(t).addLocalDateTime(firstSeen).addLocalDateTime(referenced);
     }
     return rows;
   }
 
-  /** Moves {@code last_referenced_at} forward for tickers already present; returns rows matched. */
+  /**
+   * Moves {@code last_referenced_at} forward to {@code stamp} at the configured precision, for
+   * tickers already present; returns rows matched.
+   */
   public Future<Integer> refresh(List<String> sortedTickers, Instant stamp) {
     if (sortedTickers.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    Tuple args = Tuple.tuple().addLocalDateTime(utc(stamp));
+    Tuple args = Tuple.tuple().addLocalDateTime(utc(precision.lastReferenced(stamp)));
     sortedTickers.forEach(args::addString);
     return timed(c -> c.preparedQuery(Sql.refresh(sortedTickers.size())).execute(args))
         .map(r -> r.rowCount());
@@ -185,6 +212,47 @@ public final class UniverseRepository {
   public Future<Integer> evictBatch(Instant cutoff, int limit) {
     return timed(c -> c.preparedQuery(Sql.EVICT_BATCH).execute(Tuple.of(utc(cutoff), limit)))
         .map(r -> r.rowCount());
+  }
+
+  /**
+   * Deletes at most {@code limit} rows, oldest first, each last referenced before {@code ttlCutoff}
+   * minus its ticker's offset of {@code 0 ≤ offset < spreadDays} days (keyed by the eviction
+   * secret, {@link #ensureEvictionSecret}); rows before {@code allCutoff} go whatever their offset.
+   * With a spread of one day or less this is {@link #evictBatch(Instant, int)}. Returns how many.
+   */
+  public Future<Integer> evictBatch(
+      Instant ttlCutoff, Instant allCutoff, int spreadDays, int limit) {
+    if (spreadDays <= 1) {
+      return evictBatch(ttlCutoff, limit);
+    }
+    Tuple args = Tuple.of(utc(ttlCutoff), utc(allCutoff), utc(ttlCutoff), spreadDays, limit);
+    return timed(c -> c.preparedQuery(Sql.EVICT_SPREAD_BATCH).execute(args)).map(r -> r.rowCount());
+  }
+
+  /**
+   * Makes sure the secret that keys the eviction spread exists: the first call on a database draws
+   * 256 random bits (SecureRandom) and stores them, every later call — on any node — finds them.
+   * Only the check travels once the secret exists; the spread statement reads the secret itself.
+   */
+  public Future<Void> ensureEvictionSecret() {
+    return timed(
+            c ->
+                c.preparedQuery(Sql.SECRET_EXISTS)
+                    .execute(Tuple.of(Sql.EVICT_SPREAD_SECRET))
+                    .compose(
+                        found ->
+                            found.iterator().next().getLong(0) > 0
+                                ? Future.succeededFuture()
+                                : c.preparedQuery(Sql.SECRET_CREATE)
+                                    .execute(Tuple.of(Sql.EVICT_SPREAD_SECRET, newSecret()))
+                                    .mapEmpty()))
+        .mapEmpty();
+  }
+
+  private static String newSecret() {
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    return HexFormat.of().formatHex(key);
   }
 
   /** A cheap round trip for readiness checks. */

@@ -22,6 +22,7 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.privacy.StampPrecision;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 import org.tickeruniverse.ticker.TickerBatch;
@@ -34,7 +35,9 @@ import org.tickeruniverse.ticker.TickerBatch;
  * Addresses#EVENT_UNIVERSE_CHANGED}, which HTTP verticles on every node follow.
  *
  * <p>Time stamps written here are the start of the current bucket, not the moment of the call:
- * nothing written reveals time inside a bucket (docs/DESIGN.md#privacy-rules).
+ * nothing written reveals time inside a bucket (docs/DESIGN.md#privacy-rules); the repository then
+ * writes {@code last_referenced_at} at the configured precision, by default the UTC day, so that
+ * two callers' refreshes of one day leave the same value.
  *
  * <p>It also owns the seeded universe ({@link SeedFile}): seeding is a write to the table that must
  * be followed by a reload of the snapshot, both of which live here; it needs MySQL only (no Redis,
@@ -81,7 +84,11 @@ public final class UniverseVerticle extends VerticleBase {
     // without Main (a sibling's) fails the same way, and the verticle has the list itself.
     seeds = SeedFile.forSetting(config.universe().seedFile());
     pool = Stores.mysql(vertx, config.mysql());
-    repository = new UniverseRepository(pool, config.mysql().queryTimeoutMillis());
+    repository =
+        new UniverseRepository(
+            pool,
+            config.mysql().queryTimeoutMillis(),
+            StampPrecision.of(config.privacy().stampPrecision()));
     loads = new SingleFlight<>(this::load);
     buckets = config.buckets(clock);
     var bus = vertx.eventBus();

@@ -9,6 +9,7 @@ import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.flush.FlushJob;
 import org.tickeruniverse.flush.PublicationRule;
 import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.privacy.StampPrecision;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
@@ -31,7 +32,10 @@ final class FlushRunner {
     FlushJob job =
         new FlushJob(
             new BucketStore(redis, buckets),
-            new UniverseRepository(pool),
+            new UniverseRepository(
+                pool,
+                c.mysql().queryTimeoutMillis(),
+                StampPrecision.of(c.privacy().stampPrecision())),
             buckets,
             c.flush().chunkSize(),
             new PublicationRule(

@@ -145,8 +145,12 @@ class PrivacyPoolIT {
     return service.bucketKey(at).replace(":buffer:", ":contributors:");
   }
 
+  /**
+   * A published row: first seen at the publication's stamp, last referenced on its UTC day (the
+   * default stamp precision, docs/DESIGN.md#time-stamps-are-quantised-to-buckets).
+   */
   static List<String> row(String ticker, String stamp) {
-    return List.of(ticker, stamp, stamp);
+    return List.of(ticker, stamp, stamp.substring(0, 10) + " 00:00:00.000000");
   }
 
   @Test

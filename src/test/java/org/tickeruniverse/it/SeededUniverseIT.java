@@ -60,8 +60,9 @@ class SeededUniverseIT {
                               .getJsonArray(Messages.TICKERS)
                               .getList())
                       .containsExactly("AAPL", "VOD.L", "^GSPC"));
+      // Last referenced on the UTC day of the upsert (the default stamp precision).
       assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
-          .containsExactly(List.of("2026-11-24 10:00:00.000000"));
+          .containsExactly(List.of("2026-11-24 00:00:00.000000"));
 
       // A day later (by the service's clock) the next safety refresh upserts them again.
       clock.set(Instant.parse("2026-11-25T10:07:00Z"));
@@ -70,7 +71,7 @@ class SeededUniverseIT {
           .untilAsserted(
               () ->
                   assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
-                      .containsExactly(List.of("2026-11-25 10:05:00.000000")));
+                      .containsExactly(List.of("2026-11-25 00:00:00.000000")));
 
       // Sixty days on, eviction keeps them: the daily upsert keeps them referenced.
       clock.set(Instant.parse("2027-01-30T10:01:00Z"));
@@ -79,7 +80,7 @@ class SeededUniverseIT {
           .untilAsserted(
               () ->
                   assertThat(mysql.query("SELECT DISTINCT last_referenced_at FROM " + TABLE))
-                      .containsExactly(List.of("2027-01-30 10:00:00.000000")));
+                      .containsExactly(List.of("2027-01-30 00:00:00.000000")));
       assertThat(service.request(Addresses.EVICT, new JsonObject()).getLong(Messages.DELETED))
           .isZero();
       assertThat(mysql.query("SELECT COUNT(*) FROM " + TABLE).get(0).get(0)).isEqualTo("3");

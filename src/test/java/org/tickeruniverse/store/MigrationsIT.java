@@ -19,7 +19,7 @@ class MigrationsIT {
     ServiceConfig config =
         TestConfigs.forServers(
             redis, mysql, "--mysql.url=" + mysql.url().replace("/ticker_universe", "/fresh_db"));
-    assertThat(Migrations.migrate(config.mysql()).migrationsExecuted).isEqualTo(2);
+    assertThat(Migrations.migrate(config.mysql()).migrationsExecuted).isEqualTo(3);
     assertThat(Migrations.migrate(config.mysql()).migrationsExecuted).as("second start").isZero();
 
     List<List<String>> columns =
@@ -48,6 +48,14 @@ class MigrationsIT {
                         + " AND table_name = 'ticker_universe' AND extra LIKE '%auto_increment%'")
                 .get(0))
         .containsExactly("0");
+    assertThat(
+            mysql.query(
+                "SELECT column_name, column_type, is_nullable FROM information_schema.columns"
+                    + " WHERE table_schema = 'fresh_db' AND table_name = 'ticker_universe_secret'"
+                    + " ORDER BY ordinal_position"))
+        .as("V3: the shared secrets (the eviction spread's key)")
+        .containsExactly(
+            List.of("name", "varchar(64)", "NO"), List.of("secret", "varchar(128)", "NO"));
   }
 
   @Test

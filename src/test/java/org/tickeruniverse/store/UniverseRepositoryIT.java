@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.privacy.StampPrecision;
 import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
@@ -28,7 +29,13 @@ class UniverseRepositoryIT {
   static final Instant LATER = Instant.parse("2026-11-24T10:10:00Z");
 
   private Vertx vertx;
+
+  /** With exact stamps, the original's: most tests here are about the write, not the precision. */
   private UniverseRepository repository;
+
+  /** With the default day precision. */
+  private UniverseRepository daily;
+
   private MariaDbServer mysql;
 
   @BeforeEach
@@ -39,7 +46,8 @@ class UniverseRepositoryIT {
     mysql.execute("DELETE FROM ticker_universe.ticker_universe");
     vertx = Vertx.vertx();
     Pool pool = Stores.mysql(vertx, config.mysql());
-    repository = new UniverseRepository(pool);
+    repository = new UniverseRepository(pool, 30_000, StampPrecision.EXACT);
+    daily = new UniverseRepository(pool);
   }
 
   @AfterEach
@@ -139,7 +147,50 @@ class UniverseRepositoryIT {
     }
   }
 
+  @Test
+  void atDayPrecisionNewRowsAreFirstSeenAtTheStampAndEveryReferenceIsTheDay() throws Exception {
+    repository
+        .upsert(List.of("AAPL"), Instant.parse("2026-11-20T09:00:00Z"))
+        .await(10, TimeUnit.SECONDS);
+    repository.upsert(List.of("MSFT"), LATER).await(10, TimeUnit.SECONDS); // exact, later that day
+
+    UpsertCounts counts = write(daily, List.of("AAPL", "MSFT", "VOD.L"), STAMP);
+
+    assertThat(counts).isEqualTo(new UpsertCounts(1, 2));
+    assertThat(rows())
+        .as("AAPL bumped to the day; MSFT's later exact stamp kept (only forward); VOD.L new")
+        .containsExactly(
+            List.of("AAPL", "2026-11-20 09:00:00.000000", "2026-11-24 00:00:00.000000"),
+            List.of("MSFT", "2026-11-24 10:10:00.000000", "2026-11-24 10:10:00.000000"),
+            List.of("VOD.L", "2026-11-24 10:05:00.000000", "2026-11-24 00:00:00.000000"));
+  }
+
+  @Test
+  void atDayPrecisionReferencesOfOneDayLeaveOneValueAndTheUpsertToo() throws Exception {
+    daily.upsert(List.of("AAPL", "MSFT"), EARLIER).await(10, TimeUnit.SECONDS);
+    assertThat(daily.refresh(List.of("AAPL"), STAMP).await(10, TimeUnit.SECONDS)).isEqualTo(1);
+    List<List<String>> afterOne = rows();
+    assertThat(daily.refresh(List.of("AAPL", "MSFT"), LATER).await(10, TimeUnit.SECONDS))
+        .isEqualTo(2);
+
+    assertThat(rows())
+        .as("a second refresh the same day changes nothing")
+        .isEqualTo(afterOne)
+        .containsExactly(
+            List.of("AAPL", "2026-11-24 09:00:00.000000", "2026-11-24 00:00:00.000000"),
+            List.of("MSFT", "2026-11-24 09:00:00.000000", "2026-11-24 00:00:00.000000"));
+    daily
+        .refresh(List.of("AAPL"), Instant.parse("2026-11-25T00:05:00Z"))
+        .await(10, TimeUnit.SECONDS);
+    assertThat(rows().get(0))
+        .containsExactly("AAPL", "2026-11-24 09:00:00.000000", "2026-11-25 00:00:00.000000");
+  }
+
   private UpsertCounts write(List<String> sorted, Instant stamp) {
+    return write(repository, sorted, stamp);
+  }
+
+  private UpsertCounts write(UniverseRepository repository, List<String> sorted, Instant stamp) {
     try {
       return repository.insertOrBump(sorted, stamp).await(10, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
