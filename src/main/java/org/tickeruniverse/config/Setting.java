@@ -270,10 +270,12 @@ public final class Setting<T> {
           86_400,
           "how long a pool is held for k before the after-hold threshold applies");
   public static final Setting<String> PRIVACY_STAMP_PRECISION =
-      declare(
+      profiled(
           "privacy.stampPrecision",
           "TU_PRIVACY_STAMP_PRECISION",
           SettingType.oneOf("day", "exact"),
+          "exact",
+          "day",
           "day",
           "`day`: `last_referenced_at` is written as 00:00 UTC of its day, so one day's references look alike; `exact`: the bucket stamp, as the original");
 
@@ -307,10 +309,12 @@ public final class Setting<T> {
           LocalTime.of(3, 30),
           "daily eviction time (UTC)");
   public static final Setting<Integer> EVICT_SPREAD_DAYS =
-      declare(
+      profiled(
           "evict.spreadDays",
           "TU_EVICT_SPREAD_DAYS",
           SettingType.intIn(0, 365),
+          0,
+          14,
           14,
           "a stale row is evicted on one of this many days after the TTL, chosen per ticker by a secret kept in MySQL; 0: all at the TTL");
 

@@ -56,9 +56,7 @@ class ClusterLeaseKillIT {
         List.of(
             "--node.verticles=universe",
             "--flush.leaseSeconds=" + LEASE_SECONDS,
-            "--flush.chunkSize=10",
-            // One exact stamp in both columns is what shows "one bucket" below.
-            "--privacy.stampPrecision=exact"));
+            "--flush.chunkSize=10"));
     // An hour-old bucket: closed for any clock, flushed at once by whoever holds the lease.
     long start = Math.floorDiv(Instant.now().getEpochSecond() - 3600, 300) * 300;
     String key = "ticker_universe:buffer:" + start;
@@ -88,9 +86,7 @@ class ClusterLeaseKillIT {
               "TU_FLUSH_LEASE_SECONDS",
               String.valueOf(LEASE_SECONDS),
               "TU_FLUSH_CHUNK_SIZE",
-              "10",
-              "TU_PRIVACY_STAMP_PRECISION",
-              "exact"));
+              "10"));
       String holder;
       try (NodeProcess victim = NodeProcess.start(env, "-cluster")) {
         // The victim joins the cluster, migrates, and flushes at start-up: rows start to appear.

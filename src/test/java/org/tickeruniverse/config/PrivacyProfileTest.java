@@ -21,6 +21,8 @@ class PrivacyProfileTest {
     assertThat(c.privacy().maxHoldSeconds()).isEqualTo(6 * 3600);
     assertThat(c.upsert().enabled()).isFalse();
     assertThat(c.universe().seedFile()).isEqualTo(Setting.SEED_BUNDLED);
+    assertThat(c.privacy().stampPrecision()).isEqualTo("day");
+    assertThat(c.evict().spreadDays()).isEqualTo(14);
   }
 
   @Test
@@ -40,6 +42,8 @@ class PrivacyProfileTest {
     assertThat(c.privacy().minContributorsAfterHold()).isEqualTo(1);
     assertThat(c.upsert().enabled()).isTrue();
     assertThat(c.universe().seedFile()).isEqualTo(Setting.SEED_NONE);
+    assertThat(c.privacy().stampPrecision()).isEqualTo("exact");
+    assertThat(c.evict().spreadDays()).isZero();
   }
 
   @Test

@@ -68,11 +68,7 @@ final class Service implements AutoCloseable {
                 "TU_API_TOKENS",
                 CALLER,
                 "TU_ADMIN_TOKENS",
-                ADMIN,
-                // The scenarios check "one bucket, one stamp" in both columns: the original's
-                // exact stamps (the day precision has StampPrecisionIT).
-                "TU_PRIVACY_STAMP_PRECISION",
-                "exact"));
+                ADMIN));
     env.putAll(settings);
     Service s = new Service(env, jvmFlags, port);
     s.launch();

@@ -55,12 +55,7 @@ class PipelineIT {
                 "--node.verticles=buffer,flush,evict,universe",
                 "--flush.chunkSize=7",
                 "--evict.batchSize=3",
-                "--evict.pauseMillis=1",
-                // About the pipeline, so with the original's stamps and eviction at exactly the
-                // TTL; the defaults (day stamps, spread eviction) have StampPrecisionIT and
-                // EvictSpreadIT.
-                "--privacy.stampPrecision=exact",
-                "--evict.spreadDays=0"),
+                "--evict.pauseMillis=1"),
             new MutableClock(T0));
     for (String address :
         List.of(

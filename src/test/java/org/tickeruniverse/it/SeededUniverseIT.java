@@ -46,7 +46,7 @@ class SeededUniverseIT {
                 "--node.verticles=buffer,flush,evict,universe",
                 "--universe.seedFile=" + seeds,
                 "--universe.refreshSeconds=1",
-                "--privacy.minContributors=3"),
+                "--privacy.profile=standard"),
             clock)) {
       mysql.execute(
           "DELETE FROM " + TABLE + " WHERE yahoo_ticker NOT IN ('AAPL', '^GSPC', 'VOD.L')");
