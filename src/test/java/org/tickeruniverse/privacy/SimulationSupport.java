@@ -11,7 +11,6 @@ import java.util.Random;
 import java.util.Set;
 import org.awaitility.Awaitility;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.Setting;
 import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -60,10 +59,7 @@ final class SimulationSupport {
 
     /**
      * The settings of this variant: only the profile for a profile, so that the figures describe
-     * what ships. Until the stamp precision and the eviction spread are themselves chosen by the
-     * profile (the lead maps off → exact + 0, standard/strict → day + 14 at merge), {@code off}
-     * names them here, where the setting is not yet profiled; the others get the settings'
-     * defaults, day + 14.
+     * what ships (k, hold, seed list, stamp precision and eviction spread all follow from it).
      */
     List<String> settings() {
       List<String> out = new ArrayList<>();
@@ -72,14 +68,6 @@ final class SimulationSupport {
         out.add("--privacy.minContributors=" + rawK);
         out.add("--privacy.minContributorsAfterHold=" + afterHold(rawK));
         out.add("--privacy.maxHoldSeconds=21600");
-      }
-      if (profile.equals("off")) {
-        if (!Setting.PRIVACY_STAMP_PRECISION.profiled()) {
-          out.add("--privacy.stampPrecision=exact");
-        }
-        if (!Setting.EVICT_SPREAD_DAYS.profiled()) {
-          out.add("--evict.spreadDays=0");
-        }
       }
       return out;
     }
