@@ -6,13 +6,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.privacy.SimulationSupport.Popularity;
+import org.tickeruniverse.privacy.SimulationSupport.Variant;
 import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
@@ -21,138 +26,228 @@ import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RedisServer;
 
 /**
- * Measures what the publication pool buys and costs (docs/DESIGN.md#anonymity-the-publication-pool;
- * run by scripts/privacy-sim.sh, not part of the test suite).
+ * Measures what the privacy profiles buy and cost (docs/DESIGN.md#anonymity-the-publication-pool,
+ * README "What the service hides"; run by scripts/privacy-sim.sh, not part of the test suite). Two
+ * scenarios, both through the real verticles on a real Redis and MariaDB with an injected clock;
+ * each variant is configured by its profile alone ({@link Variant}), so the figures describe what
+ * ships.
  *
- * <p>A day of uploads from N users is replayed through the real verticles (BufferVerticle,
- * FlushVerticle) on a real Redis and MariaDB, with an injected clock moved bucket by bucket and a
- * flush requested at every boundary + grace, as the timer would. Each user holds a portfolio drawn
- * from a skewed (Zipf) popularity over a few hundred tickers and uploads all of it at Poisson
- * random times (one upload in five first adds a holding); users are told apart by the bus's {@code
- * contributor} field. Printed per N and k: the anonymity set (distinct contributors) of each
- * publication, the share of new tickers (first appearance in the universe) published with a set of
- * 1, and the time from a new ticker's first upload to its publication (publication − upload, the
- * flush moment minus the upload moment; the k=1 row is the baseline: half a bucket plus grace on
- * average).
+ * <p><b>pool</b>: a day of uploads from N users (BufferVerticle, FlushVerticle, UniverseVerticle
+ * seeding the profile's list), the clock moved bucket by bucket and a flush requested at every
+ * boundary + grace, as the timer would. Each user holds a portfolio drawn from a skewed (Zipf)
+ * popularity over a few hundred tickers whose head alternates bundled common tickers and simulated
+ * ones ({@link Popularity}), and uploads all of it at Poisson random times (one upload in five
+ * first adds a holding); users are told apart by the bus's {@code contributor} field. A <em>new
+ * ticker</em> is one not in the universe when it is published: neither seeded nor published before
+ * in the run. Printed per N and variant: the anonymity set (distinct contributors) of each
+ * publication, the share of new tickers published with a set of 1, the time from a new ticker's
+ * first upload to its publication and the delay added to it: its publication under the variant
+ * minus its publication under {@code off} (same uploads).
  *
- * <p>Arguments (all optional): hours (24), users (3,10,100), ks (1,3,5), tickers (300), mean hours
- * between a user's uploads (2), max hold seconds (21600), seed (1).
+ * <p><b>evict</b>: see {@link EvictionSimulation}.
+ *
+ * <p>Arguments, all optional, {@code --name=value}: {@code scenario} (both | pool | evict), {@code
+ * profiles} (off,standard,strict; {@code k=N} entries add the off profile with a raw k), {@code
+ * users} (3,10,100), {@code hours} (24), {@code tickers} (300), {@code common} (50: bundled tickers
+ * in the popularity head), {@code gap-hours} (2: mean hours between a user's uploads), {@code seed}
+ * (1), and for the eviction scenario {@code evict-users} (30), {@code leave-day} (30), {@code days}
+ * (0: as many as the leavers' tickers need, leave day + TTL + spread + 2), {@code evict-profiles}
+ * (off,standard,strict).
  */
 public final class PrivacySimulation {
 
   static final long BUCKET = 300;
   static final long GRACE = 5;
-  static final String TABLE = "ticker_universe.ticker_universe";
+  static final Instant DAY = Instant.parse("2026-11-24T00:00:00Z");
 
   record Result(
       int users,
-      int k,
-      int afterHold,
+      Variant variant,
+      String settings,
       List<Long> sets,
+      int distinctUploaded,
+      int alreadyInUniverse,
       int newTickers,
       int newWithOne,
       List<Long> delays,
+      Map<String, Long> publishedAt,
       int unpublished,
       int uploads) {}
 
+  record Options(Map<String, String> values) {
+    static Options parse(String[] args) {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String a : args) {
+        if (!a.startsWith("--") || !a.contains("=")) {
+          throw new IllegalArgumentException("arguments are --name=value: " + a);
+        }
+        values.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      }
+      Set<String> known =
+          Set.of(
+              "scenario",
+              "profiles",
+              "users",
+              "hours",
+              "tickers",
+              "common",
+              "gap-hours",
+              "seed",
+              "evict-users",
+              "evict-tickers",
+              "leave-day",
+              "days",
+              "evict-profiles");
+      for (String k : values.keySet()) {
+        if (!known.contains(k)) {
+          throw new IllegalArgumentException("unknown argument --" + k + "; known: " + known);
+        }
+      }
+      return new Options(values);
+    }
+
+    String get(String name, String dflt) {
+      return values.getOrDefault(name, dflt);
+    }
+
+    int getInt(String name, int dflt) {
+      return Integer.parseInt(get(name, String.valueOf(dflt)));
+    }
+
+    int[] ints(String name, String dflt) {
+      return Arrays.stream(get(name, dflt).split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+  }
+
   public static void main(String[] args) {
-    // Only the table goes to standard output: the service's per-run log lines are switched off.
+    // Only the tables go to standard output: the service's per-run log lines are switched off.
     ((ch.qos.logback.classic.Logger)
             org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
-    int hours = arg(args, 0, 24);
-    int[] users = ints(args, 1, "3,10,100");
-    int[] ks = ints(args, 2, "1,3,5");
-    int tickers = arg(args, 3, 300);
-    double meanGapHours = args.length > 4 ? Double.parseDouble(args[4]) : 2.0;
-    int maxHold = arg(args, 5, 21_600);
-    long seed = args.length > 6 ? Long.parseLong(args[6]) : 1;
-    List<Result> results = new ArrayList<>();
+    Options o = Options.parse(args);
+    String scenario = o.get("scenario", "both");
+    if (!List.of("both", "pool", "evict").contains(scenario)) {
+      throw new IllegalArgumentException("--scenario is both, pool or evict: " + scenario);
+    }
     long started = System.nanoTime();
     try (RedisServer redis = RedisServer.create();
         MariaDbServer mysql = MariaDbServer.create()) {
       Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-      for (int n : users) {
-        List<Upload> day = uploads(n, hours, tickers, meanGapHours, new Random(seed * 1000 + n));
-        for (int k : ks) {
-          int afterHold = afterHold(k);
-          redis.flushAll();
-          mysql.execute("DELETE FROM " + TABLE);
-          results.add(run(redis, mysql, n, k, afterHold, maxHold, hours, day));
-          Result r = results.get(results.size() - 1);
-          System.err.printf(
-              Locale.ROOT,
-              "N=%d k=%d done (%d uploads, %d publications)%n",
-              n,
-              k,
-              r.uploads(),
-              r.sets().size());
-        }
+      if (!scenario.equals("evict")) {
+        pool(redis, mysql, o);
+      }
+      if (!scenario.equals("pool")) {
+        EvictionSimulation.run(redis, mysql, o);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT, "Total wall time %.0f s.%n", (System.nanoTime() - started) / 1e9);
+    // The test support's Redis client keeps one Vert.x (non-daemon threads) for the life of the
+    // JVM, which test runners end themselves; a tool ends explicitly once its tables are out.
+    System.exit(0);
+  }
+
+  static void pool(RedisServer redis, MariaDbServer mysql, Options o) {
+    int hours = o.getInt("hours", 24);
+    int[] users = o.ints("users", "3,10,100");
+    List<Variant> variants = Variant.parseAll(o.get("profiles", "off,standard,strict"));
+    int tickers = o.getInt("tickers", 300);
+    int common = o.getInt("common", 50);
+    double meanGapHours = Double.parseDouble(o.get("gap-hours", "2"));
+    long seed = Long.parseLong(o.get("seed", "1"));
+    Popularity popularity = new Popularity(tickers, common, seed);
+    List<Result> results = new ArrayList<>();
+    Map<String, String> settings = new LinkedHashMap<>();
+    long started = System.nanoTime();
+    for (int n : users) {
+      List<Upload> day = uploads(n, hours, popularity, meanGapHours, new Random(seed * 1000 + n));
+      for (Variant v : variants) {
+        SimulationSupport.reset(redis, mysql);
+        Result r = run(redis, mysql, n, v, hours, day);
+        results.add(r);
+        settings.put(v.label(), r.settings());
+        System.err.printf(
+            Locale.ROOT,
+            "pool: N=%d %s done (%d uploads, %d publications)%n",
+            n,
+            v.label(),
+            r.uploads(),
+            r.sets().size());
       }
     }
     System.out.printf(
         Locale.ROOT,
-        "%d simulated hours; %d tickers, Zipf popularity (s=1.1), portfolios of 5-15 "
-            + "growing by one in 1 of 5 uploads; uploads of the whole portfolio at Poisson times, mean %.1f h apart per user; max hold %d s; "
-            + "after-hold threshold %s; seed %d; %.0f s wall time%n%n",
+        "### Publication pool: %d simulated hours, N users%n%n"
+            + "%d tickers of Zipf popularity (s = 1.1), the %d most popular ranks alternating %d"
+            + " bundled common tickers and simulated ones; portfolios of 5-15, growing by one in"
+            + " 1 of 5 uploads; uploads of the whole portfolio at Poisson times, mean %.1f h apart"
+            + " per user; seed %d; %.0f s wall time. Variants:%n%n",
         hours,
         tickers,
+        Math.min(tickers, 2 * common),
+        Math.min(common, (tickers + 1) / 2),
         meanGapHours,
-        maxHold,
-        "k=1:1, k=3:2, k=5:3",
         seed,
         (System.nanoTime() - started) / 1e9);
+    settings.forEach((label, s) -> System.out.printf(Locale.ROOT, "- `%s`: %s%n", label, s));
+    System.out.println();
     System.out.println(
-        "| users N | k (after hold) | uploads | publications | anonymity set min / median | "
-            + "new tickers | published with a set of 1 | delay to publication, median / p95 | never published |");
-    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        "| users N | profile | uploads | publications | anonymity set min / median "
+            + "| uploaded tickers (already in the universe) | new tickers "
+            + "| new published with a set of 1 | delay to publication, p50 / p95 "
+            + "| added delay vs off, p50 / p95 | never published |");
+    System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (Result r : results) {
+      Result off =
+          results.stream()
+              .filter(x -> x.users() == r.users() && x.variant().isOff())
+              .findFirst()
+              .orElse(null);
+      List<Long> added = new ArrayList<>();
+      if (off != null) {
+        r.publishedAt()
+            .forEach(
+                (t, at) -> {
+                  Long offAt = off.publishedAt().get(t);
+                  if (offAt != null) {
+                    added.add(at - offAt);
+                  }
+                });
+      }
       System.out.printf(
           Locale.ROOT,
-          "| %d | %d (%d) | %d | %d | %s / %s | %d | %s | %s / %s | %d |%n",
+          "| %d | %s | %d | %d | %s / %s | %d (%d) | %d | %s | %s / %s | %s | %d |%n",
           r.users(),
-          r.k(),
-          r.afterHold(),
+          r.variant().label(),
           r.uploads(),
           r.sets().size(),
-          r.sets().isEmpty() ? "-" : String.valueOf(percentile(r.sets(), 0)),
-          r.sets().isEmpty() ? "-" : String.valueOf(percentile(r.sets(), 50)),
+          r.sets().isEmpty() ? "-" : String.valueOf(SimulationSupport.percentile(r.sets(), 0)),
+          r.sets().isEmpty() ? "-" : String.valueOf(SimulationSupport.percentile(r.sets(), 50)),
+          r.distinctUploaded(),
+          r.alreadyInUniverse(),
           r.newTickers(),
-          r.newTickers() == 0
+          SimulationSupport.percent(r.newWithOne(), r.newTickers()),
+          SimulationSupport.minutes(r.delays(), 50),
+          SimulationSupport.minutes(r.delays(), 95),
+          off == null
               ? "-"
-              : String.format(Locale.ROOT, "%.0f%%", 100.0 * r.newWithOne() / r.newTickers()),
-          minutes(r.delays(), 50),
-          minutes(r.delays(), 95),
+              : SimulationSupport.minutes(added, 50) + " / " + SimulationSupport.minutes(added, 95),
           r.unpublished());
     }
-    // The test support's Redis client keeps one Vert.x (non-daemon threads) for the life of the
-    // JVM, which test runners end themselves; a tool ends explicitly once its table is out.
-    System.exit(0);
-  }
-
-  /** The profile documented in the README: after the hold, a little over half of k suffices. */
-  static int afterHold(int k) {
-    return k == 1 ? 1 : k == 3 ? 2 : (k + 1) / 2;
+    System.out.println();
   }
 
   record Upload(long at, int user, List<String> tickers) {}
 
-  static final Instant DAY = Instant.parse("2026-11-24T00:00:00Z");
-
-  static List<Upload> uploads(int n, int hours, int tickers, double meanGapHours, Random random) {
-    double[] cumulative = new double[tickers];
-    double sum = 0;
-    for (int i = 0; i < tickers; i++) {
-      sum += 1 / Math.pow(i + 1, 1.1);
-      cumulative[i] = sum;
-    }
+  static List<Upload> uploads(
+      int n, int hours, Popularity popularity, double meanGapHours, Random random) {
     List<Upload> out = new ArrayList<>();
     long end = DAY.getEpochSecond() + hours * 3600L;
     for (int u = 0; u < n; u++) {
-      Set<String> portfolio = new java.util.TreeSet<>();
+      Set<String> portfolio = new TreeSet<>();
       int size = 5 + random.nextInt(11);
       while (portfolio.size() < size) {
-        portfolio.add(draw(cumulative, sum, random));
+        portfolio.add(popularity.draw(random));
       }
       double t = DAY.getEpochSecond();
       while (true) {
@@ -163,7 +258,7 @@ public final class PrivacySimulation {
         // Portfolios drift: one upload in five adds a holding, so new tickers keep appearing
         // during the day, not only at each user's first upload.
         if (random.nextDouble() < 0.2) {
-          portfolio.add(draw(cumulative, sum, random));
+          portfolio.add(popularity.draw(random));
         }
         out.add(new Upload((long) t, u, List.copyOf(portfolio)));
       }
@@ -172,44 +267,25 @@ public final class PrivacySimulation {
     return out;
   }
 
-  /** A ticker drawn by popularity: ticker i with weight 1 / (i + 1)^1.1. */
-  static String draw(double[] cumulative, double sum, Random random) {
-    int i = Arrays.binarySearch(cumulative, random.nextDouble() * sum);
-    return "SIM" + (i < 0 ? -i - 1 : i);
-  }
-
   static Result run(
-      RedisServer redis,
-      MariaDbServer mysql,
-      int n,
-      int k,
-      int afterHold,
-      int maxHold,
-      int hours,
-      List<Upload> day) {
+      RedisServer redis, MariaDbServer mysql, int n, Variant variant, int hours, List<Upload> day) {
     // Start just after a boundary + grace: the verticle's own timer is then ~5 minutes of real
     // time away, longer than one run takes, so every flush is one of ours.
     MutableClock clock = new MutableClock(DAY.plusSeconds(GRACE + 1));
     List<Long> sets = new ArrayList<>();
     List<Long> delays = new ArrayList<>();
     Map<String, Long> firstUpload = new HashMap<>();
-    Set<String> published = new HashSet<>();
+    Map<String, Long> publishedAt = new HashMap<>();
     int newWithOne = 0;
-    try (ServiceHarness service =
-        ServiceHarness.start(
-            TestConfigs.forServers(
-                redis,
-                mysql,
-                "--node.verticles=buffer,flush",
-                "--upsert.enabled=false",
-                "--privacy.minContributors=" + k,
-                "--privacy.minContributorsAfterHold=" + afterHold,
-                "--privacy.maxHoldSeconds=" + maxHold,
-                "--privacy.secret=simulation-secret-0123456789"),
-            clock)) {
+    ServiceConfig config =
+        SimulationSupport.config(redis, mysql, variant, "--node.verticles=buffer,flush,universe");
+    try (ServiceHarness service = ServiceHarness.start(config, clock)) {
+      SimulationSupport.awaitSeeded(mysql, config);
+      Set<String> inUniverse = new HashSet<>(SimulationSupport.universe(mysql));
+      Set<String> atStart = Set.copyOf(inUniverse);
       int next = 0;
       // The day, then as long again as the hold, so held pools get their chance to be released.
-      long last = DAY.getEpochSecond() + hours * 3600L + maxHold + BUCKET;
+      long last = DAY.getEpochSecond() + hours * 3600L + config.privacy().maxHoldSeconds() + BUCKET;
       for (long boundary = DAY.getEpochSecond() + BUCKET; boundary <= last; boundary += BUCKET) {
         while (next < day.size() && day.get(next).at() < boundary) {
           Upload u = day.get(next++);
@@ -227,9 +303,9 @@ public final class PrivacySimulation {
           long set = counts.getLong("contributors");
           sets.add(set);
           if (counts.getLong("inserted") > 0) {
-            for (List<String> row : mysql.query("SELECT yahoo_ticker FROM " + TABLE)) {
-              String t = row.get(0);
-              if (published.add(t)) {
+            for (String t : SimulationSupport.universe(mysql)) {
+              if (inUniverse.add(t)) {
+                publishedAt.put(t, flushAt);
                 delays.add(flushAt - firstUpload.get(t));
                 if (set == 1) {
                   newWithOne++;
@@ -239,37 +315,23 @@ public final class PrivacySimulation {
           }
         }
       }
+      int unpublished =
+          (int) firstUpload.keySet().stream().filter(t -> !inUniverse.contains(t)).count();
+      int already = (int) firstUpload.keySet().stream().filter(atStart::contains).count();
+      return new Result(
+          n,
+          variant,
+          Variant.describe(config),
+          sets,
+          firstUpload.size(),
+          already,
+          publishedAt.size(),
+          newWithOne,
+          delays,
+          publishedAt,
+          unpublished,
+          day.size());
     }
-    int unpublished =
-        (int) firstUpload.keySet().stream().filter(t -> !published.contains(t)).count();
-    return new Result(
-        n, k, afterHold, sets, published.size(), newWithOne, delays, unpublished, day.size());
-  }
-
-  static long percentile(List<Long> values, int p) {
-    List<Long> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    if (p == 0) {
-      return sorted.get(0);
-    }
-    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-  }
-
-  static String minutes(List<Long> seconds, int p) {
-    return seconds.isEmpty()
-        ? "-"
-        : String.format(Locale.ROOT, "%.1f min", percentile(seconds, p) / 60.0);
-  }
-
-  private static int arg(String[] args, int i, int dflt) {
-    return args.length > i ? Integer.parseInt(args[i]) : dflt;
-  }
-
-  private static int[] ints(String[] args, int i, String dflt) {
-    return Arrays.stream((args.length > i ? args[i] : dflt).split(","))
-        .mapToInt(Integer::parseInt)
-        .toArray();
   }
 
   private PrivacySimulation() {}
