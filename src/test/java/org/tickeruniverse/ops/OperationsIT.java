@@ -99,7 +99,7 @@ class OperationsIT {
     // A node running every verticle lists every check it depends on, each with its state.
     JsonObject ready = new JsonObject(get("/health/ready").body());
     assertThat(ready.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")))
-        .containsExactlyInAnyOrder("redis", "mysql", "universe");
+        .containsExactlyInAnyOrder("redis", "mysql", "universe", "snapshot");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> storeUp("redis") == 1 && storeUp("mysql") == 1);
