@@ -66,13 +66,21 @@ class BufferRateLimitIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static double meter(String name) throws Exception {
-    String text =
+  /** /metrics as Prometheus scrapes the API port: with an admin token. */
+  static String scrape() throws Exception {
+    HttpResponse<String> r =
         HTTP.send(
-                HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return text.lines()
+            HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics"))
+                .header("Authorization", "Bearer " + TestConfigs.ADMIN_TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
+  static double meter(String name) throws Exception {
+    return scrape()
+        .lines()
         .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
@@ -110,13 +118,7 @@ class BufferRateLimitIT {
         .containsAll(accepted)
         .doesNotContain(refusedTicker);
     assertThat(meter("tu_buffer_rate_limited_total")).isGreaterThanOrEqualTo(1);
-    assertThat(
-            HTTP.send(
-                    HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body())
-        .as("no token in any meter")
-        .doesNotContain(TestConfigs.CALLER_TOKEN);
+    assertThat(scrape()).as("no token in any meter").doesNotContain(TestConfigs.CALLER_TOKEN);
 
     assertThat(buffer(OTHER_CALLER, "RLOTHER").statusCode())
         .as("another token has a bucket of its own")
