@@ -68,7 +68,7 @@ log "service ready; running the example"
 
 status=0
 SIBLING_CLUSTER_NAME="$CLUSTER_NAME" SIBLING_CLUSTER_MEMBERS="127.0.0.1:$HZ_PORT" \
-  SIBLING_CLUSTER_PORT="$SIBLING_HZ_PORT" SIBLING_TICKERS="AAPL,VOD.L,SAP.DE" SIBLING_TIMEOUT_SECONDS=90 \
+  SIBLING_CLUSTER_PORT="$SIBLING_HZ_PORT" SIBLING_TICKERS="ZZSIB1.L,ZZSIB2.DE,ZZSIB3" SIBLING_TIMEOUT_SECONDS=90 \
   timeout 180 java "${JAVA_ARGS[@]}" -jar "$EXAMPLE_JAR" </dev/null >"$WORK/sibling.log" 2>&1 || status=$?
 grep -v -e '^[A-Z][a-z][a-z] [0-9]' -e '^INFO:' -e '^WARNING:' "$WORK/sibling.log" | grep '^sibling\|^buffered\|^universe\|^flushed\|^not all' >&2 || true
 if ((status != 0)); then

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Environment (the service's {@code TU_CLUSTER_*} settings, docs/CLUSTER.md): {@code
  * SIBLING_CLUSTER_NAME} (ticker-universe), {@code SIBLING_CLUSTER_MEMBERS} (127.0.0.1:5701, comma
  * separated), {@code SIBLING_CLUSTER_PORT} (first Hazelcast port of this process, 5701, counting
- * up), {@code SIBLING_TICKERS} (AAPL,MSFT,VOD.L), {@code SIBLING_TIMEOUT_SECONDS} (60). The event
- * bus runs in clear text: a service with {@code cluster.tls*} needs the same options here ({@link
- * EventBusOptions#setSsl}).
+ * up), {@code SIBLING_TICKERS} (ZZSIB1.L,ZZSIB2.DE,ZZSIB3: none of the seeded tickers), {@code
+ * SIBLING_TIMEOUT_SECONDS} (60). The event bus runs in clear text: a service with {@code
+ * cluster.tls*} needs the same options here ({@link EventBusOptions#setSsl}).
  */
 public final class SiblingMain {
 
@@ -34,7 +34,8 @@ public final class SiblingMain {
     List<String> members =
         Arrays.asList(env("SIBLING_CLUSTER_MEMBERS", "127.0.0.1:5701").split(","));
     int port = Integer.parseInt(env("SIBLING_CLUSTER_PORT", "5701"));
-    List<String> tickers = Arrays.asList(env("SIBLING_TICKERS", "AAPL,MSFT,VOD.L").split(","));
+    List<String> tickers =
+        Arrays.asList(env("SIBLING_TICKERS", "ZZSIB1.L,ZZSIB2.DE,ZZSIB3").split(","));
     long timeout = Long.parseLong(env("SIBLING_TIMEOUT_SECONDS", "60"));
 
     Vertx vertx =

@@ -18,6 +18,8 @@ public final class SiblingVerticle extends VerticleBase {
   private final String contributor;
   private final Promise<List<String>> result = Promise.promise();
   private UniverseClient universe;
+  private static final int READS = 20;
+  private boolean waiting;
 
   public SiblingVerticle(List<String> tickers, String contributor) {
     this.tickers = List.copyOf(tickers);
@@ -48,6 +50,17 @@ public final class SiblingVerticle extends VerticleBase {
 
   private void flushed(FlushCounts counts) {
     System.out.printf("flushed event: %s%n", counts.toJson().encode());
+    if (!waiting) {
+      waiting = true;
+      awaitPublished(0);
+    }
+  }
+
+  /**
+   * The universe verticle reloads its snapshot on the same event, so the list can lag the event by
+   * a moment (docs/CLUSTER.md): read it again every 500 ms, at most {@value #READS} times.
+   */
+  private void awaitPublished(int attempt) {
     universe
         .list()
         .onSuccess(
@@ -55,9 +68,11 @@ public final class SiblingVerticle extends VerticleBase {
               if (list.containsAll(tickers)) {
                 System.out.printf("universe after the flush: %d tickers%n", list.size());
                 result.tryComplete(list);
+              } else if (attempt + 1 >= READS) {
+                waiting = false; // perhaps another bucket's flush: the next event reads again
+                System.out.printf("buffered tickers not listed yet (%d tickers)%n", list.size());
               } else {
-                // another bucket's flush; ours follows
-                System.out.printf("not all buffered tickers published yet (%d)%n", list.size());
+                vertx.setTimer(500, t -> awaitPublished(attempt + 1));
               }
             })
         .onFailure(result::tryFail);
