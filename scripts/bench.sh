@@ -22,7 +22,7 @@
 # Everything is bounded (fixed wrk durations, fixed counts, deadlines on every wait) and sent to
 # 127.0.0.1 only. On exit the script stops exactly the processes it started, by pid.
 # Missing tools are installed with apt-get when run as root (otherwise the command is printed);
-# the jar is (re)built when missing or older than src/, conf/ or pom.xml.
+# the jar is (re)built when missing or older than src/, conf/, client/ or the poms.
 #
 # Knobs (environment): BENCH_DURATION (wrk seconds, 20), BENCH_WARMUP (wrk warm-up seconds, 5),
 # BENCH_CONNECTIONS (64), BENCH_W2_TICKERS (100000), BENCH_W4_ROWS (1000000),

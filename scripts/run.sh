@@ -9,7 +9,7 @@
 #   .data/mariadb, created by mariadb-install-db on first use). Logs: .data/redis.log,
 #   .data/mariadb.log. They are stopped again when the service ends. While they run,
 #   .data/servers.env holds their URLs (`set -a; . .data/servers.env; set +a` to use them).
-# - The jar is (re)built with Maven when missing or older than src/, conf/ or pom.xml.
+# - The jar is (re)built with Maven when missing or older than src/, conf/, client/ or the poms.
 # - TU_API_TOKENS unset: a development token is generated once into .data/dev-token and used as
 #   TU_API_TOKENS and (unless set) TU_ADMIN_TOKENS.
 # - Ctrl-C / SIGTERM / SIGHUP are forwarded to the service as SIGTERM (a background java started

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds ticker-universe and runs every test: scripts/lint-openapi.sh (Spectral on the OpenAPI
-# document, any finding fails), ./mvnw -B verify, extra arguments passed on
+# document, any finding fails), ./mvnw -B install (every test of both modules, and the client
+# artifact in the local Maven repository), extra arguments passed on
 # (e.g. scripts/test.sh -Dtest=FlushVerticleTest), then the Python client's tests
 # (clients/python/tests: Debian's python3-pytest against the jar just built), then the operations
 # checks: promtool on ops/prometheus/alerts.yml and its unit tests, scripts/ops-check.sh (a real
 # Prometheus scraping a real service) and scripts/api-page-check.sh (the API page in headless
-# Chromium). A bare Debian 12 with only git is enough.
+# Chromium), and scripts/sibling-check.sh (examples/sibling-verticle, built against the installed
+# ticker-universe-client, joins a real clustered service). A bare Debian 12 with only git is enough.
 #
 # The tests start their own Redis and MariaDB (src/test/java/org/tickeruniverse/testsupport):
 # Docker when available, otherwise the redis-server / mariadbd binaries of the Debian packages.
@@ -48,9 +50,9 @@ install_packages "${packages[@]}"
 
 scripts/lint-openapi.sh
 
-./mvnw -B verify "$@"
+./mvnw -B install "$@"
 
-# Against target/ticker-universe-fat.jar, which the verify above built. Any failure, and pytest's
+# Against target/ticker-universe-fat.jar, which the install above built. Any failure, and pytest's
 # status 5 (no test collected: never intended here), fails the script.
 log "Python client tests (clients/python/tests)"
 "$PYTHON" -m pytest -p no:cacheprovider clients/python/tests -q
@@ -62,3 +64,4 @@ log "promtool check rules + test rules"
 
 scripts/ops-check.sh
 scripts/api-page-check.sh
+scripts/sibling-check.sh

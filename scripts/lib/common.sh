@@ -87,7 +87,7 @@ build_packages() { # build_packages: the packages the build needs that are missi
 
 build_jar_if_stale() { # build_jar_if_stale: ./mvnw package when the jar is missing or older than its inputs
   local inputs=() f
-  for f in src conf pom.xml; do [ -e "$ROOT/$f" ] && inputs+=("$ROOT/$f"); done
+  for f in src conf client/src client/pom.xml pom.xml service-pom.xml; do [ -e "$ROOT/$f" ] && inputs+=("$ROOT/$f"); done
   if [ ! -f "$JAR" ] || [ -n "$(find "${inputs[@]}" -newer "$JAR" -print -quit 2>/dev/null)" ]; then
     log "building $JAR"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests package)

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.tickeruniverse.bus.Messages;
 
 /**
  * How the service sees contributors (docs/DESIGN.md#contributors): nothing stores, logs or counts a
@@ -38,8 +39,11 @@ public final class ContributorKey {
    */
   public static final String UNKNOWN = "unknown";
 
-  /** 1–128 printable ASCII characters: the shape of a contributor on the bus and over HTTP. */
-  public static final int MAX_LENGTH = 128;
+  /**
+   * 1–128 printable ASCII characters: the shape of a contributor on the bus and over HTTP, defined
+   * with the bus contract ({@link Messages#CONTRIBUTOR}).
+   */
+  public static final int MAX_LENGTH = Messages.CONTRIBUTOR_MAX_LENGTH;
 
   /** Bytes of a secret the service creates itself (docs/DESIGN.md#contributors). */
   public static final int CREATED_SECRET_BYTES = 32;
@@ -76,16 +80,7 @@ public final class ContributorKey {
   }
 
   public static boolean isValidContributor(String contributor) {
-    if (contributor == null || contributor.isEmpty() || contributor.length() > MAX_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < contributor.length(); i++) {
-      char c = contributor.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        return false;
-      }
-    }
-    return true;
+    return Messages.isValidContributor(contributor);
   }
 
   /**

@@ -3,7 +3,6 @@ package org.tickeruniverse.bus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.tickeruniverse.privacy.ContributorKey;
 
 /** Field names and builders of the JSON messages on the event bus: the one place they are spelt. */
 public final class Messages {
@@ -18,6 +17,9 @@ public final class Messages {
    * leaving it out can never inflate a count (docs/DESIGN.md#contributors).
    */
   public static final String CONTRIBUTOR = "contributor";
+
+  /** Longest {@link #CONTRIBUTOR}: 128 characters. */
+  public static final int CONTRIBUTOR_MAX_LENGTH = 128;
 
   public static final String BUFFERED = "buffered";
   public static final String UPDATED = "updated";
@@ -61,7 +63,7 @@ public final class Messages {
     if (!(body instanceof JsonObject json) || !json.containsKey(CONTRIBUTOR)) {
       return null;
     }
-    if (json.getValue(CONTRIBUTOR) instanceof String s && ContributorKey.isValidContributor(s)) {
+    if (json.getValue(CONTRIBUTOR) instanceof String s && isValidContributor(s)) {
       return s;
     }
     throw new FailureException(
@@ -69,7 +71,7 @@ public final class Messages {
         "'"
             + CONTRIBUTOR
             + "' must be 1-"
-            + ContributorKey.MAX_LENGTH
+            + CONTRIBUTOR_MAX_LENGTH
             + " printable ASCII characters");
   }
 
@@ -83,6 +85,25 @@ public final class Messages {
       return null;
     }
     return array.getList();
+  }
+
+  /**
+   * Whether {@code contributor} has the shape of {@link #CONTRIBUTOR}: 1–{@value
+   * #CONTRIBUTOR_MAX_LENGTH} printable ASCII characters (the same rule on the bus and over HTTP).
+   */
+  public static boolean isValidContributor(String contributor) {
+    if (contributor == null
+        || contributor.isEmpty()
+        || contributor.length() > CONTRIBUTOR_MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < contributor.length(); i++) {
+      char c = contributor.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static JsonObject count(String field, long n) {
