@@ -30,8 +30,16 @@ class OperationsIT {
   static int opsPort;
   static RedisServer redis;
   static MariaDbServer mysql;
+
+  /**
+   * HTTP/1.1 as Prometheus and the probes speak it: the JDK client's default h2c upgrade, against
+   * the ops port, twice left a request waiting past its own time-out.
+   */
   static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   /** One sample line of the Prometheus text format: name, optional labels, value. */
   static final Pattern SAMPLE =
