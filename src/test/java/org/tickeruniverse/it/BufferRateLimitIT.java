@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -32,7 +33,7 @@ class BufferRateLimitIT {
   static final String OTHER_CALLER = "second-caller-token-00001";
   static ServiceHarness service;
   static RedisServer redis;
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = TestHttp.client();
 
   @BeforeAll
   static void start(RedisServer redisServer, MariaDbServer mysql) {

@@ -31,6 +31,7 @@ import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -49,7 +50,7 @@ class ContributorIdentityIT {
   static final String CALLER = "identity-caller-token-0001";
   static final String CALLER_2 = "identity-caller-token-0002";
   static final String PROXY = "identity-proxy-token-0003";
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = TestHttp.client();
 
   /** 10:01 lies inside the bucket [10:00, 10:05). */
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");

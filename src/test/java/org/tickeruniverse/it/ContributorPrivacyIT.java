@@ -25,6 +25,7 @@ import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -102,7 +103,7 @@ class ContributorPrivacyIT {
             .timeout(10, TimeUnit.SECONDS)
             .await();
       }
-      HttpClient http = HttpClient.newHttpClient();
+      HttpClient http = TestHttp.client();
       // Bucket 10:00: two tokens, below k → held.
       for (int i = 0; i < 2; i++) {
         assertThat(post(http, service, tokens.get(i), "{\"tickers\":[\"PRV" + i + "\"]}"))

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -35,7 +36,7 @@ class HttpEndToEndIT {
 
   static final String SECOND_CALLER = "second-caller-token-00001";
   static ServiceHarness service;
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = TestHttp.client();
 
   @BeforeAll
   static void start(RedisServer redis, MariaDbServer mysql) {

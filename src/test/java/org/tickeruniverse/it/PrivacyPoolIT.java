@@ -31,6 +31,7 @@ import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -52,7 +53,7 @@ class PrivacyPoolIT {
   static final String TOKEN_B = "pool-caller-token-bbbb-0002";
   static final String TOKEN_C = "pool-caller-token-cccc-0003";
   static final String PROXY = "pool-proxy-token-pppp-0004";
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = TestHttp.client();
 
   static RedisServer redis;
   static MariaDbServer mysql;

@@ -19,6 +19,7 @@ import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -35,7 +36,7 @@ class StampPrecisionIT {
   static final String TABLE = "ticker_universe.ticker_universe";
   static final String TOKEN_A = "stamp-caller-token-aaaa-0001";
   static final String TOKEN_B = "stamp-caller-token-bbbb-0002";
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = TestHttp.client();
 
   /** Inside the bucket [10:00, 10:05). */
   static final Instant MORNING = Instant.parse("2026-11-24T10:01:00Z");

@@ -20,6 +20,7 @@ import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.support.MutableClock;
 import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -36,8 +37,7 @@ class UniverseCapacityIT {
   static final String TABLE = "ticker_universe.ticker_universe";
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
 
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final HttpClient HTTP = TestHttp.client();
 
   static RedisServer redis;
   static MariaDbServer mysql;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.support.NodeProcess;
 import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
@@ -31,8 +32,7 @@ import org.tickeruniverse.testsupport.RedisServer;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class JsonLogFormatIT {
 
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP = TestHttp.client();
 
   @Test
   void everyLineOfTheProcessIsAJsonObjectWithLevelLoggerMessageAndTimestamp(
