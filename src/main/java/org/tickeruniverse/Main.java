@@ -19,6 +19,7 @@ import org.tickeruniverse.cluster.HazelcastClusterConfig;
 import org.tickeruniverse.config.ConfigException;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.StoreNeeds;
 import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.ops.LogFormat;
 import org.tickeruniverse.privacy.PrivacyNotes;
@@ -73,7 +74,7 @@ public final class Main {
     Vertx vertx;
     Node node;
     try {
-      if (Node.needsMysql(config)) {
+      if (StoreNeeds.of(config.node()).mysql()) {
         var result = Migrations.migrate(config.mysql());
         LOG.info(
             "schema at version {} ({} migration(s) applied)",

@@ -14,8 +14,8 @@ import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.evict.EvictVerticle;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.http.HttpVerticle;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.ops.OpsServerVerticle;
-import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.ops.StoreWatchVerticle;
 import org.tickeruniverse.universe.UniverseVerticle;
 
@@ -52,12 +52,6 @@ public final class Node {
   }
 
   /** Whether this node runs anything that writes or reads MySQL (and so migrates it). */
-  public static boolean needsMysql(ServiceConfig config) {
-    return config.node().runs(VerticleName.UNIVERSE)
-        || config.node().runs(VerticleName.FLUSH)
-        || config.node().runs(VerticleName.EVICT);
-  }
-
   public Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (StoreWatchVerticle.watches(config)) {

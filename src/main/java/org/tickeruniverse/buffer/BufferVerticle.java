@@ -18,7 +18,7 @@ import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.privacy.ContributorKey;
 import org.tickeruniverse.privacy.PrivacySecret;
 import org.tickeruniverse.store.RedisDurability;

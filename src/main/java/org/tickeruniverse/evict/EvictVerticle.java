@@ -13,10 +13,10 @@ import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.Replies;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.lease.MysqlLease;
-import org.tickeruniverse.ops.ServiceMetrics;
-import org.tickeruniverse.schedule.JobReport;
-import org.tickeruniverse.schedule.ScheduledJob;
+import org.tickeruniverse.job.JobReport;
+import org.tickeruniverse.job.MysqlLease;
+import org.tickeruniverse.job.ScheduledJob;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
-import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.UniverseRepository;
 import org.tickeruniverse.store.UpsertCounts;

@@ -10,8 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tickeruniverse.ops.RouteMeters;
-import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.metrics.ServiceMetrics;
 
 /**
  * Records every request when its response ends: one line on the logger {@code access} (method,
@@ -52,9 +51,9 @@ final class AccessLog implements Handler<RoutingContext> {
   AccessLog(ServiceMetrics metrics) {
     this.metrics = metrics;
     for (HttpMethod m : KNOWN) {
-      unmatched.put(m.name(), metrics.route(m.name(), UNMATCHED));
+      unmatched.put(m.name(), new RouteMeters(metrics.registry(), m.name(), UNMATCHED));
     }
-    unmatched.put("OTHER", metrics.route("OTHER", UNMATCHED));
+    unmatched.put("OTHER", new RouteMeters(metrics.registry(), "OTHER", UNMATCHED));
   }
 
   @Override
@@ -94,7 +93,8 @@ final class AccessLog implements Handler<RoutingContext> {
    * end the request.
    */
   PlatformHandler tag(HttpMethod method, String pathTemplate) {
-    Route route = new Route(pathTemplate, metrics.route(method.name(), pathTemplate));
+    Route route =
+        new Route(pathTemplate, new RouteMeters(metrics.registry(), method.name(), pathTemplate));
     return ctx -> {
       ctx.put(ROUTE, route);
       ctx.next();

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.metrics.ServiceMetrics;
 
 /**
  * Builds the router from the OpenAPI document: every operation of the document becomes a route, and

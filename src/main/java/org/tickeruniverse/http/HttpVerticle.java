@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.metrics.MetricsHandler;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.ops.Liveness;
-import org.tickeruniverse.ops.MetricsHandler;
 import org.tickeruniverse.ops.Readiness;
-import org.tickeruniverse.ops.ServiceMetrics;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tickeruniverse.async.SingleFlight;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.job.SingleFlight;
 import org.tickeruniverse.universe.SnapshotState;
 import org.tickeruniverse.universe.UniverseDocument;
 

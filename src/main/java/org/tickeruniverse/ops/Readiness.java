@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.StoreNeeds;
 import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.store.UniverseRepository;
 import org.tickeruniverse.universe.SnapshotState;
@@ -73,13 +74,11 @@ public final class Readiness {
     }
 
     public static Needs of(ServiceConfig.Node node, boolean clustered) {
-      boolean http = node.runs(VerticleName.HTTP);
+      StoreNeeds stores = StoreNeeds.of(node);
       return new Needs(
-          usesRedis(node),
-          node.runs(VerticleName.FLUSH)
-              || node.runs(VerticleName.EVICT)
-              || (node.runs(VerticleName.UNIVERSE) && !http),
-          http,
+          stores.redis(),
+          stores.mysqlGatesReadiness(),
+          node.runs(VerticleName.HTTP),
           clustered,
           node.runs(VerticleName.UNIVERSE));
     }
@@ -107,10 +106,6 @@ public final class Readiness {
   }
 
   /** Whether a node's verticles use Redis at all ({@code buffer}, {@code flush}). */
-  public static boolean usesRedis(ServiceConfig.Node node) {
-    return node.runs(VerticleName.BUFFER) || node.runs(VerticleName.FLUSH);
-  }
-
   /** Redis answers PING. */
   public static Future<?> ping(Redis redis) {
     return redis.send(Request.cmd(Command.PING));

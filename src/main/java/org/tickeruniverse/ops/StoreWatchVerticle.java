@@ -4,8 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
-import org.tickeruniverse.Node;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.StoreNeeds;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
@@ -39,16 +40,17 @@ public final class StoreWatchVerticle extends VerticleBase {
 
   /** Whether a node with this configuration uses a store at all (and so runs this watch). */
   public static boolean watches(ServiceConfig config) {
-    return Readiness.usesRedis(config.node()) || Node.needsMysql(config);
+    return StoreNeeds.of(config.node()).any();
   }
 
   @Override
   public Future<?> start() {
     ServiceConfig config = ServiceConfig.fromJson(config());
-    if (Readiness.usesRedis(config.node())) {
+    StoreNeeds needs = StoreNeeds.of(config.node());
+    if (needs.redis()) {
       redis = Stores.redis(vertx, config.redis());
     }
-    if (Node.needsMysql(config)) {
+    if (needs.mysql()) {
       pool = Stores.mysql(vertx, config.mysql());
       repository = new UniverseRepository(pool);
     }

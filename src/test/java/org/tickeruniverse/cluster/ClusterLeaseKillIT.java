@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.flush.FlushVerticle;
-import org.tickeruniverse.ops.ServiceMetrics;
-import org.tickeruniverse.support.ClusterNode;
-import org.tickeruniverse.support.NodeProcess;
+import org.tickeruniverse.metrics.ServiceMetrics;
+import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 

@@ -27,11 +27,11 @@ import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.support.ClusterNode;
-import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * Three clustered nodes in one JVM (Hazelcast TCP-IP join on 127.0.0.1, a cluster name of their

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.UniverseClient;
-import org.tickeruniverse.support.ClusterNode;
-import org.tickeruniverse.support.MutableClock;
+import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisSentinelServer;
 

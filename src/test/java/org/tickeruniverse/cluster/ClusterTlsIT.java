@@ -21,13 +21,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.tickeruniverse.support.ClusterCerts;
-import org.tickeruniverse.support.ClusterNode;
-import org.tickeruniverse.support.NodeProcess;
-import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.testsupport.ClusterCerts;
+import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * The encrypted, authenticated event bus (docs/CLUSTER.md#encrypted-event-bus) with three real

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tickeruniverse.config.ConfigException;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.support.ClusterCerts;
+import org.tickeruniverse.testsupport.ClusterCerts;
 
 /**
  * The start-up check of the event bus's PEM files and the options built from them, on files made by

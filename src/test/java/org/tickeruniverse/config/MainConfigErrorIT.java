@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tickeruniverse.support.ClusterCerts;
+import org.tickeruniverse.testsupport.ClusterCerts;
 
 /**
  * The real process: a bad setting, seed file or cluster TLS file ends in one line on stderr and

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tickeruniverse.support.NodeProcess;
-import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.testsupport.NodeProcess;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * A service process of the fault suite ({@link NodeProcess}: {@code java … Main} with the

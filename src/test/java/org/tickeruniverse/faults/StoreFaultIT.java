@@ -18,11 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.support.NodeProcess;
-import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * Stores that hang or die under a real service process, on the shared real servers. Each scenario

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
-import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * A bucket of many thousand pages is flushed to the end: the run's futures must not nest one level

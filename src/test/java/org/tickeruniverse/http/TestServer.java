@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.support.TestConfigs;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * One deployed {@link HttpVerticle} on a free port, with stand-in consumers, Redis and MySQL URLs
@@ -62,7 +62,7 @@ final class TestServer implements AutoCloseable {
     env.put("TU_UNIVERSE_REFRESH_SECONDS", "3600");
     env.put("TU_SHUTDOWN_SECONDS", "5");
     env.put("TU_PRIVACY_PROFILE", TestConfigs.BASELINE_PROFILE);
-    env.put(org.tickeruniverse.support.TestConfigs.RATE_OFF_ENV, "0"); // see there
+    env.put(org.tickeruniverse.testsupport.TestConfigs.RATE_OFF_ENV, "0"); // see there
     env.putAll(overrides);
     return env;
   }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tickeruniverse.support.MutableClock;
+import org.tickeruniverse.testsupport.MutableClock;
 
 /** The per-token buffer rate, on an injected clock: nothing here waits for real time. */
 class TokenRateLimiterTest {

@@ -12,13 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tickeruniverse.support.MutableClock;
-import org.tickeruniverse.support.ServiceHarness;
-import org.tickeruniverse.support.TestConfigs;
-import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
+import org.tickeruniverse.testsupport.TestHttp;
 
 /**
  * The per-token buffer rate over HTTP on real stores: a token past its burst gets 429 with {@code

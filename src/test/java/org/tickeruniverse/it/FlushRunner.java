@@ -8,12 +8,12 @@ import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.flush.FlushJob;
 import org.tickeruniverse.flush.PublicationRule;
-import org.tickeruniverse.ops.ServiceMetrics;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.privacy.StampPrecision;
 import org.tickeruniverse.store.BucketStore;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
-import org.tickeruniverse.support.ServiceHarness;
+import org.tickeruniverse.testsupport.ServiceHarness;
 
 /** A flush job with its own clients and no lease: what a second node would run. */
 final class FlushRunner {

@@ -23,12 +23,12 @@ import org.tickeruniverse.client.model.BufferResponse;
 import org.tickeruniverse.client.model.ErrorResponse;
 import org.tickeruniverse.client.model.FlushResult;
 import org.tickeruniverse.client.model.Universe;
-import org.tickeruniverse.support.MutableClock;
-import org.tickeruniverse.support.ServiceHarness;
-import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * The OpenAPI document is usable by a standard tool as it is: the Java client that

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
-import org.tickeruniverse.support.MutableClock;
-import org.tickeruniverse.support.ServiceHarness;
-import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * The seeded universe on real stores: in the universe from start-up, re-upserted daily, never

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.support.MutableClock;
-import org.tickeruniverse.support.ServiceHarness;
-import org.tickeruniverse.support.TestConfigs;
-import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
+import org.tickeruniverse.testsupport.TestHttp;
 
 /**
  * {@code universe.maxTickers} on real Redis and MariaDB (docs/OPERATIONS.md#universe-at-capacity):

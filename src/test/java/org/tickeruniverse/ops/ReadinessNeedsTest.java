@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.StoreNeeds;
 
 /** Which checks a node's readiness consists of, for every role, without starting anything. */
 class ReadinessNeedsTest {
@@ -54,8 +55,8 @@ class ReadinessNeedsTest {
     ServiceConfig config =
         ConfigLoader.load(
             List.of("--node.verticles=" + verticles), Map.of("TU_AUTH_DISABLED", "true"));
-    assertThat(Readiness.usesRedis(config.node())).isEqualTo(redis);
-    assertThat(org.tickeruniverse.Node.needsMysql(config)).isEqualTo(mysql);
+    assertThat(StoreNeeds.of(config.node()).redis()).isEqualTo(redis);
+    assertThat(StoreNeeds.of(config.node()).mysql()).isEqualTo(mysql);
     assertThat(StoreWatchVerticle.watches(config)).isEqualTo(redis || mysql);
   }
 }

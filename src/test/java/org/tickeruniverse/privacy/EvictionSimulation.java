@@ -23,10 +23,10 @@ import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.privacy.PrivacySimulation.Options;
 import org.tickeruniverse.privacy.SimulationSupport.Popularity;
 import org.tickeruniverse.privacy.SimulationSupport.Variant;
-import org.tickeruniverse.support.MutableClock;
-import org.tickeruniverse.support.ServiceHarness;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
 
 /**
  * The eviction scenario of {@link PrivacySimulation}: can a reader of the universe tell which

@@ -19,11 +19,11 @@ import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.privacy.SimulationSupport.Popularity;
 import org.tickeruniverse.privacy.SimulationSupport.Variant;
 import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.support.MutableClock;
-import org.tickeruniverse.support.ServiceHarness;
-import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * Measures what the privacy profiles buy and cost (docs/DESIGN.md#anonymity-the-publication-pool,

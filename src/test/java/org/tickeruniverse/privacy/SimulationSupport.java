@@ -11,9 +11,9 @@ import java.util.Random;
 import java.util.Set;
 import org.awaitility.Awaitility;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.universe.SeedFile;
 
 /** What the two scenarios of {@link PrivacySimulation} share: variants, popularity, servers. */

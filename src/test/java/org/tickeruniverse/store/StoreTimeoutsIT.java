@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.support.TestConfigs;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * A store that stops answering costs a bounded wait: a SQL statement fails after
@@ -78,7 +78,7 @@ class StoreTimeoutsIT {
           .atMost(Duration.ofSeconds(10))
           .ignoreExceptions()
           .until(() -> "PONG".equals(client.send(ping).await(5, TimeUnit.SECONDS).toString()));
-      org.tickeruniverse.support.NodeProcess.signal(Long.parseLong(pid.group(1)), "STOP");
+      org.tickeruniverse.testsupport.NodeProcess.signal(Long.parseLong(pid.group(1)), "STOP");
       long t0 = System.nanoTime();
       try {
         Throwable failure =
@@ -93,7 +93,7 @@ class StoreTimeoutsIT {
             .isInstanceOf(java.util.concurrent.TimeoutException.class);
         assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(2000));
       } finally {
-        org.tickeruniverse.support.NodeProcess.signal(Long.parseLong(pid.group(1)), "CONT");
+        org.tickeruniverse.testsupport.NodeProcess.signal(Long.parseLong(pid.group(1)), "CONT");
       }
       // Commands succeed again as soon as Redis answers; the wedged connection was replaced or
       // drained.

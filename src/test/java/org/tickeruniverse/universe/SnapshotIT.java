@@ -26,13 +26,13 @@ import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.support.MutableClock;
-import org.tickeruniverse.support.ServiceHarness;
-import org.tickeruniverse.support.TestConfigs;
-import org.tickeruniverse.support.TestHttp;
 import org.tickeruniverse.testsupport.MariaDbServer;
+import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
+import org.tickeruniverse.testsupport.TestHttp;
 
 /**
  * The universe snapshot on real Redis and MariaDB (docs/PERFORMANCE.md#universe-snapshot,

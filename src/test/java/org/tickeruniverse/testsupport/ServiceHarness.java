@@ -1,4 +1,4 @@
-package org.tickeruniverse.support;
+package org.tickeruniverse.testsupport;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,4 +1,4 @@
-package org.tickeruniverse.ops;
+package org.tickeruniverse.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -129,9 +129,9 @@ public final class ServiceMetrics {
     return m;
   }
 
-  /** The request meter of one route and method (see {@link RouteMeters}). */
-  public RouteMeters route(String method, String route) {
-    return new RouteMeters(registry, method, route);
+  /** The registry these meters live in; the HTTP edge registers its per-route meters there. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   public void buffered(int tickers) {

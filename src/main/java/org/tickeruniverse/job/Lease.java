@@ -1,4 +1,4 @@
-package org.tickeruniverse.lease;
+package org.tickeruniverse.job;
 
 import io.vertx.core.Future;
 

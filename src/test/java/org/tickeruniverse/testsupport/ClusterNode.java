@@ -1,4 +1,4 @@
-package org.tickeruniverse.support;
+package org.tickeruniverse.testsupport;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +26,7 @@ import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.cluster.HazelcastClusterConfig;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.config.StoreNeeds;
 import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.store.Migrations;
 
@@ -116,7 +117,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Migrates when the node needs MySQL (as Main does), builds Vert.x and deploys the verticles. */
   public static ClusterNode start(ServiceConfig config, Clock clock) throws Exception {
-    if (Node.needsMysql(config)) {
+    if (StoreNeeds.of(config.node()).mysql()) {
       Migrations.migrate(config.mysql());
     }
     Future<Vertx> built =

@@ -1,4 +1,4 @@
-package org.tickeruniverse.support;
+package org.tickeruniverse.testsupport;
 
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -1,9 +1,8 @@
-package org.tickeruniverse.lease;
+package org.tickeruniverse.job;
 
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.tickeruniverse.async.SingleFlight;
 
 /**
  * Runs a job at most once at a time on this node and, through a {@link Lease}, on one node of the

@@ -1,4 +1,4 @@
-package org.tickeruniverse.lease;
+package org.tickeruniverse.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package org.tickeruniverse.support;
+package org.tickeruniverse.testsupport;
 
 import java.io.File;
 import java.io.IOException;

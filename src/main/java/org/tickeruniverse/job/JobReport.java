@@ -1,4 +1,4 @@
-package org.tickeruniverse.schedule;
+package org.tickeruniverse.job;
 
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;

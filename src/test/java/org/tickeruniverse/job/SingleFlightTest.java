@@ -1,4 +1,4 @@
-package org.tickeruniverse.async;
+package org.tickeruniverse.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

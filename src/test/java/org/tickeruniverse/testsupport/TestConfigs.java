@@ -1,4 +1,4 @@
-package org.tickeruniverse.support;
+package org.tickeruniverse.testsupport;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.testsupport.MariaDbServer;
-import org.tickeruniverse.testsupport.RedisServer;
 
 /** Service configuration pointing at a test's real servers, built the way production builds it. */
 public final class TestConfigs {

@@ -1,4 +1,4 @@
-package org.tickeruniverse.schedule;
+package org.tickeruniverse.job;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,8 +8,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.FailureException;
-import org.tickeruniverse.lease.Lease;
-import org.tickeruniverse.lease.LeasedJob;
 
 /**
  * A leased job (flush, evict) run on three occasions: on a wall-clock schedule, on request, and —

@@ -1,4 +1,4 @@
-package org.tickeruniverse.ops;
+package org.tickeruniverse.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,4 +1,4 @@
-package org.tickeruniverse.ops;
+package org.tickeruniverse.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;

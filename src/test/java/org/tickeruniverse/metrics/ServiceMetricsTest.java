@@ -1,4 +1,4 @@
-package org.tickeruniverse.ops;
+package org.tickeruniverse.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
