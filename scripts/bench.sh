@@ -34,7 +34,7 @@
 # BENCH_RAW_EVICT_BATCH (the mariadb client's DELETE batch; 5000 as W4 defines it (docs/PERFORMANCE.md#method)),
 # BENCH_ACK_REPLICAS (0; n > 0 starts n local replicas of the bench Redis and runs the service with
 # TU_BUFFER_ACK_REPLICAS=n: every buffer write waits for them, docs/PERFORMANCE.md#acknowledged-by-a-replica),
-# JAVA_OPTS (extra JVM options for the service).
+# JAVA_OPTS (JVM options for the service after conf/jvm.options, docs/OPERATIONS.md#jvm-options).
 # The per-token buffer rate is switched off (TU_BUFFER_RATE_PER_TOKEN=0): wrk's 64 connections share
 # one token on purpose, and W1 measures the write path, not the limiter.
 # shellcheck disable=SC2317  # functions run from traps
@@ -161,8 +161,7 @@ fi
 
 API_TOKEN="bench-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN_TOKEN="bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-java_opts=()
-[ -n "${JAVA_OPTS:-}" ] && read -r -a java_opts <<<"$JAVA_OPTS"
+service_java_opts # JAVA_ARGS: @conf/jvm.options, then JAVA_OPTS
 env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" \
@@ -170,7 +169,7 @@ env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_BUCKET_SECONDS="$BUCKET" TU_KEY_PREFIX="$PREFIX" \
   TU_EVICT_BATCH_SIZE="$EVICT_BATCH" TU_EVICT_PAUSE_MILLIS="$EVICT_PAUSE_MS" TU_FLUSH_CHUNK_SIZE="$CHUNK" \
   TU_BUFFER_RATE_PER_TOKEN=0 TU_BUFFER_ACK_REPLICAS="$ACK_REPLICAS" \
-  setsid java "${java_opts[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
+  setsid java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 JAVA_PID=$!
 STARTED+=("$JAVA_PID service")
 BASE="http://127.0.0.1:$HTTP_PORT"

@@ -17,8 +17,8 @@
 #   exactly the servers it started and exits with the service's exit status.
 # - Java 17, curl (for ./mvnw), redis-server and mariadbd are installed with apt-get when missing
 #   and run as root (otherwise the command to run is printed).
-# - The JVM gets the options of scripts/lib/common.sh: the Hazelcast module access and a bounded
-#   memory (-Xmx256m, serial GC, ...). JAVA_OPTS, when set, replaces the memory part.
+# - The JVM gets the options of conf/jvm.options (a bounded memory, the Hazelcast module access),
+#   then JAVA_OPTS: a later option wins (docs/OPERATIONS.md#jvm-options).
 # Other knobs: TU_LOCAL_READY_TIMEOUT (seconds, default 60).
 # shellcheck disable=SC2317  # functions run from traps and through wait_ready
 set -euo pipefail
@@ -218,8 +218,8 @@ fi
 
 # ------------------------------------------------------------------------------- the service
 
-service_java_opts   # JAVA_ARGS: the module options + JAVA_OPTS or the memory defaults
-log "JVM options: ${JAVA_ARGS[*]}"
+service_java_opts   # JAVA_ARGS: @conf/jvm.options, then JAVA_OPTS
+log "JVM options: $(java_args_text)"
 
 # In the background, so that this script stays to forward signals and clean up.
 java "${JAVA_ARGS[@]}" -jar "$JAR" "$@" 9>&- &

@@ -5,8 +5,8 @@
 #   1. fills the table with N synthetic valid tickers (the mariadb client, INSERT ... SELECT from
 #      MariaDB's sequence engine: seconds for millions of rows) — N minus 1,000, so that step 3
 #      takes it to exactly N, within the default universe.maxTickers of 2,000,000;
-#   2. starts the service with the documented JVM options (scripts/lib/common.sh; JAVA_OPTS
-#      replaces the memory part, as for run.sh), waits until GET /api/v1/universe serves the table,
+#   2. starts the service with the documented JVM options (conf/jvm.options, then JAVA_OPTS, as
+#      for run.sh), waits until GET /api/v1/universe serves the table,
 #      and checks plain and gzip bodies, the ETag and 304;
 #   3. publishes 1,000 new tickers (a closed bucket filled with redis-cli, then POST
 #      /api/v1/admin/flush) and waits for the rebuilt snapshot (N tickers, a new ETag);
@@ -95,7 +95,7 @@ API_TOKEN="bench-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN_TOKEN="bench-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 BASE="http://127.0.0.1:$HTTP_PORT"
 service_java_opts
-log "JVM options: ${JAVA_ARGS[*]}"
+log "JVM options: $(java_args_text)"
 
 start_service() { # start_service LOG: the service with the documented JVM options; sets JAVA_PID
   env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
@@ -210,7 +210,7 @@ OUT="bench/results/snapshot-$(date -u +%Y%m%dT%H%M%SZ).md"
 mkdir -p bench/results
 {
   echo "Universe snapshot, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load at end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "JVM: ${JAVA_ARGS[*]}"
+  echo "JVM: $(java_args_text)"
   echo
   echo "| tickers | JSON / gzip bytes | first build ms | start → serving s | rebuild after flush ms | peak heap used / committed MB | live heap MB | peak RSS MB | table fill s | W3 (gzip, -c64) |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -13,7 +13,7 @@
 # after the warm-up and heap growth would mean a leak — every 10th request a universe read, every
 # 20th a refresh; 10 s buckets, so the service's own timer flushes every 10 s (lease 5 s); an
 # admin eviction every 60 s.
-# Knobs: SOAK_SECONDS, SOAK_WORKERS, SOAK_TICKERS, JAVA_OPTS (default: the documented memory options),
+# Knobs: SOAK_SECONDS, SOAK_WORKERS, SOAK_TICKERS, JAVA_OPTS (after conf/jvm.options),
 # SOAK_KEEP=1 (keep the folder and logs). Stops exactly the processes it started, by pid.
 set -euo pipefail
 
@@ -52,7 +52,7 @@ sqlc() { "$MARIADB" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -ur
 
 TOKEN="soak-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN="soak-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-service_java_opts   # the documented JVM options (JAVA_OPTS replaces the memory part)
+service_java_opts   # the documented JVM options (conf/jvm.options, then JAVA_OPTS)
 env TU_HTTP_HOST=127.0.0.1 TU_HTTP_PORT="$HTTP_PORT" TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" TU_API_TOKENS="$TOKEN" TU_ADMIN_TOKENS="$ADMIN" \
   TU_BUCKET_SECONDS=10 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=5 \

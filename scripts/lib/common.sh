@@ -3,7 +3,6 @@
 # Sourced, never run: it defines functions and constants and starts nothing. Before sourcing, a
 # script sets SCRIPT_NAME (the prefix of its log lines) and, if it waits for servers,
 # READY_TIMEOUT (seconds).
-# shellcheck disable=SC2034  # constants used by the scripts that source this file
 
 # The repository root, whichever script sourced this file.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -12,28 +11,21 @@ SCRIPT_NAME="${SCRIPT_NAME:-$(basename "$0")}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"
 
 # ------------------------------------------------------------------------------- JVM options
-# The one place the service's JVM options are written down. deploy/Dockerfile copies the same
-# two values (DeployFilesTest checks that they agree); README and docs/OPERATIONS.md quote them.
-#
-# Memory: a fixed, small heap and the serial collector. On 2 cores with a heap this size the serial
-# collector has the smallest footprint (no G1 remembered sets, no concurrent GC threads) and its
-# pauses stay at a few milliseconds; metaspace and direct memory (Netty's buffers) are capped too,
-# so that the process's resident memory stays under 384 MB (the container limit in deploy/k8s).
-# OutOfMemoryError ends the process, so a supervisor restarts it instead of it limping on.
-# JAVA_OPTS, when set, replaces these (e.g. to choose another collector).
-JVM_MEMORY_OPTS="-Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
-# Access to the JDK internals Hazelcast uses; without them it warns at start-up ("modular
-# environment ... without proper access") and falls back to slower paths. The list is the one
-# Hazelcast 5.3 prints in that warning. Always applied: harmless when the cluster is off.
-JVM_MODULE_OPTS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+# conf/jvm.options is the one definition of the service's JVM options, passed to java as an
+# argument file (docs/OPERATIONS.md#jvm-options).
+JVM_OPTIONS_FILE="$ROOT/conf/jvm.options"
 
-# service_java_opts: fills the array JAVA_ARGS with the module options and either JAVA_OPTS or
-# the memory defaults (split on blanks, as JAVA_OPTS always was).
+# service_java_opts: fills the array JAVA_ARGS with @conf/jvm.options and then JAVA_OPTS (split on
+# blanks). Coming later, an option of JAVA_OPTS wins over the file's (e.g. -Xmx512m).
 service_java_opts() {
-  local mem
-  read -r -a JAVA_ARGS <<<"$JVM_MODULE_OPTS"
-  read -r -a mem <<<"${JAVA_OPTS:-$JVM_MEMORY_OPTS}"
-  JAVA_ARGS+=("${mem[@]}")
+  local extra=()
+  read -r -a extra <<<"${JAVA_OPTS:-}"
+  JAVA_ARGS=("@$JVM_OPTIONS_FILE" "${extra[@]}")
+}
+
+java_args_text() { # java_args_text: the options JAVA_ARGS stands for, the file's spelt out (for logs and reports)
+  awk '{ sub(/#.*/, ""); for (i = 1; i <= NF; i++) printf "%s ", $i }' "$JVM_OPTIONS_FILE"
+  printf '%s\n' "${JAVA_OPTS:-}"
 }
 
 # ------------------------------------------------------------------------------- logging

@@ -9,7 +9,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,16 +42,18 @@ public final class Main {
   /** Exit status when a store or Vert.x could not be started. */
   static final int EXIT_START_FAILED = 1;
 
-  /**
-   * TEST ONLY, not a setting: {@code -Dtu.test.clockOffsetMillis=N} runs this process on the wall
-   * clock shifted by N ms, so that the fault suite can run two nodes whose clocks differ
-   * (faults/ClockSkewFaultIT). Production never sets it; when set, a warning says so.
-   */
-  static final String TEST_CLOCK_OFFSET_PROPERTY = "tu.test.clockOffsetMillis";
-
   private Main() {}
 
   public static void main(String[] args) {
+    run(args, Clock.systemUTC());
+  }
+
+  /**
+   * The process on the given clock, the one every verticle of the node reads time from. {@link
+   * #main} passes the system clock; a test may pass a shifted one to run nodes whose clocks differ
+   * (testsupport/SkewedClockMain).
+   */
+  public static void run(String[] args, Clock clock) {
     ServiceConfig config;
     try {
       config = ConfigLoader.load(Arrays.asList(args), System.getenv());
@@ -82,7 +83,7 @@ public final class Main {
             result.migrationsExecuted);
       }
       vertx = buildVertx(config).await(2, TimeUnit.MINUTES);
-      node = new Node(vertx, config, clock());
+      node = new Node(vertx, config, clock);
       // Registered before deploying: a SIGTERM that arrives while verticles start must still
       // undeploy whatever did start, in order.
       registerShutdownHook(node, config);
@@ -117,18 +118,6 @@ public final class Main {
     } else {
       System.err.println(line);
     }
-  }
-
-  private static Clock clock() {
-    String offset = System.getProperty(TEST_CLOCK_OFFSET_PROPERTY);
-    if (offset == null || offset.isBlank()) {
-      return Clock.systemUTC();
-    }
-    LOG.warn(
-        "TEST ONLY: the wall clock of this process is shifted by {} ms ({})",
-        offset,
-        TEST_CLOCK_OFFSET_PROPERTY);
-    return Clock.offset(Clock.systemUTC(), Duration.ofMillis(Long.parseLong(offset.trim())));
   }
 
   private static void registerShutdownHook(Node node, ServiceConfig config) {

@@ -26,8 +26,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The files under deploy/ and ops/ cannot be run here (no container engine, no cluster), so this
  * checks what can be checked without one: they parse, every TU_* name they use is a setting the
- * service knows, their ports are the defaults of conf/ticker-universe.json, the image's JVM options
- * are those of scripts/lib/common.sh, and every alert links an existing runbook entry.
+ * service knows, their ports are the defaults of conf/ticker-universe.json, the image runs
+ * conf/jvm.options, and every alert links an existing runbook entry.
  *
  * <p>SnakeYAML comes with vertx-openapi (compile scope). It is deliberately not declared here as a
  * test dependency: a direct test-scope declaration wins over the transitive one, takes SnakeYAML
@@ -140,14 +140,11 @@ class DeployFilesTest {
   }
 
   @Test
-  void theImageRunsTheJvmOptionsOfTheScripts() throws IOException {
-    String common = Files.readString(ROOT.resolve("scripts/lib/common.sh"));
+  void theImageRunsConfJvmOptions() throws IOException {
     String dockerfile = Files.readString(ROOT.resolve("deploy/Dockerfile"));
-    assertThat(value(dockerfile, "ENV JVM_MODULE_OPTS"))
-        .isEqualTo(value(common, "JVM_MODULE_OPTS"));
-    assertThat(value(dockerfile, "ENV JAVA_OPTS")).isEqualTo(value(common, "JVM_MEMORY_OPTS"));
-    assertThat(value(common, "JVM_MODULE_OPTS"))
-        .contains("--add-opens java.base/java.lang=ALL-UNNAMED");
+    assertThat(dockerfile)
+        .contains("COPY conf/jvm.options /app/jvm.options")
+        .containsPattern("ENTRYPOINT .*exec java @/app/jvm.options \\$JAVA_OPTS -jar ");
   }
 
   @Test
@@ -163,9 +160,7 @@ class DeployFilesTest {
             "resources");
     String limit = path(resources, "limits", "memory");
     Matcher xmx =
-        Pattern.compile("-Xmx(\\d+)m")
-            .matcher(
-                value(Files.readString(ROOT.resolve("scripts/lib/common.sh")), "JVM_MEMORY_OPTS"));
+        Pattern.compile("-Xmx(\\d+)m").matcher(String.join(" ", JvmOptionsTest.fileOptions()));
     assertThat(xmx.find()).isTrue();
     assertThat(limit).endsWith("Mi");
     int limitMib = Integer.parseInt(limit.substring(0, limit.length() - 2));
@@ -238,14 +233,5 @@ class DeployFilesTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> cast(Object o) {
     return (Map<String, Object>) o;
-  }
-
-  /**
-   * The double-quoted value of {@code NAME="..."} (shell) or {@code ENV NAME="..."} (Dockerfile).
-   */
-  private static String value(String text, String name) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(text);
-    assertThat(m.find()).as("%s=\"...\" present", name).isTrue();
-    return m.group(1);
   }
 }

@@ -20,8 +20,8 @@ import org.tickeruniverse.testsupport.RedisServer;
  * Two nodes whose clocks differ by 3 s, both uploading and flushing across several bucket
  * boundaries: the node ahead closes and flushes a bucket while the node behind still writes into
  * it; those late writes stay in the key and the next run flushes them. Nothing acknowledged is lost
- * and every stamp is a bucket end. The skew is the test-only {@code -Dtu.test.clockOffsetMillis} of
- * Main.
+ * and every stamp is a bucket end. The node ahead runs on a shifted clock handed to {@code
+ * Main.run} (testsupport/SkewedClockMain).
  */
 @RealServers
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -41,9 +41,7 @@ class ClockSkewFaultIT {
             "TU_FLUSH_LEASE_SECONDS",
             "5");
     try (Service behind = Service.start(redis.url(), mysql.url(), settings);
-        Service ahead =
-            Service.start(
-                redis.url(), mysql.url(), settings, List.of("-Dtu.test.clockOffsetMillis=3000"));
+        Service ahead = Service.start(redis.url(), mysql.url(), settings, Duration.ofSeconds(3));
         Uploaders onBehind = new Uploaders(behind, 8, "A");
         Uploaders onAhead = new Uploaders(ahead, 8, "Z")) {
       Thread.sleep(2L * BUCKET * 1000 + 3000); // two boundaries and then some, on both clocks

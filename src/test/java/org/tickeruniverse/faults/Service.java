@@ -15,9 +15,9 @@ import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
- * A service process of the fault suite ({@link NodeProcess}: {@code java … Main} with the
- * documented JVM flags), configured by environment as in production, plus the few HTTP calls the
- * scenarios make. Restartable on the same port and settings, as an operator would.
+ * A service process of the fault suite ({@link NodeProcess}: {@code java @conf/jvm.options …
+ * Main}), configured by environment as in production, plus the few HTTP calls the scenarios make.
+ * Restartable on the same port and settings, as an operator would.
  */
 final class Service implements AutoCloseable {
 
@@ -28,7 +28,7 @@ final class Service implements AutoCloseable {
   static final Duration CALL_LIMIT = Duration.ofSeconds(30);
 
   private final Map<String, String> env;
-  private final List<String> jvmFlags;
+  private final Duration clockOffset;
   private final int port;
   // HTTP/1.1 like the browsers' fetches through a proxy; one connection per calling thread.
   private final HttpClient http =
@@ -38,20 +38,21 @@ final class Service implements AutoCloseable {
           .build();
   private NodeProcess process;
 
-  private Service(Map<String, String> env, List<String> jvmFlags, int port) {
+  private Service(Map<String, String> env, Duration clockOffset, int port) {
     this.env = env;
-    this.jvmFlags = jvmFlags;
+    this.clockOffset = clockOffset;
     this.port = port;
   }
 
   /** Starts and waits until {@code /health/live} answers. {@code settings}: TU_* overrides. */
   static Service start(String redisUrl, String mysqlUrl, Map<String, String> settings)
       throws Exception {
-    return start(redisUrl, mysqlUrl, settings, List.of());
+    return start(redisUrl, mysqlUrl, settings, Duration.ZERO);
   }
 
+  /** With the node's wall clock shifted by {@code clockOffset} ({@link NodeProcess}). */
   static Service start(
-      String redisUrl, String mysqlUrl, Map<String, String> settings, List<String> jvmFlags)
+      String redisUrl, String mysqlUrl, Map<String, String> settings, Duration clockOffset)
       throws Exception {
     int port = TestConfigs.freePort();
     Map<String, String> env =
@@ -72,13 +73,13 @@ final class Service implements AutoCloseable {
     // One token for every uploader on purpose: the per-token rate is off unless a scenario sets it.
     env.put(TestConfigs.RATE_OFF_ENV, "0");
     env.putAll(settings);
-    Service s = new Service(env, jvmFlags, port);
+    Service s = new Service(env, clockOffset, port);
     s.launch();
     return s;
   }
 
   void launch() throws IOException {
-    process = NodeProcess.start(env, jvmFlags);
+    process = NodeProcess.start(env, List.of(), clockOffset);
     NodeProcess p = process;
     await()
         .atMost(Duration.ofSeconds(90))

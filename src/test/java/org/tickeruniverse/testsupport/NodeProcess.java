@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The service as a process of its own: {@code java -cp <the test class path>
+ * The service as a process of its own: {@code java @conf/jvm.options -cp <the test class path>
  * org.tickeruniverse.Main <args>} with the given environment, output to a log file. For tests that
  * must kill a node the way a machine dies ({@link #kill()} is SIGKILL: no shutdown hook, no lease
  * release, no goodbye to the cluster). Always {@link #close() closed} by the test — and by a JVM
@@ -22,25 +23,11 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
   /**
-   * The JVM memory options of a service process in tests: exactly {@code JVM_MEMORY_OPTS} of
-   * scripts/lib/common.sh, the one place they are written down (scripts/run.sh and the Dockerfile
-   * use the same), so that the fault suite's memory bounds hold for what ships.
+   * The JVM options of every service process in tests: the argument file that ships,
+   * conf/jvm.options (docs/OPERATIONS.md#jvm-options), so that the memory bounds the fault suite
+   * proves are those of a deployment.
    */
-  public static final List<String> SERVICE_JVM_FLAGS = documentedMemoryOptions();
-
-  private static List<String> documentedMemoryOptions() {
-    try {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(?m)^JVM_MEMORY_OPTS=\"([^\"]*)\"")
-              .matcher(Files.readString(Paths.get("scripts", "lib", "common.sh")));
-      if (!m.find()) {
-        throw new IllegalStateException("JVM_MEMORY_OPTS is not in scripts/lib/common.sh");
-      }
-      return List.of(m.group(1).trim().split("\\s+"));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  public static final Path JVM_OPTIONS = Paths.get("conf", "jvm.options").toAbsolutePath();
 
   private final Process process;
   private final Path log;
@@ -57,18 +44,33 @@ public final class NodeProcess implements AutoCloseable {
     return start(env, List.of(), args);
   }
 
-  /** With JVM flags after {@link #SERVICE_JVM_FLAGS}, e.g. a test-only system property. */
+  /** With JVM flags after {@link #JVM_OPTIONS} (e.g. logback's configuration file). */
   public static NodeProcess start(
       Map<String, String> env, List<String> extraJvmFlags, String... args) throws IOException {
+    return start(env, extraJvmFlags, Duration.ZERO, args);
+  }
+
+  /**
+   * With the node's wall clock shifted by {@code clockOffset}: a non-zero offset runs {@link
+   * SkewedClockMain}, which hands the shifted clock to {@code Main.run}; zero runs {@code Main}.
+   */
+  public static NodeProcess start(
+      Map<String, String> env, List<String> extraJvmFlags, Duration clockOffset, String... args)
+      throws IOException {
     Path log = Files.createTempFile("tu-node-", ".log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(SERVICE_JVM_FLAGS);
+    cmd.add("@" + JVM_OPTIONS);
     cmd.addAll(extraJvmFlags);
     cmd.add("-cp");
     // Under surefire this is the booter jar whose manifest names every class path entry.
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("org.tickeruniverse.Main");
+    if (clockOffset.isZero()) {
+      cmd.add("org.tickeruniverse.Main");
+    } else {
+      cmd.add(SkewedClockMain.class.getName());
+      cmd.add(Long.toString(clockOffset.toMillis()));
+    }
     cmd.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
