@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * (docs/DESIGN.md#privacy-rules) is the same in both formats: the encoders only write what the code
  * logs.
  *
- * <p>Cost: an access line encodes in ~0.55 µs as JSON (167 bytes) against ~0.3-0.5 µs as text (80
- * bytes), measured over 10^6 events after warm-up; for the access log that work happens on the
- * batching appender's writer thread, never on an event loop.
+ * <p>Cost: a JSON line takes a little longer to encode than a text line, and is about twice as long
+ * (docs/PERFORMANCE.md#json-log-lines); for the access log that work happens on the batching
+ * appender's writer thread, never on an event loop.
  */
 public final class LogFormat {
 

@@ -94,13 +94,11 @@ public final class Stores {
             .setCachePreparedStatements(true)
             // Few entries per connection: a flush uses two full-chunk shapes, which stay hot, while
             // every other row count (a bucket's last chunk, a refresh) is a shape of its own that
-            // holds thousands of parameter descriptions once prepared. With 64 entries these
-            // one-off shapes piled up to tens of MB across the pool (the soak's heap grew +54%, all
-            // of it cached statement metadata); 8 bounds that to a few MB.
+            // holds thousands of parameter descriptions once prepared; a long cache of one-off
+            // shapes filled the heap (docs/PERFORMANCE.md#few-prepared-statements-per-connection).
             .setPreparedStatementCacheMaxSize(8)
-            // The default caches only statements under 2 KiB; a 1,000-row upsert is ~11 KiB and
-            // would
-            // be re-prepared on almost every chunk
+            // The default caches only statements under 2 KiB, which a chunk's upsert exceeds: it
+            // would be re-prepared on almost every chunk
             // (docs/PERFORMANCE.md#prepared-statement-cache-large-enough-for-a-chunk).
             .setPreparedStatementCacheSqlLimit(64 * 1024)
             .setCharset("utf8mb4")

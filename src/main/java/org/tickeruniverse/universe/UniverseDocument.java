@@ -347,8 +347,8 @@ public final class UniverseDocument implements Shareable {
   private static Gzipped gzip(byte[] raw, int off, int len) {
     Bytes out = new Bytes(Math.max(64, len / 4));
     // GZIPOutputStream writes MTIME = 0, so the bytes depend on the input alone. Level 6, not 9:
-    // on the sorted list 9 took 14 times as long for no smaller output (20 MB of JSON: 30 s
-    // against 2.1 s, 5,606,104 against 5,606,079 bytes; docs/PERFORMANCE.md#universe-snapshot).
+    // on the sorted list 9 took many times as long for no smaller output
+    // (docs/PERFORMANCE.md#universe-snapshot).
     try (GZIPOutputStream gz =
         new GZIPOutputStream(out, 64 * 1024) {
           {
