@@ -37,7 +37,6 @@
 # JAVA_OPTS (JVM options for the service after conf/jvm.options, docs/OPERATIONS.md#jvm-options).
 # The per-token buffer rate is switched off (TU_BUFFER_RATE_PER_TOKEN=0): wrk's 64 connections share
 # one token on purpose, and W1 measures the write path, not the limiter.
-# shellcheck disable=SC2317  # functions run from traps
 set -euo pipefail
 
 SCRIPT_NAME=bench.sh

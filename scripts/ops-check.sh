@@ -10,7 +10,6 @@
 #
 # Missing packages (Java 17, Redis, MariaDB, prometheus, python3) are installed with apt-get when
 # run as root; the jar is (re)built when stale. OPS_CHECK_KEEP=1 keeps the folder and its logs.
-# shellcheck disable=SC2317  # functions run from traps and through wait_ready
 set -euo pipefail
 
 SCRIPT_NAME=ops-check.sh

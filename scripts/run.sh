@@ -20,7 +20,6 @@
 # - The JVM gets the options of conf/jvm.options (a bounded memory, the Hazelcast module access),
 #   then JAVA_OPTS: a later option wins (docs/OPERATIONS.md#jvm-options).
 # Other knobs: TU_LOCAL_READY_TIMEOUT (seconds, default 60).
-# shellcheck disable=SC2317  # functions run from traps and through wait_ready
 set -euo pipefail
 
 SCRIPT_NAME=run.sh
@@ -51,6 +50,7 @@ JAVA_PID=""
 
 # ------------------------------------------------------------------------------- clean-up and signals
 
+# shellcheck disable=SC2317  # reached through the EXIT trap below
 cleanup() {
   local rc=$?
   set +e
@@ -70,6 +70,7 @@ cleanup() {
   exit "$rc"
 }
 
+# shellcheck disable=SC2317  # reached through the signal traps below
 on_signal() { # forward to the service while it runs; before that, just end (cleanup runs on EXIT)
   if [ -n "$JAVA_PID" ] && running "$JAVA_PID"; then
     log "received SIG$1, stopping the service"

@@ -9,7 +9,6 @@
 #
 # Needs `./mvnw install` first (scripts/test.sh runs it); the service jar is (re)built when stale.
 # SIBLING_CHECK_KEEP=1 keeps the folder and its logs.
-# shellcheck disable=SC2317  # functions run from traps and through wait_ready
 set -euo pipefail
 
 SCRIPT_NAME=sibling-check.sh

@@ -21,7 +21,6 @@
 # Prints a Markdown table and writes it to bench/results/snapshot-<UTC date-time>.md (git-ignored).
 # Knobs (environment): SNAPSHOT_SIZES ("100000 1000000 2000000"), SNAPSHOT_W3 (0), BENCH_DURATION
 # (20), BENCH_WARMUP (5), JAVA_OPTS, BENCH_KEEP=1 (keep the temporary folder and logs). On exit the script stops exactly the processes it started.
-# shellcheck disable=SC2317  # functions run from traps
 set -euo pipefail
 
 SCRIPT_NAME=snapshot-bench.sh

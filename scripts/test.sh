@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds ticker-universe and runs every test: scripts/lint-openapi.sh (Spectral on the OpenAPI
-# document, any finding fails), ./mvnw -B install (every test of both modules, and the client
+# Builds ticker-universe and runs every test: shellcheck on every shell script (any finding
+# fails), scripts/lint-openapi.sh (Spectral on the OpenAPI document, any finding fails), ./mvnw -B install (every test of both modules, and the client
 # artifact in the local Maven repository), extra arguments passed on
 # (e.g. scripts/test.sh -Dtest=FlushVerticleTest), then the Python client's tests
 # (clients/python/tests: Debian's python3-pytest against the jar just built), then the operations
@@ -12,7 +12,7 @@
 # The tests start their own Redis and MariaDB (src/test/java/org/tickeruniverse/testsupport):
 # Docker when available, otherwise the redis-server / mariadbd binaries of the Debian packages.
 # Missing packages (a Java 17 JDK, curl for ./mvnw, Redis, MariaDB, python3-httpx and
-# python3-pytest, Prometheus for promtool, Chromium, Node.js and npm for Spectral) are installed
+# python3-pytest, Prometheus for promtool, Chromium, Node.js and npm for Spectral, shellcheck) are installed
 # with apt-get when run as root; otherwise the one command to run is printed. With
 # TU_TEST_REDIS_URL and TU_TEST_MYSQL_URL both set the Java tests use those servers and no server
 # package is needed for them (ops-check.sh and the Python client's tests still start their own).
@@ -45,8 +45,15 @@ python_test_packages() { # the Debian packages missing for clients/python/tests 
 packages=()
 read -r -a packages <<<"$({ build_packages; server_packages; python_test_packages
   find_bin promtool >/dev/null || echo prometheus
-  find_bin chromium chromium-browser >/dev/null || echo chromium; } | tr '\n' ' ')"
+  find_bin chromium chromium-browser >/dev/null || echo chromium
+  find_bin shellcheck >/dev/null || echo shellcheck; } | tr '\n' ' ')"
 install_packages "${packages[@]}"
+
+# Every shell script of ours (mvnw is the Maven Wrapper's, generated); -x follows `. common.sh`.
+log "shellcheck"
+mapfile -t shell_scripts < <(find scripts .ci clients examples -type f \( -name '*.sh' -o -path .ci/run \) \
+  -not -path '*/node_modules/*' | sort)
+"$(find_bin shellcheck)" -x "${shell_scripts[@]}"
 
 scripts/lint-openapi.sh
 

@@ -20,6 +20,7 @@ JVM_OPTIONS_FILE="$ROOT/conf/jvm.options"
 service_java_opts() {
   local extra=()
   read -r -a extra <<<"${JAVA_OPTS:-}"
+  # shellcheck disable=SC2034  # the function's result, read by the script that calls it
   JAVA_ARGS=("@$JVM_OPTIONS_FILE" "${extra[@]}")
 }
 

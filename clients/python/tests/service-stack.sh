@@ -13,12 +13,11 @@
 # and then runs until its standard input closes (the test session ended, or died) or it gets
 # SIGTERM/SIGINT; it then stops exactly what it started. A failure prints the log tail and exits
 # non-zero; PY_CLIENT_STACK_KEEP=1 keeps DIR and the logs.
-# shellcheck disable=SC2317  # functions run from traps and through wait_ready
 set -euo pipefail
 
 SCRIPT_NAME=py-client-stack
 READY_TIMEOUT="${READY_TIMEOUT:-180}" # two JVMs starting side by side on a loaded 2-core machine
-# shellcheck source=../../../scripts/lib/common.sh
+# shellcheck source=SCRIPTDIR/../../../scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/common.sh"
 cd "$ROOT"
 
