@@ -9,11 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,9 +26,10 @@ import java.util.stream.Collectors;
  * follow from these declarations.
  *
  * <p>A new setting is one declaration here plus the record component of its section in {@link
- * ServiceConfig} that carries it (matched by path; start-up fails when one lacks the other).
- * Hand-written rather than SmallRye Config: its mapping would remove the binder (~30 lines) but not
- * the validation, the profiles or the one-line errors naming both names, which are most of this.
+ * ServiceConfig} that carries it (matched by path; start-up fails when one lacks the other). No
+ * library: only smallrye-config-common is available here (not SmallRye's mapping), and vertx-config
+ * needs a Vertx before this decides how Vert.x is built; either would leave the validation, the
+ * profiles and the one-line errors naming both names, which are most of this.
  */
 public final class Setting<T> {
 
@@ -296,7 +295,7 @@ public final class Setting<T> {
   private final String env;
   private final Function<Object, T> parse;
   private T defaultValue;
-  private Map<PrivacyProfile, T> byProfile = Map.of();
+  private List<T> byProfile = List.of(); // by PrivacyProfile ordinal
   private String meaning;
   private String was;
 
@@ -333,15 +332,7 @@ public final class Setting<T> {
    * The defaults under the profiles off, standard, strict; {@link #defaultValue()} is standard's.
    */
   private Setting<T> profiles(T off, T standard, T strict) {
-    byProfile =
-        new EnumMap<>(
-            Map.of(
-                PrivacyProfile.OFF,
-                off,
-                PrivacyProfile.STANDARD,
-                standard,
-                PrivacyProfile.STRICT,
-                strict));
+    byProfile = List.of(off, standard, strict);
     defaultValue = standard;
     return this;
   }
@@ -406,7 +397,7 @@ public final class Setting<T> {
 
   /** The default under {@code profile}: its profile's value, or the one default. */
   public T defaultFor(PrivacyProfile profile) {
-    return byProfile.getOrDefault(profile, defaultValue);
+    return profiled() ? byProfile.get(profile.ordinal()) : defaultValue;
   }
 
   /** Whether a privacy profile chooses this setting's default. */
@@ -448,7 +439,7 @@ public final class Setting<T> {
     return !profiled()
         ? shown(defaultValue)
         : Arrays.stream(PrivacyProfile.values())
-            .map(p -> p.id() + " " + shown(byProfile.get(p)))
+            .map(p -> p.id() + " " + shown(defaultFor(p)))
             .collect(Collectors.joining(", ", "by profile: ", ""));
   }
 
