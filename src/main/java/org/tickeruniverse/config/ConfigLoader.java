@@ -37,7 +37,8 @@ public final class ConfigLoader {
   }
 
   /** As {@link #load(List, Map)}, with each warning (an old environment name) to {@code warn}. */
-  static ServiceConfig load(List<String> args, Map<String, String> env, Consumer<String> warn) {
+  public static ServiceConfig load(
+      List<String> args, Map<String, String> env, Consumer<String> warn) {
     JsonObject merged = defaults();
     // The environment, then the command line over it, as one map keyed by environment name.
     Map<String, String> flat = new HashMap<>();
