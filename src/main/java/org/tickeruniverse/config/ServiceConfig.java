@@ -13,8 +13,8 @@ import org.tickeruniverse.bucket.Buckets;
  * declarations in {@link Setting} say everything else, and {@link ConfigReader} builds the records
  * from them.
  *
- * <p>Verticles receive it (or their section) in their constructor from {@code Node}, or from a test
- * or sibling that deploys them; it is read and validated once, by {@link ConfigLoader}.
+ * <p>Verticles receive it in their constructor from {@code Node}, or from the test or sibling that
+ * deploys them; it is read and validated once, by {@link ConfigLoader}.
  */
 public record ServiceConfig(
     Http http,
