@@ -49,7 +49,7 @@ service_java_opts
 env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" \
-  TU_API_TOKENS="page-check-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" \
+  TU_AUTH_API_TOKENS="page-check-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" \
   setsid java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 JAVA_PID=$!
 STARTED+=("$JAVA_PID service")

@@ -164,8 +164,8 @@ service_java_opts # JAVA_ARGS: @conf/jvm.options, then JAVA_OPTS
 env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" \
-  TU_API_TOKENS="$API_TOKEN" TU_ADMIN_TOKENS="$ADMIN_TOKEN" \
-  TU_BUCKET_SECONDS="$BUCKET" TU_KEY_PREFIX="$PREFIX" \
+  TU_AUTH_API_TOKENS="$API_TOKEN" TU_AUTH_ADMIN_TOKENS="$ADMIN_TOKEN" \
+  TU_BUFFER_BUCKET_SECONDS="$BUCKET" TU_BUFFER_KEY_PREFIX="$PREFIX" \
   TU_EVICT_BATCH_SIZE="$EVICT_BATCH" TU_EVICT_PAUSE_MILLIS="$EVICT_PAUSE_MS" TU_FLUSH_CHUNK_SIZE="$CHUNK" \
   TU_BUFFER_RATE_PER_TOKEN=0 TU_BUFFER_ACK_REPLICAS="$ACK_REPLICAS" \
   setsid java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
@@ -531,7 +531,7 @@ mkdir -p "$ROOT/bench/results"
   echo "Everything on one machine over loopback: wrk, the service, Redis, MariaDB (default settings:" \
     "innodb_buffer_pool_size $(sqlc -e 'SELECT @@innodb_buffer_pool_size DIV 1048576')M," \
     "innodb_flush_log_at_trx_commit $(sqlc -e 'SELECT @@innodb_flush_log_at_trx_commit'))." \
-    "Service: defaults except TU_BUCKET_SECONDS=$BUCKET, TU_BUFFER_RATE_PER_TOKEN=0, TU_BUFFER_ACK_REPLICAS=$ACK_REPLICAS ($ACK_REPLICAS local replicas)${TU_HTTP_INSTANCES:+ and TU_HTTP_INSTANCES=$TU_HTTP_INSTANCES}; flush chunk $CHUNK; evict batch $EVICT_BATCH, pause $EVICT_PAUSE_MS ms." \
+    "Service: defaults except TU_BUFFER_BUCKET_SECONDS=$BUCKET, TU_BUFFER_RATE_PER_TOKEN=0, TU_BUFFER_ACK_REPLICAS=$ACK_REPLICAS ($ACK_REPLICAS local replicas)${TU_HTTP_INSTANCES:+ and TU_HTTP_INSTANCES=$TU_HTTP_INSTANCES}; flush chunk $CHUNK; evict batch $EVICT_BATCH, pause $EVICT_PAUSE_MS ms." \
     "wrk runs follow an unreported ${WARMUP} s warm-up run.${W4_LOAD:+ W4 table loaded by INSERT ... SELECT from seq_1_to_$W4_ROWS in ${W4_LOAD} s.}" \
     "Load average (1/5/15 min) at start $LOAD_START, at end $(cut -d" " -f1-3 /proc/loadavg): anything above ~0 at the start is another program sharing the cores."
   echo

@@ -59,8 +59,8 @@ service_java_opts   # the JVM options run.sh uses, so this also proves they star
 env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" \
-  TU_API_TOKENS="$API_TOKEN" TU_ADMIN_TOKENS="$ADMIN_TOKEN" \
-  TU_BUCKET_SECONDS=2 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=1 \
+  TU_AUTH_API_TOKENS="$API_TOKEN" TU_AUTH_ADMIN_TOKENS="$ADMIN_TOKEN" \
+  TU_BUFFER_BUCKET_SECONDS=2 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=1 \
   setsid java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 STARTED+=("$! service")
 SERVICE_PID=$!

@@ -10,8 +10,8 @@
 #   .data/mariadb.log. They are stopped again when the service ends. While they run,
 #   .data/servers.env holds their URLs (`set -a; . .data/servers.env; set +a` to use them).
 # - The jar is (re)built with Maven when missing or older than src/, conf/, client/ or the poms.
-# - TU_API_TOKENS unset: a development token is generated once into .data/dev-token and used as
-#   TU_API_TOKENS and (unless set) TU_ADMIN_TOKENS.
+# - TU_AUTH_API_TOKENS unset: a development token is generated once into .data/dev-token and used as
+#   TU_AUTH_API_TOKENS and (unless set) TU_AUTH_ADMIN_TOKENS.
 # - Ctrl-C / SIGTERM / SIGHUP are forwarded to the service as SIGTERM (a background java started
 #   by a script ignores SIGINT, so SIGTERM is what stops it gracefully); the script then stops
 #   exactly the servers it started and exits with the service's exit status.
@@ -197,7 +197,7 @@ fi
 
 # ------------------------------------------------------------------------------- credentials
 
-if [ -z "${TU_API_TOKENS:-}" ]; then
+if [ -z "${TU_AUTH_API_TOKENS:-}" ]; then
   if [ ! -s "$DATA/dev-token" ]; then
     (
       umask 077
@@ -210,9 +210,9 @@ if [ -z "${TU_API_TOKENS:-}" ]; then
     mv "$DATA/dev-token.tmp" "$DATA/dev-token"
     log "generated a development token in .data/dev-token"
   fi
-  TU_API_TOKENS="$(tr -d ' \n' <"$DATA/dev-token")"
-  export TU_API_TOKENS
-  export TU_ADMIN_TOKENS="${TU_ADMIN_TOKENS:-$TU_API_TOKENS}"
+  TU_AUTH_API_TOKENS="$(tr -d ' \n' <"$DATA/dev-token")"
+  export TU_AUTH_API_TOKENS
+  export TU_AUTH_ADMIN_TOKENS="${TU_AUTH_ADMIN_TOKENS:-$TU_AUTH_API_TOKENS}"
   log "authenticate with the development token, e.g."
   log "  curl -H \"Authorization: Bearer \$(cat .data/dev-token)\" http://127.0.0.1:${TU_HTTP_PORT:-8080}/api/v1/universe"
 fi

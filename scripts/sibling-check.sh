@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the event-bus client from another project: builds examples/sibling-verticle (which depends
 # on ticker-universe-client from the local Maven repository, never on the service), starts its own
-# Redis, MariaDB and a clustered service (TU_CLUSTER=true, Hazelcast TCP-IP join on loopback, a
+# Redis, MariaDB and a clustered service (TU_CLUSTER_ENABLED=true, Hazelcast TCP-IP join on loopback, a
 # cluster name of this run, clear-text event bus; privacy profile off and 2-second buckets so the
 # service's own flush timer publishes within seconds) on free loopback ports in a temporary folder,
 # then runs the example, which joins the cluster, buffers tickers through UniverseClient, lists the
@@ -54,10 +54,10 @@ service_java_opts
 env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
   TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" \
-  TU_CLUSTER=true TU_CLUSTER_NAME="$CLUSTER_NAME" TU_CLUSTER_HOST=127.0.0.1 \
+  TU_CLUSTER_ENABLED=true TU_CLUSTER_NAME="$CLUSTER_NAME" TU_CLUSTER_HOST=127.0.0.1 \
   TU_CLUSTER_PORT="$HZ_PORT" TU_CLUSTER_MEMBERS="127.0.0.1:$HZ_PORT" \
   TU_AUTH_DISABLED=true TU_PRIVACY_PROFILE=off \
-  TU_BUCKET_SECONDS=2 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=1 \
+  TU_BUFFER_BUCKET_SECONDS=2 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=1 \
   setsid java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 STARTED+=("$! service")
 SERVICE_PID=$!

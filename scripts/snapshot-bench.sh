@@ -100,8 +100,8 @@ start_service() { # start_service LOG: the service with the documented JVM optio
   env TU_HTTP_PORT="$HTTP_PORT" TU_HTTP_HOST=127.0.0.1 \
     TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
     TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" \
-    TU_API_TOKENS="$API_TOKEN" TU_ADMIN_TOKENS="$ADMIN_TOKEN" \
-    TU_BUCKET_SECONDS="$BUCKET" TU_KEY_PREFIX="$PREFIX" \
+    TU_AUTH_API_TOKENS="$API_TOKEN" TU_AUTH_ADMIN_TOKENS="$ADMIN_TOKEN" \
+    TU_BUFFER_BUCKET_SECONDS="$BUCKET" TU_BUFFER_KEY_PREFIX="$PREFIX" \
     setsid java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$1" 2>&1 &
   JAVA_PID=$!
 }

@@ -54,8 +54,8 @@ TOKEN="soak-api-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 ADMIN="soak-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 service_java_opts   # the documented JVM options (conf/jvm.options, then JAVA_OPTS)
 env TU_HTTP_HOST=127.0.0.1 TU_HTTP_PORT="$HTTP_PORT" TU_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-  TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" TU_API_TOKENS="$TOKEN" TU_ADMIN_TOKENS="$ADMIN" \
-  TU_BUCKET_SECONDS=10 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=5 \
+  TU_MYSQL_URL="mysql://root@127.0.0.1:$MYSQL_PORT/ticker_universe" TU_AUTH_API_TOKENS="$TOKEN" TU_AUTH_ADMIN_TOKENS="$ADMIN" \
+  TU_BUFFER_BUCKET_SECONDS=10 TU_FLUSH_GRACE_SECONDS=1 TU_FLUSH_LEASE_SECONDS=5 \
   TU_BUFFER_RATE_PER_TOKEN=0 \
   java "${JAVA_ARGS[@]}" -jar "$JAR" </dev/null >"$WORK/service.log" 2>&1 &
 JAVA_PID=$!

@@ -36,14 +36,14 @@ COMMON = {
     "TU_PRIVACY_PROFILE": "off",
     "TU_PRIVACY_MIN_CONTRIBUTORS": "1",
     "TU_PRIVACY_MIN_CONTRIBUTORS_AFTER_HOLD": "1",
-    "TU_BUCKET_SECONDS": str(BUCKET_SECONDS),
+    "TU_BUFFER_BUCKET_SECONDS": str(BUCKET_SECONDS),
     "TU_FLUSH_GRACE_SECONDS": str(GRACE_SECONDS),
     "TU_FLUSH_LEASE_SECONDS": "2",  # must be shorter than the bucket
     "TU_UNIVERSE_REFRESH_SECONDS": "5",
 }
 SERVICES = {
     "main": {**COMMON, "TU_UPSERT_ENABLED": "true"},
-    "closed": {**COMMON, "TU_UPSERT_ENABLED": "false", "TU_KEY_PREFIX": "tu_closed"},
+    "closed": {**COMMON, "TU_UPSERT_ENABLED": "false", "TU_BUFFER_KEY_PREFIX": "tu_closed"},
 }
 
 
@@ -77,7 +77,7 @@ def stack() -> Iterator[Stack]:
     # A clean environment: no TU_* setting of the developer's shell leaks into the services; the
     # tokens go by environment (as scripts/ops-check.sh passes them), never into a file.
     env = {k: v for k, v in os.environ.items() if not k.startswith("TU_")}
-    env.update(TU_API_TOKENS=caller, TU_ADMIN_TOKENS=admin, TU_PROXY_TOKENS=proxy)
+    env.update(TU_AUTH_API_TOKENS=caller, TU_AUTH_ADMIN_TOKENS=admin, TU_AUTH_PROXY_TOKENS=proxy)
     proc = subprocess.Popen(
         ["bash", str(STACK), str(work)],
         stdin=subprocess.PIPE,

@@ -27,7 +27,7 @@ __all__ = [
 DEFAULT_URL = "http://127.0.0.1:8080"
 #: Time-out of one ordinary request (connect, read, write, pool wait each).
 DEFAULT_TIMEOUT_SECONDS = 10.0
-#: Admin flush and evict may run for minutes: the service allows them TU_ADMIN_TIMEOUT_MILLIS
+#: Admin flush and evict may run for minutes: the service allows them TU_HTTP_ADMIN_TIMEOUT_MILLIS
 #: (600 s by default); the client waits a little longer so that the service's own answer arrives.
 DEFAULT_ADMIN_TIMEOUT_SECONDS = 630.0
 #: The service's TU_EVICT_TTL_DAYS default (the original module's UNIVERSE_EVICTION_TTL).

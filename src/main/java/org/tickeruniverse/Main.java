@@ -9,7 +9,9 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +57,9 @@ public final class Main {
    */
   public static void run(String[] args, Clock clock) {
     ServiceConfig config;
+    List<String> oldNames = new ArrayList<>(); // logged once the log format is set
     try {
-      config = ConfigLoader.load(Arrays.asList(args), System.getenv());
+      config = ConfigLoader.load(Arrays.asList(args), System.getenv(), oldNames::add);
       if (config.node().runs(VerticleName.UNIVERSE)) {
         // a bad line stops here, naming file and line
         SeedFile.forSetting(config.universe().seedFile());
@@ -68,6 +71,7 @@ public final class Main {
       return;
     }
     LogFormat.apply(config.log().format());
+    oldNames.forEach(LOG::warn);
     if (ClusterTls.warnsClearText(config)) {
       LOG.warn(ClusterTls.CLEAR_TEXT_WARNING);
     }

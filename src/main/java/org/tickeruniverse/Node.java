@@ -55,27 +55,30 @@ public final class Node {
   public Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (StoreWatchVerticle.watches(config)) {
-      DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
       chain =
           chain
-              .compose(v -> vertx.deployVerticle(new StoreWatchVerticle(metrics), options))
+              .compose(v -> vertx.deployVerticle(new StoreWatchVerticle(config, metrics)))
               .onSuccess(deployments::add)
               .mapEmpty();
     }
     if (OpsServerVerticle.wanted(config)) {
-      DeploymentOptions options = new DeploymentOptions().setConfig(config.toJson());
       chain =
           chain
-              .compose(v -> vertx.deployVerticle(new OpsServerVerticle(), options))
+              .compose(v -> vertx.deployVerticle(new OpsServerVerticle(config)))
               .onSuccess(deployments::add)
               .mapEmpty();
     }
-    chain = step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(clock, metrics), 1);
-    chain = step(chain, VerticleName.BUFFER, () -> new BufferVerticle(clock, metrics), 1);
-    chain = step(chain, VerticleName.FLUSH, () -> new FlushVerticle(clock, metrics), 1);
-    chain = step(chain, VerticleName.EVICT, () -> new EvictVerticle(clock, metrics), 1);
     chain =
-        step(chain, VerticleName.HTTP, () -> new HttpVerticle(metrics), config.http().instances());
+        step(chain, VerticleName.UNIVERSE, () -> new UniverseVerticle(config, clock, metrics), 1);
+    chain = step(chain, VerticleName.BUFFER, () -> new BufferVerticle(config, clock, metrics), 1);
+    chain = step(chain, VerticleName.FLUSH, () -> new FlushVerticle(config, clock, metrics), 1);
+    chain = step(chain, VerticleName.EVICT, () -> new EvictVerticle(config, clock, metrics), 1);
+    chain =
+        step(
+            chain,
+            VerticleName.HTTP,
+            () -> new HttpVerticle(config, metrics),
+            config.http().instances());
     return chain;
   }
 
@@ -84,8 +87,7 @@ public final class Node {
     if (!config.node().runs(name)) {
       return chain;
     }
-    DeploymentOptions options =
-        new DeploymentOptions().setConfig(config.toJson()).setInstances(instances);
+    DeploymentOptions options = new DeploymentOptions().setInstances(instances);
     return chain
         .compose(v -> vertx.deployVerticle(verticle, options))
         .onSuccess(id -> deployments.add(id))

@@ -52,18 +52,20 @@ public final class BufferVerticle extends VerticleBase {
   private final ServiceMetrics metrics;
   private ContributorKey contributorKey;
 
-  public BufferVerticle() {
-    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
+  private final ServiceConfig config;
+
+  public BufferVerticle(ServiceConfig config) {
+    this(config, Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public BufferVerticle(Clock clock, ServiceMetrics metrics) {
+  public BufferVerticle(ServiceConfig config, Clock clock, ServiceMetrics metrics) {
+    this.config = config;
     this.clock = clock;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    ServiceConfig config = ServiceConfig.fromJson(config());
     maxTickers = config.buffer().maxTickers();
     redis = Stores.redis(vertx, config.redis());
     Buckets buckets = config.buckets(clock);

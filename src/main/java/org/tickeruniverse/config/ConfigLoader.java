@@ -7,9 +7,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Layers the configuration, later layers winning:
@@ -30,10 +32,24 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** What the command line asked for besides settings. */
   public static ServiceConfig load(List<String> args, Map<String, String> env) {
+    return load(args, env, LoggerFactory.getLogger(ConfigLoader.class)::warn);
+  }
+
+  /** As {@link #load(List, Map)}, with each warning (an old environment name) to {@code warn}. */
+  public static ServiceConfig load(
+      List<String> args, Map<String, String> env, Consumer<String> warn) {
     JsonObject merged = defaults();
-    List<String> overrides = new ArrayList<>();
+    // The environment, then the command line over it, as one map keyed by environment name.
+    Map<String, String> flat = new HashMap<>();
+    for (Setting<?> s : Setting.ALL) {
+      if (s.oldEnv() != null && env.containsKey(s.oldEnv())) {
+        // The name only, never the value: some are secrets.
+        warn.accept(s.oldEnv() + " is deprecated and will be removed: use " + s.env());
+        flat.put(s.env(), env.get(s.oldEnv()));
+      }
+    }
+    flat.putAll(env);
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       if (arg.equals("-conf") || arg.equals("--conf")) {
@@ -42,39 +58,27 @@ public final class ConfigLoader {
         }
         merged.mergeIn(readFile(Path.of(args.get(++i))), true);
       } else if (arg.equals("-cluster") || arg.equals("--cluster")) {
-        overrides.add("--" + Setting.CLUSTER_ENABLED.path() + "=true");
+        flat.put(Setting.CLUSTER_ENABLED.env(), "true");
       } else if (arg.startsWith("--") && arg.contains("=")) {
-        overrides.add(arg);
+        String path = arg.substring(2, arg.indexOf('='));
+        Setting<?> setting =
+            Setting.ALL.stream()
+                .filter(s -> s.path().equals(path))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new ConfigException(
+                            "unknown setting --"
+                                + path
+                                + "; known: "
+                                + Setting.ALL.stream().map(Setting::path).toList()));
+        flat.put(setting.env(), arg.substring(arg.indexOf('=') + 1));
       } else {
         throw new ConfigException(
             "unknown command-line argument \""
                 + arg
                 + "\": use -conf FILE, -cluster, or --<setting>=<value> such as --http.port=9090");
       }
-    }
-    // The command line beats the environment: fold both into one flat map keyed by env name.
-    Map<String, String> flat = new java.util.HashMap<>();
-    env.forEach(
-        (k, v) -> {
-          if (k.startsWith("TU_")) {
-            flat.put(k, v);
-          }
-        });
-    for (String o : overrides) {
-      String path = o.substring(2, o.indexOf('='));
-      String value = o.substring(o.indexOf('=') + 1);
-      Setting<?> setting =
-          Setting.ALL.stream()
-              .filter(s -> s.path().equals(path))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new ConfigException(
-                          "unknown setting --"
-                              + path
-                              + "; known: "
-                              + Setting.ALL.stream().map(s -> s.path()).toList()));
-      flat.put(setting.env(), value);
     }
     return new ConfigReader(merged, flat).read();
   }

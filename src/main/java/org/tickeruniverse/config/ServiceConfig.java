@@ -1,23 +1,20 @@
 package org.tickeruniverse.config;
 
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.tickeruniverse.bucket.Buckets;
 
 /**
  * The whole configuration, typed and validated once at start-up. Each section is a record whose
  * components are the settings of that section, by name: {@code flush.leaseSeconds} is {@code
  * flush().leaseSeconds()}. Nothing here is written per setting except the component; the
- * declarations in {@link Setting} say everything else, and {@link SettingsBinder} builds the
- * records from them.
+ * declarations in {@link Setting} say everything else, and {@link ConfigReader} builds the records
+ * from them.
  *
- * <p>Verticles receive the configuration as JSON ({@link #toJson()}, because deployment options
- * carry JSON) and read it back with {@link #fromJson}, which validates again: a sibling that
- * deploys our verticles with its own config gets the same one-line errors.
+ * <p>Verticles receive it in their constructor from {@code Node}, or from the test or sibling that
+ * deploys them; it is read and validated once, by {@link ConfigLoader}.
  */
 public record ServiceConfig(
     Http http,
@@ -169,44 +166,13 @@ public record ServiceConfig(
     return new Buckets(buffer.keyPrefix(), buffer.bucketSeconds(), flush.graceSeconds(), clock);
   }
 
-  /** The value of one setting. */
-  public <T> T get(Setting<T> setting) {
-    return SettingsBinder.get(this, setting);
-  }
-
-  /** Serialised form handed to verticles; the inverse of {@link #fromJson}. */
-  public JsonObject toJson() {
-    return json(s -> s.toJson(get(s)));
-  }
-
-  /** Every setting at its JSON path, with the value {@code valueOf} gives. */
-  static JsonObject json(Function<Setting<?>, Object> valueOf) {
-    return json(Setting.ALL, valueOf);
-  }
-
-  /**
-   * The defaults file's layout ({@code conf/ticker-universe.json}): every setting but the profiled
-   * ones, whose defaults come from the profile (a value in that file would override it).
-   */
-  static JsonObject defaultsJson() {
-    return json(
-        Setting.ALL.stream().filter(s -> !s.profiled()).toList(), s -> s.toJson(s.defaultValue()));
-  }
-
-  private static JsonObject json(List<Setting<?>> settings, Function<Setting<?>, Object> valueOf) {
-    JsonObject out = new JsonObject();
-    for (Setting<?> s : settings) {
-      JsonObject section = out.getJsonObject(s.section());
-      if (section == null) {
-        section = new JsonObject();
-        out.put(s.section(), section);
-      }
-      section.put(s.component(), valueOf.apply(s));
+  /** The value of one setting (by its section and component, the way the reader bound it). */
+  public Object get(Setting<?> setting) {
+    try {
+      Object section = ServiceConfig.class.getMethod(setting.section()).invoke(this);
+      return section.getClass().getMethod(setting.component()).invoke(section);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no ServiceConfig component for " + setting.path(), e);
     }
-    return out;
-  }
-
-  public static ServiceConfig fromJson(JsonObject json) {
-    return new ConfigReader(json, java.util.Map.of()).read();
   }
 }

@@ -1,6 +1,7 @@
 package org.tickeruniverse.config;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -8,29 +9,23 @@ import java.util.Optional;
  * node deploys by it, the configuration validates against it, readiness decides by it.
  */
 public enum VerticleName {
-  HTTP("http"),
-  BUFFER("buffer"),
-  FLUSH("flush"),
-  EVICT("evict"),
-  UNIVERSE("universe");
-
-  private final String id;
-
-  VerticleName(String id) {
-    this.id = id;
-  }
+  HTTP,
+  BUFFER,
+  FLUSH,
+  EVICT,
+  UNIVERSE;
 
   /** The name used in settings and logs. */
   public String id() {
-    return id;
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public static Optional<VerticleName> byId(String id) {
-    return Arrays.stream(values()).filter(v -> v.id.equals(id)).findFirst();
+    return Arrays.stream(values()).filter(v -> v.id().equals(id)).findFirst();
   }
 
   @Override
   public String toString() {
-    return id;
+    return id();
   }
 }

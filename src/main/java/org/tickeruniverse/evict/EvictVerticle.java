@@ -39,18 +39,20 @@ public final class EvictVerticle extends VerticleBase {
   private ScheduledJob<Long> job;
   private MessageConsumer<Object> consumer;
 
-  public EvictVerticle() {
-    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
+  private final ServiceConfig config;
+
+  public EvictVerticle(ServiceConfig config) {
+    this(config, Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public EvictVerticle(Clock clock, ServiceMetrics metrics) {
+  public EvictVerticle(ServiceConfig config, Clock clock, ServiceMetrics metrics) {
+    this.config = config;
     this.clock = clock;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    ServiceConfig config = ServiceConfig.fromJson(config());
     pool = Stores.mysql(vertx, config.mysql());
     EvictJob evict =
         new EvictJob(

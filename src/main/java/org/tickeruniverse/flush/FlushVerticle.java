@@ -47,18 +47,20 @@ public final class FlushVerticle extends VerticleBase {
   private ScheduledJob<FlushCounts> job;
   private MessageConsumer<Object> consumer;
 
-  public FlushVerticle() {
-    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
+  private final ServiceConfig config;
+
+  public FlushVerticle(ServiceConfig config) {
+    this(config, Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public FlushVerticle(Clock clock, ServiceMetrics metrics) {
+  public FlushVerticle(ServiceConfig config, Clock clock, ServiceMetrics metrics) {
+    this.config = config;
     this.clock = clock;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    ServiceConfig config = ServiceConfig.fromJson(config());
     maxTickers = config.universe().maxTickers();
     redis = Stores.redis(vertx, config.redis());
     pool = Stores.mysql(vertx, config.mysql());

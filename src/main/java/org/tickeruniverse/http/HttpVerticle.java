@@ -55,7 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   /** A connection idle this long is closed (also bounds a client that stops mid-request). */
   static final int IDLE_TIMEOUT_SECONDS = 30;
 
-  private ServiceConfig config;
+  private final ServiceConfig config;
   private Redis redis;
   private Pool pool;
   private UniverseCache universe;
@@ -65,17 +65,17 @@ public final class HttpVerticle extends VerticleBase {
 
   private final ServiceMetrics metrics;
 
-  public HttpVerticle() {
-    this(ServiceMetrics.fromVertxBackend());
+  public HttpVerticle(ServiceConfig config) {
+    this(config, ServiceMetrics.fromVertxBackend());
   }
 
-  public HttpVerticle(ServiceMetrics metrics) {
+  public HttpVerticle(ServiceConfig config, ServiceMetrics metrics) {
+    this.config = config;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    config = ServiceConfig.fromJson(config());
     if (config.auth().disabled()) {
       LOG.warn(
           "authentication is DISABLED: every operation is open to anyone who can connect;"

@@ -30,6 +30,11 @@ public final class OpsServerVerticle extends VerticleBase {
   private Redis redis;
   private Pool pool;
   private HttpServer server;
+  private final ServiceConfig config;
+
+  public OpsServerVerticle(ServiceConfig config) {
+    this.config = config;
+  }
 
   /** Whether a node with this configuration serves the ops routes on a port of their own. */
   public static boolean wanted(ServiceConfig config) {
@@ -38,7 +43,6 @@ public final class OpsServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ServiceConfig config = ServiceConfig.fromJson(config());
     Router router = Router.router(vertx);
     router.get("/metrics").handler(new MetricsHandler());
     if (!config.node().runs(VerticleName.HTTP)) {

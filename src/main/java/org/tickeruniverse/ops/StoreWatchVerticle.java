@@ -34,7 +34,10 @@ public final class StoreWatchVerticle extends VerticleBase {
   private boolean redisChecking;
   private boolean mysqlChecking;
 
-  public StoreWatchVerticle(ServiceMetrics metrics) {
+  private final ServiceConfig config;
+
+  public StoreWatchVerticle(ServiceConfig config, ServiceMetrics metrics) {
+    this.config = config;
     this.metrics = metrics;
   }
 
@@ -45,7 +48,6 @@ public final class StoreWatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ServiceConfig config = ServiceConfig.fromJson(config());
     StoreNeeds needs = StoreNeeds.of(config.node());
     if (needs.redis()) {
       redis = Stores.redis(vertx, config.redis());

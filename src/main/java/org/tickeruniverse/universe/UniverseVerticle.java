@@ -68,7 +68,7 @@ public final class UniverseVerticle extends VerticleBase {
   private Pool pool;
   private UniverseRepository repository;
   private Buckets buckets;
-  private ServiceConfig config;
+  private final ServiceConfig config;
   private UniverseDocument snapshot;
   private SingleFlight<UniverseDocument> loads;
   private long periodicId = -1;
@@ -86,18 +86,18 @@ public final class UniverseVerticle extends VerticleBase {
   private Instant seededAt;
   private boolean seeding;
 
-  public UniverseVerticle() {
-    this(Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
+  public UniverseVerticle(ServiceConfig config) {
+    this(config, Clock.systemUTC(), ServiceMetrics.fromVertxBackend());
   }
 
-  public UniverseVerticle(Clock clock, ServiceMetrics metrics) {
+  public UniverseVerticle(ServiceConfig config, Clock clock, ServiceMetrics metrics) {
+    this.config = config;
     this.clock = clock;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    config = ServiceConfig.fromJson(config());
     // Main checked the file before anything started; read again here so that a deployment
     // without Main (a sibling's) fails the same way, and the verticle has the list itself.
     seeds = SeedFile.forSetting(config.universe().seedFile());

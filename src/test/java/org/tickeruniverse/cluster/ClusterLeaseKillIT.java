@@ -81,7 +81,7 @@ class ClusterLeaseKillIT {
               redis.url(),
               "TU_MYSQL_URL",
               mysql.url(),
-              "TU_VERTICLES",
+              "TU_NODE_VERTICLES",
               "flush",
               "TU_FLUSH_LEASE_SECONDS",
               String.valueOf(LEASE_SECONDS),
@@ -102,8 +102,10 @@ class ClusterLeaseKillIT {
         survivor
             .vertx()
             .deployVerticle(
-                () -> new FlushVerticle(Clock.systemUTC(), ServiceMetrics.detached()),
-                new DeploymentOptions().setConfig(survivor.config().toJson()))
+                () ->
+                    new FlushVerticle(
+                        survivor.config(), Clock.systemUTC(), ServiceMetrics.detached()),
+                new DeploymentOptions())
             .await(30, TimeUnit.SECONDS);
         UniverseClient local =
             UniverseClient.create(

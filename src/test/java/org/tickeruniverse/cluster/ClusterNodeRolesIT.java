@@ -17,8 +17,8 @@ import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
- * A node runs only the verticles {@code TU_VERTICLES} names, and needs only the stores those use:
- * each node here is pointed at a store address where nothing listens for the store it must not
+ * A node runs only the verticles {@code TU_NODE_VERTICLES} names, and needs only the stores those
+ * use: each node here is pointed at a store address where nothing listens for the store it must not
  * need, and still starts and serves its part.
  */
 @RealServers

@@ -72,26 +72,26 @@ class ClusterTlsIT {
     int rogueOps = TestConfigs.freePort();
 
     Map<String, String> b = node(cluster, redis, mysql, ours.env("b"));
-    b.putAll(Map.of("TU_VERTICLES", "buffer", "TU_OPS_PORT", String.valueOf(bOps)));
+    b.putAll(Map.of("TU_NODE_VERTICLES", "buffer", "TU_NODE_OPS_PORT", String.valueOf(bOps)));
     Map<String, String> rogue = node(cluster, redis, mysql, foreign.env("rogue"));
     rogue.putAll(
         Map.of(
-            "TU_VERTICLES",
+            "TU_NODE_VERTICLES",
             "buffer",
-            "TU_OPS_PORT",
+            "TU_NODE_OPS_PORT",
             String.valueOf(rogueOps),
-            "TU_KEY_PREFIX",
+            "TU_BUFFER_KEY_PREFIX",
             "rogue"));
     Map<String, String> a = node(cluster, redis, mysql, ours.env("a"));
     a.putAll(
         Map.of(
-            "TU_VERTICLES",
+            "TU_NODE_VERTICLES",
             "http",
             "TU_HTTP_PORT",
             String.valueOf(httpPort),
-            "TU_API_TOKENS",
+            "TU_AUTH_API_TOKENS",
             TestConfigs.CALLER_TOKEN,
-            "TU_BUS_TIMEOUT_MILLIS",
+            "TU_HTTP_BUS_TIMEOUT_MILLIS",
             String.valueOf(BUS_TIMEOUT_MILLIS)));
 
     try (NodeProcess nodeB = NodeProcess.start(b);

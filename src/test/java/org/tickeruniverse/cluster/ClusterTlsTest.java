@@ -39,7 +39,7 @@ class ClusterTlsTest {
 
   static ServiceConfig config(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    return ConfigLoader.load(all, Map.of("TU_VERTICLES", "buffer"));
+    return ConfigLoader.load(all, Map.of("TU_NODE_VERTICLES", "buffer"));
   }
 
   static ServiceConfig.Cluster tls(Path cert, Path key, Path ca) {

@@ -16,7 +16,7 @@ import org.tickeruniverse.config.ServiceConfig;
 class HazelcastClusterConfigTest {
 
   static ServiceConfig.Cluster cluster(String... args) {
-    return ConfigLoader.load(List.of(args), Map.of("TU_VERTICLES", "flush")).cluster();
+    return ConfigLoader.load(List.of(args), Map.of("TU_NODE_VERTICLES", "flush")).cluster();
   }
 
   @Test

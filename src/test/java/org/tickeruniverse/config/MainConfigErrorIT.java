@@ -28,7 +28,7 @@ class MainConfigErrorIT {
       value = {
         "TU_HTTP_PORT|70000|TU_HTTP_PORT (http.port)",
         "TU_MYSQL_URL|not a url|TU_MYSQL_URL (mysql.url)",
-        "TU_BUCKET_SECONDS|7|TU_BUCKET_SECONDS (buffer.bucketSeconds)",
+        "TU_BUFFER_BUCKET_SECONDS|7|TU_BUFFER_BUCKET_SECONDS (buffer.bucketSeconds)",
         "TU_BUFFER_TTL_SECONDS|-1|TU_BUFFER_TTL_SECONDS (buffer.ttlSeconds)",
       })
   void badSettingStopsTheProcessWithOneLine(String variable, String value, String named)
@@ -53,7 +53,7 @@ class MainConfigErrorIT {
     assertThat(
             refusedWith(
                 Map.of(
-                    "TU_CLUSTER", "true",
+                    "TU_CLUSTER_ENABLED", "true",
                     "TU_CLUSTER_TLS_CERT", cert.toString(),
                     "TU_CLUSTER_TLS_CA", cert.toString())))
         .startsWith(
@@ -66,7 +66,7 @@ class MainConfigErrorIT {
     ClusterCerts certs = ClusterCerts.make(dir, "node1");
     Files.delete(certs.key("node1"));
     Map<String, String> env = new HashMap<>(certs.env("node1"));
-    env.put("TU_CLUSTER", "true");
+    env.put("TU_CLUSTER_ENABLED", "true");
     assertThat(refusedWith(env))
         .startsWith(
             "ticker-universe: configuration error: TU_CLUSTER_TLS_KEY (cluster.tlsKey) "
@@ -86,7 +86,7 @@ class MainConfigErrorIT {
         new ProcessBuilder(
             java, "-cp", System.getProperty("java.class.path"), "org.tickeruniverse.Main");
     pb.environment().keySet().removeIf(k -> k.startsWith("TU_"));
-    pb.environment().put("TU_API_TOKENS", "caller-token-0123456789");
+    pb.environment().put("TU_AUTH_API_TOKENS", "caller-token-0123456789");
     pb.environment().putAll(settings);
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -121,7 +121,7 @@ class PrivacyProfileTest {
 
   private static Map<String, String> tokens(Map<String, String> env) {
     Map<String, String> all = new HashMap<>(env);
-    all.put("TU_API_TOKENS", "caller-token-0123456789");
+    all.put("TU_AUTH_API_TOKENS", "caller-token-0123456789");
     return all;
   }
 }

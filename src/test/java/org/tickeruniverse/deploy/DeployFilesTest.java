@@ -104,7 +104,7 @@ class DeployFilesTest {
             .stream()
                 .map(p -> (Map<?, ?>) p)
                 .collect(Collectors.toMap(p -> p.get("name"), p -> p.get("containerPort")));
-    int ops = Integer.parseInt(env(container, "TU_OPS_PORT"));
+    int ops = Integer.parseInt(env(container, "TU_NODE_OPS_PORT"));
     assertThat(ports)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("http", http, "hazelcast", hazelcast, "ops", ops));

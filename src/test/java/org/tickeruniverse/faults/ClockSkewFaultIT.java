@@ -34,7 +34,7 @@ class ClockSkewFaultIT {
       RedisServer redis, MariaDbServer mysql) throws Exception {
     Map<String, String> settings =
         Map.of(
-            "TU_BUCKET_SECONDS",
+            "TU_BUFFER_BUCKET_SECONDS",
             Integer.toString(BUCKET),
             "TU_FLUSH_GRACE_SECONDS",
             "1",

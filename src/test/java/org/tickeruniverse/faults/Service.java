@@ -66,9 +66,9 @@ final class Service implements AutoCloseable {
                 "127.0.0.1",
                 "TU_HTTP_PORT",
                 Integer.toString(port),
-                "TU_API_TOKENS",
+                "TU_AUTH_API_TOKENS",
                 CALLER,
-                "TU_ADMIN_TOKENS",
+                "TU_AUTH_ADMIN_TOKENS",
                 ADMIN));
     // One token for every uploader on purpose: the per-token rate is off unless a scenario sets it.
     env.put(TestConfigs.RATE_OFF_ENV, "0");

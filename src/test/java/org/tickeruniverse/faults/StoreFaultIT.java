@@ -37,7 +37,12 @@ class StoreFaultIT {
   /** Short buckets so that "the next flush" comes within seconds; the lease must stay shorter. */
   static final Map<String, String> FAST_BUCKETS =
       Map.of(
-          "TU_BUCKET_SECONDS", "10", "TU_FLUSH_GRACE_SECONDS", "1", "TU_FLUSH_LEASE_SECONDS", "5");
+          "TU_BUFFER_BUCKET_SECONDS",
+          "10",
+          "TU_FLUSH_GRACE_SECONDS",
+          "1",
+          "TU_FLUSH_LEASE_SECONDS",
+          "5");
 
   /**
    * The slowest liveness answer allowed while a store is away. A blocked event loop would show as
@@ -47,7 +52,8 @@ class StoreFaultIT {
   static final long LIVENESS_MAX_MILLIS = 1000;
 
   /**
-   * HTTP's event-bus time-out (TU_BUS_TIMEOUT_MILLIS default): the longest a buffer call may take.
+   * HTTP's event-bus time-out (TU_HTTP_BUS_TIMEOUT_MILLIS default): the longest a buffer call may
+   * take.
    */
   static final long BUS_TIMEOUT_MILLIS = 5000;
 

@@ -193,9 +193,9 @@ class AuthMatrixTest {
             Map.of(
                 "TU_AUTH_DISABLED",
                 "true",
-                "TU_API_TOKENS",
+                "TU_AUTH_API_TOKENS",
                 "",
-                "TU_ADMIN_TOKENS",
+                "TU_AUTH_ADMIN_TOKENS",
                 "",
                 "TU_HTTP_HOST",
                 "0.0.0.0"))) {

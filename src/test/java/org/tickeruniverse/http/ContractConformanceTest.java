@@ -54,11 +54,11 @@ class ContractConformanceTest {
         TestServer.start(
             vertx,
             Map.of(
-                "TU_BUS_TIMEOUT_MILLIS",
+                "TU_HTTP_BUS_TIMEOUT_MILLIS",
                 "300",
-                "TU_BODY_LIMIT_BYTES",
+                "TU_HTTP_BODY_LIMIT_BYTES",
                 "65536",
-                "TU_MAX_TICKERS",
+                "TU_BUFFER_MAX_TICKERS",
                 "1000"));
     responses =
         ResponseValidator.create(

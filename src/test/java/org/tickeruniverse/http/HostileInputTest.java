@@ -79,7 +79,7 @@ class HostileInputTest {
   @BeforeAll
   static void setUp() {
     vertx = Vertx.vertx();
-    server = TestServer.start(vertx, Map.of("TU_BODY_LIMIT_BYTES", "65536"));
+    server = TestServer.start(vertx, Map.of("TU_HTTP_BODY_LIMIT_BYTES", "65536"));
   }
 
   @org.junit.jupiter.api.BeforeEach

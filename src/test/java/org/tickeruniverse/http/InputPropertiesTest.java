@@ -55,7 +55,11 @@ class InputPropertiesTest {
     server =
         TestServer.start(
             vertx,
-            Map.of("TU_MAX_TICKERS", String.valueOf(MAX_TICKERS), "TU_BODY_LIMIT_BYTES", "65536"));
+            Map.of(
+                "TU_BUFFER_MAX_TICKERS",
+                String.valueOf(MAX_TICKERS),
+                "TU_HTTP_BODY_LIMIT_BYTES",
+                "65536"));
   }
 
   @AfterContainer

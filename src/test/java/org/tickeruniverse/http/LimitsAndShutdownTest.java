@@ -41,7 +41,7 @@ class LimitsAndShutdownTest {
   void http2StreamsPerConnectionAreBoundedByTheAdvertisedLimit() {
     Vertx vertx = Vertx.vertx();
     try (TestServer server =
-        TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "4"))) {
+        TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_REQUESTS_PER_CONNECTION", "4"))) {
       Promise<Void> gate = Promise.promise();
       server.standIns.override(
           Addresses.BUFFER,
@@ -188,7 +188,7 @@ class LimitsAndShutdownTest {
     Vertx vertx = Vertx.vertx();
     Promise<Void> gate = Promise.promise();
     try (TestServer server =
-            TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION", "2"));
+            TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_REQUESTS_PER_CONNECTION", "2"));
         RawHttp2 client =
             new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
       server.standIns.override(
@@ -298,10 +298,8 @@ class LimitsAndShutdownTest {
       String id =
           vertx
               .deployVerticle(
-                  () -> new HttpVerticle(),
-                  new io.vertx.core.DeploymentOptions()
-                      .setConfig(config.toJson())
-                      .setInstances(config.http().instances()))
+                  () -> new HttpVerticle(config),
+                  new io.vertx.core.DeploymentOptions().setInstances(config.http().instances()))
               .await();
       // Fresh connections land on different instances; each holds its own copy of the universe,
       // and every copy answers the same bytes.
@@ -352,7 +350,7 @@ class LimitsAndShutdownTest {
   @Test
   void undeployLetsInFlightRequestsFinish() {
     Vertx vertx = Vertx.vertx();
-    TestServer server = TestServer.start(vertx, Map.of("TU_SHUTDOWN_SECONDS", "10"));
+    TestServer server = TestServer.start(vertx, Map.of("TU_NODE_SHUTDOWN_SECONDS", "10"));
     try {
       Promise<Void> gate = Promise.promise();
       server.standIns.override(

@@ -82,13 +82,13 @@ class LogPrivacyTest {
         TestServer.start(
             vertx,
             Map.of(
-                "TU_API_TOKENS",
+                "TU_AUTH_API_TOKENS",
                 String.join(",", callerTokens),
-                "TU_ADMIN_TOKENS",
+                "TU_AUTH_ADMIN_TOKENS",
                 adminToken,
-                "TU_BUS_TIMEOUT_MILLIS",
+                "TU_HTTP_BUS_TIMEOUT_MILLIS",
                 "200",
-                "TU_ADMIN_TIMEOUT_MILLIS",
+                "TU_HTTP_ADMIN_TIMEOUT_MILLIS",
                 "200"),
             universe)) {
       // Failure paths log too: make some consumers fail, time out, or answer garbage.

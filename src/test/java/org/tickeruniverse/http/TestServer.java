@@ -54,13 +54,13 @@ final class TestServer implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("TU_HTTP_PORT", "0");
     env.put("TU_HTTP_HOST", "127.0.0.1");
-    env.put("TU_API_TOKENS", CALLER + "," + CALLER_2);
-    env.put("TU_ADMIN_TOKENS", ADMIN);
-    env.put("TU_PROXY_TOKENS", PROXY);
+    env.put("TU_AUTH_API_TOKENS", CALLER + "," + CALLER_2);
+    env.put("TU_AUTH_ADMIN_TOKENS", ADMIN);
+    env.put("TU_AUTH_PROXY_TOKENS", PROXY);
     env.put("TU_REDIS_URL", "redis://127.0.0.1:" + closedPort());
     env.put("TU_MYSQL_URL", "mysql://root@127.0.0.1:" + closedPort() + "/ticker_universe");
     env.put("TU_UNIVERSE_REFRESH_SECONDS", "3600");
-    env.put("TU_SHUTDOWN_SECONDS", "5");
+    env.put("TU_NODE_SHUTDOWN_SECONDS", "5");
     env.put("TU_PRIVACY_PROFILE", TestConfigs.BASELINE_PROFILE);
     env.put(org.tickeruniverse.testsupport.TestConfigs.RATE_OFF_ENV, "0"); // see there
     env.putAll(overrides);
@@ -90,9 +90,8 @@ final class TestServer implements AutoCloseable {
     if (withStandIns) {
       standIns.registerAll();
     }
-    HttpVerticle verticle = new HttpVerticle();
-    String id =
-        vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config.toJson())).await();
+    HttpVerticle verticle = new HttpVerticle(config);
+    String id = vertx.deployVerticle(verticle, new DeploymentOptions()).await();
     return new TestServer(vertx, standIns, verticle, config, id);
   }
 

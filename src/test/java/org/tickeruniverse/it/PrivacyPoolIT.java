@@ -348,8 +348,8 @@ class PrivacyPoolIT {
     service
         .vertx()
         .deployVerticle(
-            () -> new FlushVerticle(service.clock(), ServiceMetrics.detached()),
-            new DeploymentOptions().setConfig(service.config().toJson()))
+            () -> new FlushVerticle(service.config(), service.clock(), ServiceMetrics.detached()),
+            new DeploymentOptions())
         .timeout(30, TimeUnit.SECONDS)
         .await();
     buffer("alice", "AAPL");

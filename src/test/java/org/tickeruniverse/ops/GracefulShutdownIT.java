@@ -41,8 +41,8 @@ class GracefulShutdownIT {
     pb.environment().put("TU_HTTP_HOST", "127.0.0.1");
     pb.environment().put("TU_REDIS_URL", redis.url());
     pb.environment().put("TU_MYSQL_URL", mysql.url());
-    pb.environment().put("TU_API_TOKENS", TestConfigs.CALLER_TOKEN);
-    pb.environment().put("TU_ADMIN_TOKENS", TestConfigs.ADMIN_TOKEN);
+    pb.environment().put("TU_AUTH_API_TOKENS", TestConfigs.CALLER_TOKEN);
+    pb.environment().put("TU_AUTH_ADMIN_TOKENS", TestConfigs.ADMIN_TOKEN);
     Process process = pb.start();
     List<String> output = new CopyOnWriteArrayList<>();
     Thread reader =

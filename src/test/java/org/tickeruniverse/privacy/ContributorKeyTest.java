@@ -149,7 +149,7 @@ class ContributorKeyTest {
                         "5",
                         "TU_UPSERT_ENABLED",
                         "false",
-                        "TU_CLUSTER",
+                        "TU_CLUSTER_ENABLED",
                         "true"))))
         .as("no secret is no warning: the secret kept in Redis is shared by every node")
         .isEmpty();
@@ -157,7 +157,7 @@ class ContributorKeyTest {
 
   private static ServiceConfig config(Map<String, String> env) {
     java.util.HashMap<String, String> all = new java.util.HashMap<>(env);
-    all.put("TU_API_TOKENS", "caller-token-0123456789");
+    all.put("TU_AUTH_API_TOKENS", "caller-token-0123456789");
     return ConfigLoader.load(List.of(), all);
   }
 }

@@ -75,7 +75,7 @@ public final class ClusterNode implements AutoCloseable {
     /** The same as environment variables, for a node in a process of its own. */
     public Map<String, String> env() {
       return Map.of(
-          "TU_CLUSTER",
+          "TU_CLUSTER_ENABLED",
           "true",
           "TU_CLUSTER_NAME",
           name,
@@ -103,9 +103,9 @@ public final class ClusterNode implements AutoCloseable {
     return ConfigLoader.load(
         args,
         Map.of(
-            "TU_API_TOKENS",
+            "TU_AUTH_API_TOKENS",
             TestConfigs.CALLER_TOKEN,
-            "TU_ADMIN_TOKENS",
+            "TU_AUTH_ADMIN_TOKENS",
             TestConfigs.ADMIN_TOKEN,
             TestConfigs.RATE_OFF_ENV,
             "0"));

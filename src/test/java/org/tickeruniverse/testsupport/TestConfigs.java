@@ -55,6 +55,12 @@ public final class TestConfigs {
     args.addAll(Arrays.asList(overrides));
     return ConfigLoader.load(
         args,
-        Map.of("TU_API_TOKENS", CALLER_TOKEN, "TU_ADMIN_TOKENS", ADMIN_TOKEN, RATE_OFF_ENV, "0"));
+        Map.of(
+            "TU_AUTH_API_TOKENS",
+            CALLER_TOKEN,
+            "TU_AUTH_ADMIN_TOKENS",
+            ADMIN_TOKEN,
+            RATE_OFF_ENV,
+            "0"));
   }
 }
