@@ -206,6 +206,52 @@ class FlushJobTest {
   }
 
   @Test
+  void aBucketOfAnotherWriterCountsAsTheOneUnknownContributor() throws Exception {
+    World w = new World();
+    FlushJob job = w.job(rule(3, 3, 86_400), 10);
+    w.buffer.writeWithoutContributors(b(0), "AAPL");
+    w.buffer.writeWithoutContributors(b(1), "MSFT");
+    w.buffer.write(b(2), "alice", "GOOG");
+    w.closeThrough(2);
+    assertThat(run(job).held()).as("unknown + alice: 2 < k").isEqualTo(3);
+
+    w.buffer.write(b(3), "bob", "TSLA");
+    w.closeThrough(3);
+    FlushCounts counts = run(job);
+    assertThat(counts.buckets()).isEqualTo(4);
+    assertThat(counts.contributors()).isEqualTo(3);
+    assertThat(w.table.rows()).hasSize(4);
+  }
+
+  @Test
+  void aFullUniverseRefusesNewTickersAndKeepsThemBuffered() throws Exception {
+    World w = new World();
+    InMemoryUniverse full = new InMemoryUniverse(StampPrecision.EXACT, 4, w.calls);
+    full.put("AAPL", end(0), end(0));
+    FlushJob job =
+        new FlushJob(
+            w.buffer,
+            full,
+            w.buckets,
+            10,
+            rule(1, 1, 0),
+            TTL,
+            ServiceMetrics.detached(),
+            Future::succeededFuture);
+    w.buffer.write(b(1), "alice", "AAPL", "B", "C", "D", "E", "F");
+    w.closeThrough(1);
+
+    FlushCounts counts = run(job);
+
+    assertThat(counts.inserted()).isEqualTo(3);
+    assertThat(counts.bumped()).isEqualTo(1);
+    assertThat(counts.refusedCapacity()).isEqualTo(2);
+    assertThat(full.rows()).containsOnlyKeys("AAPL", "B", "C", "D");
+    assertThat(full.rows().get("AAPL").lastReferencedAt()).isEqualTo(end(1));
+    assertThat(w.buffer.members(b(1))).as("refused, kept for a later run").containsOnly("E", "F");
+  }
+
+  @Test
   void aCatchUpPublishesEachBucketAsRunsAtEveryBoundaryWould() throws Exception {
     World w = new World();
     FlushJob job = w.job(rule(1, 1, 0), 7);
