@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import org.tickeruniverse.store.UniverseRepository;
+import org.tickeruniverse.store.UniverseTable;
 
 /**
  * Deletes rows not referenced within the TTL, in batches of at most {@code batchSize} rows with a
@@ -19,7 +19,7 @@ import org.tickeruniverse.store.UniverseRepository;
 public final class EvictJob {
 
   private final Vertx vertx;
-  private final UniverseRepository repository;
+  private final UniverseTable repository;
   private final Clock clock;
   private final int ttlDays;
   private final int spreadDays;
@@ -28,7 +28,7 @@ public final class EvictJob {
 
   public EvictJob(
       Vertx vertx,
-      UniverseRepository repository,
+      UniverseTable repository,
       Clock clock,
       int ttlDays,
       int spreadDays,

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.metrics.ServiceMetrics;
-import org.tickeruniverse.store.BucketStore;
-import org.tickeruniverse.store.UniverseRepository;
+import org.tickeruniverse.store.BucketBuffer;
+import org.tickeruniverse.store.UniverseTable;
 import org.tickeruniverse.store.UpsertCounts;
 
 /**
@@ -30,7 +30,7 @@ import org.tickeruniverse.store.UpsertCounts;
  *   <li>for each published bucket, read a page of members (SSCAN), upsert it in sorted multi-row
  *       chunks stamped with the end of the publication's newest bucket — one stamp for the whole
  *       publication, so no row tells which bucket of the pool it came from ({@code
- *       last_referenced_at} at the configured precision, see UniverseRepository) — then SREM
+ *       last_referenced_at} at the configured precision, see store.UniverseRepository) — then SREM
  *       exactly the members it wrote, and drop the bucket's contributors HLL once its set is empty;
  *   <li>when the cursor is back at 0 and members remain (written after the bucket closed), scan
  *       again, a bounded number of times; anything later is the next run's.
@@ -48,8 +48,8 @@ public final class FlushJob {
   /** Pages written concurrently (each takes a connection of the shared pool). */
   static final int WRITES_IN_FLIGHT = 3;
 
-  private final BucketStore store;
-  private final UniverseRepository repository;
+  private final BucketBuffer store;
+  private final UniverseTable repository;
   private final Buckets buckets;
   private final int chunkSize;
   private final PublicationRule rule;
@@ -58,10 +58,10 @@ public final class FlushJob {
   private final Supplier<Future<?>> heartbeat;
 
   /**
-   * The bound {@code universe.maxTickers} of the run under way (runs never overlap: the lease and
-   * the job's single flight); null when unbounded. See docs/OPERATIONS.md#universe-at-capacity.
+   * The writes of the run under way, with their bound {@code universe.maxTickers} (runs never
+   * overlap: the lease and the job's single flight). See docs/OPERATIONS.md#universe-at-capacity.
    */
-  private UniverseRepository.Capacity capacity;
+  private UniverseTable.FlushWrites writes;
 
   /**
    * @param ttlSeconds the TTL held buckets get again on every run (the buffer's TTL)
@@ -70,8 +70,8 @@ public final class FlushJob {
    *     run (the work is idempotent, so finishing it is always safe)
    */
   public FlushJob(
-      BucketStore store,
-      UniverseRepository repository,
+      BucketBuffer store,
+      UniverseTable repository,
       Buckets buckets,
       int chunkSize,
       PublicationRule rule,
@@ -90,7 +90,7 @@ public final class FlushJob {
 
   public Future<FlushCounts> run() {
     long started = buckets.clock().millis();
-    capacity = repository.capacity();
+    writes = repository.flushWrites();
     return store
         .bucketStarts()
         .compose(
@@ -196,13 +196,13 @@ public final class FlushJob {
       return done.future();
     }
 
-    private void step(Future<BucketStore.Page> reading) {
+    private void step(Future<BucketBuffer.Page> reading) {
       reading
           .compose(
               page -> {
                 held.addAll(page.members());
                 total = total.plus(new FlushCounts(0, page.members().size(), 0, 0, 0, 0));
-                Future<BucketStore.Page> next =
+                Future<BucketBuffer.Page> next =
                     page.last() ? null : store.members(key, page.cursor(), chunkSize);
                 // The lease renewal is not waited for: its outcome changes nothing here (see
                 // heartbeat).
@@ -243,8 +243,7 @@ public final class FlushJob {
       inFlight.addAll(written);
       Future<UpsertCounts> upserted = Future.succeededFuture(UpsertCounts.NONE);
       for (List<String> chunk : chunks) {
-        upserted =
-            upserted.compose(sum -> repository.insertOrBump(chunk, stamp, capacity).map(sum::plus));
+        upserted = upserted.compose(sum -> writes.insertOrBump(chunk, stamp).map(sum::plus));
       }
       upserted.onFailure(e -> written.forEach(inFlight::remove));
       return upserted.map(

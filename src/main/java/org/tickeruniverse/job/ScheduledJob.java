@@ -30,10 +30,36 @@ public final class ScheduledJob<T> {
     void failed(String trigger, Throwable error, Duration took);
   }
 
+  /**
+   * Where the job's timers run: the verticle's Vert.x, or in a unit test timers driven by a
+   * hand-moved clock, so a schedule is tested in milliseconds (docs/DESIGN.md#ports-and-fakes).
+   */
+  public interface Timers {
+
+    /** Runs {@code action} once after {@code delayMillis}; returns the timer's id. */
+    long set(long delayMillis, Runnable action);
+
+    void cancel(long id);
+
+    static Timers of(Vertx vertx) {
+      return new Timers() {
+        @Override
+        public long set(long delayMillis, Runnable action) {
+          return vertx.setTimer(delayMillis, id -> action.run());
+        }
+
+        @Override
+        public void cancel(long id) {
+          vertx.cancelTimer(id);
+        }
+      };
+    }
+  }
+
   /** A fixed test clock can sit just before a boundary forever; never spin faster than this. */
   static final long MIN_TIMER_MILLIS = 1000;
 
-  private final Vertx vertx;
+  private final Timers timers;
   private final String name;
   private final Lease lease;
   private final LeasedJob<T> job;
@@ -55,7 +81,18 @@ public final class ScheduledJob<T> {
       Supplier<Future<T>> work,
       LongSupplier millisUntilNextRun,
       Reporter<T> reporter) {
-    this.vertx = vertx;
+    this(Timers.of(vertx), name, lease, work, millisUntilNextRun, reporter);
+  }
+
+  /** The same, with its timers run by {@code timers}. */
+  public ScheduledJob(
+      Timers timers,
+      String name,
+      Lease lease,
+      Supplier<Future<T>> work,
+      LongSupplier millisUntilNextRun,
+      Reporter<T> reporter) {
+    this.timers = timers;
     this.name = name;
     this.lease = lease;
     this.job = new LeasedJob<>(lease, work);
@@ -124,8 +161,8 @@ public final class ScheduledJob<T> {
 
   public void stop() {
     stopped = true;
-    vertx.cancelTimer(scheduleTimer);
-    vertx.cancelTimer(retryTimer);
+    timers.cancel(scheduleTimer);
+    timers.cancel(retryTimer);
   }
 
   private void arm() {
@@ -133,9 +170,9 @@ public final class ScheduledJob<T> {
       return;
     }
     scheduleTimer =
-        vertx.setTimer(
+        timers.set(
             Math.max(MIN_TIMER_MILLIS, millisUntilNextRun.getAsLong()),
-            id -> {
+            () -> {
               run("schedule"); // a refusal (another holder) retries on its own: see
               // retryWhenTheLeaseIsFree
               arm();
@@ -159,9 +196,9 @@ public final class ScheduledJob<T> {
                 return;
               }
               retryTimer =
-                  vertx.setTimer(
+                  timers.set(
                       Math.max(1, ar.succeeded() ? ar.result() : MIN_TIMER_MILLIS),
-                      id -> {
+                      () -> {
                         retryPending = false;
                         run("lease-retry");
                       });

@@ -14,10 +14,11 @@ import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.privacy.ContributorKey;
 
 /**
- * The flush's reads and removals of bucket keys in Redis. Writes into buckets belong to the
- * BufferVerticle alone; this class only discovers, reads and removes what was flushed.
+ * The flush's reads and removals of bucket keys in Redis: the Redis implementation of {@link
+ * BucketBuffer}. Writes into buckets belong to the BufferVerticle alone; this class only discovers,
+ * reads and removes what was flushed.
  */
-public final class BucketStore {
+public final class BucketStore implements BucketBuffer {
 
   private static final int SCAN_COUNT = 1000;
 
@@ -27,13 +28,6 @@ public final class BucketStore {
   public BucketStore(Redis redis, Buckets buckets) {
     this.redis = redis;
     this.buckets = buckets;
-  }
-
-  /** One page of a set's members and the cursor to continue from ("0" when done). */
-  public record Page(String cursor, List<String> members) {
-    public boolean last() {
-      return "0".equals(cursor);
-    }
   }
 
   /**
@@ -56,6 +50,7 @@ public final class BucketStore {
    * during a migration) does not maintain. While the slot itself is being migrated between nodes,
    * keys already moved are seen by a later run; their TTL (hours) outlasts that by far.
    */
+  @Override
   public Future<List<Long>> bucketStarts() {
     Promise<List<Long>> done = Promise.promise();
     scanFrom("0", new TreeSet<>(), done);
@@ -107,6 +102,7 @@ public final class BucketStore {
   }
 
   /** One SSCAN page of at most about {@code count} members (Redis treats COUNT as a hint). */
+  @Override
   public Future<Page> members(String key, String cursor, int count) {
     Request sscan = Request.cmd(Command.SSCAN).arg(key).arg(cursor).arg("COUNT").arg(count);
     return redis
@@ -123,6 +119,7 @@ public final class BucketStore {
   }
 
   /** Removes exactly these members (never the key: late writes into it must survive). */
+  @Override
   public Future<Long> remove(String key, List<String> members) {
     if (members.isEmpty()) {
       return Future.succeededFuture(0L);
@@ -147,6 +144,7 @@ public final class BucketStore {
    * expires while the flush runs (docs/DESIGN.md#the-pool-and-when-it-is-published). The scratch
    * keys are deleted before the script ends.
    */
+  @Override
   public Future<long[]> poolContributors(List<Long> starts, int ttlSeconds) {
     if (starts.isEmpty()) {
       return Future.succeededFuture(new long[0]);
@@ -226,6 +224,7 @@ public final class BucketStore {
    * Deletes a bucket's contributors HLL once its set is gone (all members flushed); atomic, so a
    * late write that re-creates the set keeps the HLL it also wrote.
    */
+  @Override
   public Future<Void> dropContributorsIfEmpty(long start) {
     Request eval =
         Request.cmd(Command.EVAL)
@@ -244,6 +243,7 @@ public final class BucketStore {
       return 0
       """;
 
+  @Override
   public Future<Long> size(String key) {
     return redis.send(Request.cmd(Command.SCARD).arg(key)).map(Response::toLong);
   }

@@ -32,7 +32,7 @@ import org.tickeruniverse.privacy.StampPrecision;
  * that stamp, and {@code last_referenced_at} is the stamp cut to the configured {@link
  * StampPrecision} — here and nowhere else (docs/DESIGN.md#time-stamps-are-quantised-to-buckets).
  */
-public final class UniverseRepository {
+public final class UniverseRepository implements UniverseTable {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -222,6 +222,13 @@ public final class UniverseRepository {
     return maxTickers == Long.MAX_VALUE ? null : new Capacity(maxTickers);
   }
 
+  /** The run's writes share one fresh {@link Capacity}. */
+  @Override
+  public FlushWrites flushWrites() {
+    Capacity capacity = capacity();
+    return (sortedTickers, stamp) -> insertOrBump(sortedTickers, stamp, capacity);
+  }
+
   /**
    * {@link #insertOrBump(List, Instant)} within {@code capacity}: while the room left is at least
    * the chunk, exactly that (plus one {@code COUNT(*)} per run). Near the bound, the chunk's
@@ -353,6 +360,7 @@ public final class UniverseRepository {
    * secret, {@link #ensureEvictionSecret}); rows before {@code allCutoff} go whatever their offset.
    * With a spread of one day or less this is {@link #evictBatch(Instant, int)}. Returns how many.
    */
+  @Override
   public Future<Integer> evictBatch(
       Instant ttlCutoff, Instant allCutoff, int spreadDays, int limit) {
     if (spreadDays <= 1) {
@@ -367,6 +375,7 @@ public final class UniverseRepository {
    * 256 random bits (SecureRandom) and stores them, every later call — on any node — finds them.
    * Only the check travels once the secret exists; the spread statement reads the secret itself.
    */
+  @Override
   public Future<Void> ensureEvictionSecret() {
     return timed(
             c ->
