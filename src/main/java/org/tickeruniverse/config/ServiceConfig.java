@@ -39,7 +39,6 @@ public record ServiceConfig(
       int port,
       int instances,
       int bodyLimitBytes,
-      int maxConcurrentRequestsPerConnection,
       long busTimeoutMillis,
       long adminTimeoutMillis) {}
 

@@ -53,13 +53,6 @@ public final class Setting<T> {
           SettingType.intIn(1024, 16 * 1024 * 1024),
           65536,
           "request body limit (413 beyond)");
-  public static final Setting<Integer> HTTP_MAX_CONCURRENT =
-      declare(
-          "http.maxConcurrentRequestsPerConnection",
-          "TU_HTTP_MAX_CONCURRENT_PER_CONNECTION",
-          SettingType.intIn(1, 1024),
-          16,
-          "pipelined requests in flight per connection");
   public static final Setting<Long> HTTP_BUS_TIMEOUT =
       declare(
           "http.busTimeoutMillis",
