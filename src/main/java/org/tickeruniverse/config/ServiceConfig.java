@@ -36,7 +36,6 @@ public record ServiceConfig(
       int port,
       int instances,
       int bodyLimitBytes,
-      int maxConcurrentRequestsPerConnection,
       long busTimeoutMillis,
       long adminTimeoutMillis) {}
 

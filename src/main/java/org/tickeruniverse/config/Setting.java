@@ -53,10 +53,6 @@ public final class Setting<T> {
       intIn("http.bodyLimitBytes", 1024, 16 * 1024 * 1024, 65536)
           .was("TU_BODY_LIMIT_BYTES")
           .doc("request body limit (413 beyond)");
-  public static final Setting<Integer> HTTP_MAX_CONCURRENT =
-      intIn("http.maxConcurrentRequestsPerConnection", 1, 1024, 16)
-          .was("TU_HTTP_MAX_CONCURRENT_PER_CONNECTION")
-          .doc("pipelined requests in flight per connection");
   public static final Setting<Long> HTTP_BUS_TIMEOUT =
       longIn("http.busTimeoutMillis", 100, 600_000, 5000L)
           .was("TU_BUS_TIMEOUT_MILLIS")

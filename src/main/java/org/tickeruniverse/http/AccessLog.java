@@ -67,9 +67,9 @@ final class AccessLog implements Handler<RoutingContext> {
           Route route = ctx.get(ROUTE);
           RouteMeters meters = route != null ? route.meters() : unmatched.get(methodName);
           int status = ctx.response().getStatusCode();
-          // A request upgraded to HTTP/2 (h2c, as Java's HttpClient asks by default) reports its
-          // end
-          // as a failure once the HTTP/1 connection is handed over, though the response was sent.
+          // A request upgraded to HTTP/2 (h2c) reported its end as a failure once the HTTP/1
+          // connection was handed over, though the response was sent. The server no longer
+          // upgrades (docs/DESIGN.md#http-11-only); kept so an answer sent still counts as one.
           boolean completed = ar.succeeded() || ctx.response().ended();
           if (completed) {
             meters.completed(status, nanos);

@@ -44,8 +44,8 @@ import org.tickeruniverse.metrics.ServiceMetrics;
  *   <li>the operation's handler.
  * </ol>
  *
- * Before all routes: the access log and the per-connection limit. After: {@link ErrorResponder} as
- * failure handler and as the error handler for 400/404/405/413/415/500/503.
+ * Before all routes: the access log. After: {@link ErrorResponder} as failure handler and as the
+ * error handler for 400/404/405/413/415/500/503.
  */
 final class ApiRouter {
 
@@ -60,17 +60,8 @@ final class ApiRouter {
       Map<String, Handler<RoutingContext>> handlers,
       BearerTokens tokens,
       ServiceMetrics metrics,
-      int bodyLimitBytes,
-      int maxConcurrentPerConnection) {
-    return build(
-        vertx,
-        contract,
-        handlers,
-        Map.of(),
-        tokens,
-        metrics,
-        bodyLimitBytes,
-        maxConcurrentPerConnection);
+      int bodyLimitBytes) {
+    return build(vertx, contract, handlers, Map.of(), tokens, metrics, bodyLimitBytes);
   }
 
   /**
@@ -86,16 +77,12 @@ final class ApiRouter {
       Map<String, SecurityPolicyHandler> beforeBody,
       BearerTokens tokens,
       ServiceMetrics metrics,
-      int bodyLimitBytes,
-      int maxConcurrentPerConnection) {
+      int bodyLimitBytes) {
     Map<String, Handler<RoutingContext>> unbound = new HashMap<>(handlers);
     RequestExtractor extractor = RequestExtractor.withBodyHandler();
     RequestValidator validator = RequestValidator.create(vertx, contract);
     AccessLog accessLog = new AccessLog(metrics);
-    RouterBuilder builder =
-        RouterBuilder.create(vertx, contract, extractor)
-            .rootHandler(accessLog)
-            .rootHandler(new ConnectionLimiter(maxConcurrentPerConnection));
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor).rootHandler(accessLog);
 
     Map<String, Set<HttpMethod>> methodsByPath = new HashMap<>();
     for (Operation operation : contract.operations()) {

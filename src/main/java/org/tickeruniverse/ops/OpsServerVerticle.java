@@ -3,6 +3,7 @@ package org.tickeruniverse.ops;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.redis.client.Redis;
@@ -48,7 +49,9 @@ public final class OpsServerVerticle extends VerticleBase {
     if (!config.node().runs(VerticleName.HTTP)) {
       probes(config, router);
     }
-    server = vertx.createHttpServer();
+    // HTTP/1.1 only, as the API port: Vert.x 5.0.7 can corrupt an answer over 16 KB (a scrape is
+    // larger) after an h2c upgrade (docs/DESIGN.md#http-11-only, HttpVerticle#serverOptions).
+    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false));
     return server
         .requestHandler(router)
         .listen(config.node().opsPort(), config.http().host())

@@ -173,8 +173,7 @@ class ContractRoutesTest {
         handlers,
         new BearerTokens(Set.of(), Set.of()),
         ServiceMetrics.detached(),
-        1024,
-        4);
+        1024);
   }
 
   private static Map<String, Handler<RoutingContext>> allHandlers() {

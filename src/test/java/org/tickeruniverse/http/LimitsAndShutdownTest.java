@@ -13,19 +13,15 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,169 +33,33 @@ class LimitsAndShutdownTest {
 
   static final String BODY = "{\"tickers\":[\"AAPL\"]}";
 
-  @Test
-  void http2StreamsPerConnectionAreBoundedByTheAdvertisedLimit() {
-    Vertx vertx = Vertx.vertx();
-    try (TestServer server =
-        TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_REQUESTS_PER_CONNECTION", "4"))) {
-      Promise<Void> gate = Promise.promise();
-      server.standIns.override(
-          Addresses.BUFFER,
-          StandIns.answerAfter(
-              gate.future(),
-              msg ->
-                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
-      HttpClient h2 =
-          vertx.createHttpClient(
-              new HttpClientOptions()
-                  .setProtocolVersion(HttpVersion.HTTP_2)
-                  .setHttp2ClearTextUpgrade(false));
-      List<Future<Integer>> answers = new ArrayList<>();
-      for (int i = 0; i < 12; i++) {
-        answers.add(post(h2, server.port()));
-      }
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> server.standIns.count(Addresses.BUFFER) == 4);
-      // The other 8 wait on the client side; the server never has more than 4 in flight.
-      await()
-          .during(Duration.ofMillis(300))
-          .atMost(Duration.ofSeconds(2))
-          .until(() -> server.standIns.count(Addresses.BUFFER) == 4);
-      gate.complete();
-      assertThat(Future.all(answers).await().<Integer>list()).containsOnly(202);
-      assertThat(server.standIns.maxInFlight()).isEqualTo(4);
-      h2.close().await();
-    } finally {
-      vertx.close().await();
-    }
-  }
-
-  @Test
-  void connectionLimiterRefusesStreamsBeyondItsLimit() {
-    // The backstop for a client that ignores SETTINGS_MAX_CONCURRENT_STREAMS: the server here
-    // advertises 10 streams but the limiter allows 2.
-    Vertx vertx = Vertx.vertx();
-    try {
-      Promise<Void> gate = Promise.promise();
-      Router router = Router.router(vertx);
-      ConnectionLimiter limiter = new ConnectionLimiter(2);
-      router.route().handler(limiter);
-      router
-          .route()
-          .handler(ctx -> gate.future().onComplete(v -> ctx.response().setStatusCode(202).end()));
-      ErrorResponder errors = new ErrorResponder(Map.of());
-      router.route().failureHandler(errors);
-      HttpServer server =
-          vertx
-              .createHttpServer(
-                  new HttpServerOptions()
-                      .setPort(0)
-                      .setHost("127.0.0.1")
-                      .setInitialSettings(
-                          new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(10)))
-              .requestHandler(router)
-              .listen()
-              .await();
-      HttpClient h2 =
-          vertx.createHttpClient(
-              new HttpClientOptions()
-                  .setProtocolVersion(HttpVersion.HTTP_2)
-                  .setHttp2ClearTextUpgrade(false));
-      List<Future<Integer>> answers = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        answers.add(
-            h2.request(
-                    new RequestOptions()
-                        .setMethod(HttpMethod.GET)
-                        .setPort(server.actualPort())
-                        .setHost("127.0.0.1")
-                        .setURI("/x"))
-                .compose(req -> req.send())
-                .map(HttpClientResponse::statusCode));
-      }
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> answers.stream().filter(Future::isComplete).count() == 3);
-      gate.complete();
-      List<Integer> statuses = Future.all(answers).await().list();
-      assertThat(statuses).filteredOn(s -> s == 202).hasSize(2);
-      assertThat(statuses).filteredOn(s -> s == 503).hasSize(3);
-      await().atMost(Duration.ofSeconds(2)).until(() -> limiter.trackedConnections() == 0);
-      h2.close().await();
-    } finally {
-      vertx.close().await();
-    }
-  }
-
-  /*
-   * Why the service keeps ConnectionLimiter although Netty enforces the advertised stream limit
-   * itself: Netty applies the server's SETTINGS only once the client acknowledges them. A client
-   * that acknowledges and then floods is refused by the codec; one that never acknowledges is
-   * not, and only the limiter stops it. The two tests below show each half on the real stack.
-   */
-
-  @Test
-  void aClientThatAcknowledgedTheStreamLimitHasTheExcessRefusedByNettyItself() throws Exception {
-    withRawClientOnALimitOfTwo(
-        (server, client) -> {
-          client.open();
-          client.acknowledgeSettings();
-          client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
-          client.readUntil(() -> client.goAwayError >= 0);
-          // The first stream beyond the limit is reset as refused; its DATA frame, on a stream
-          // that never existed, then makes Netty end the whole connection (GOAWAY,
-          // PROTOCOL_ERROR).
-          assertThat(client.refused).as("streams refused by the codec").containsExactly(5);
-          assertThat(client.goAwayError)
-              .isEqualTo(io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR.code());
-          assertThat(server.standIns.count(Addresses.BUFFER))
-              .as("requests that reached the service")
-              .isEqualTo(2);
-        });
-  }
-
-  @Test
-  void aClientThatNeverAcknowledgesTheStreamLimitIsStoppedByTheConnectionLimiter()
-      throws Exception {
-    withRawClientOnALimitOfTwo(
-        (server, client) -> {
-          client.open();
-          client.postAll(CALLER, BODY, 1, 3, 5, 7, 9);
-          assertThat(client.readUntil(() -> client.statuses.size() == 3)).isTrue();
-          assertThat(client.refused).as("Netty refuses nothing before the SETTINGS ACK").isEmpty();
-          assertThat(client.statuses)
-              .as("the limiter's 503s")
-              .containsOnlyKeys(5, 7, 9)
-              .containsValues(503);
-          assertThat(server.standIns.count(Addresses.BUFFER)).isEqualTo(2);
-        });
-  }
-
-  private interface RawScenario {
-    void run(TestServer server, RawHttp2 client) throws Exception;
-  }
-
   /**
-   * A service whose HTTP/2 connections allow 2 streams, whose buffer consumer holds every request
-   * until the scenario ends, and a raw client connected to it.
+   * No HTTP/2 at all (docs/DESIGN.md#http-11-only): a client with prior knowledge gets no answer
+   * (the HTTP/1.1 codec refuses its preface), and a client asking for the h2c upgrade is answered
+   * over HTTP/1.1 (DefaultJavaClientTest).
    */
-  private static void withRawClientOnALimitOfTwo(RawScenario scenario) throws Exception {
+  @Test
+  void aPriorKnowledgeHttp2ClientIsNotServed() {
     Vertx vertx = Vertx.vertx();
-    Promise<Void> gate = Promise.promise();
-    try (TestServer server =
-            TestServer.start(vertx, Map.of("TU_HTTP_MAX_CONCURRENT_REQUESTS_PER_CONNECTION", "2"));
-        RawHttp2 client =
-            new RawHttp2(new java.net.Socket("127.0.0.1", server.port()), server.port())) {
-      server.standIns.override(
-          Addresses.BUFFER,
-          StandIns.answerAfter(
-              gate.future(),
-              msg ->
-                  Future.succeededFuture(new io.vertx.core.json.JsonObject().put("buffered", 1))));
-      scenario.run(server, client);
+    try (TestServer server = TestServer.start(vertx, Map.of())) {
+      HttpClient h2 =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setProtocolVersion(HttpVersion.HTTP_2)
+                  .setHttp2ClearTextUpgrade(false));
+      Future<Integer> answer =
+          h2.request(
+                  new RequestOptions()
+                      .setMethod(HttpMethod.GET)
+                      .setPort(server.port())
+                      .setHost("127.0.0.1")
+                      .setURI("/health/live"))
+              .compose(req -> req.send())
+              .map(HttpClientResponse::statusCode);
+      await().atMost(Duration.ofSeconds(10)).until(answer::isComplete);
+      assertThat(answer.failed()).as("answered over HTTP/2: " + answer.result()).isTrue();
+      h2.close().await();
     } finally {
-      gate.tryComplete();
       vertx.close().await();
     }
   }
