@@ -10,18 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
-import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
-import org.tickeruniverse.testsupport.RealServers;
-import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
@@ -30,10 +25,8 @@ import org.tickeruniverse.testsupport.TestConfigs;
  * different days within the spread, each on the day its ticker's secret offset says, and none
  * outlives TTL + spread; with a spread of 0 all leave at the TTL, as before.
  */
-@RealServers
-class EvictSpreadIT {
+class EvictSpreadIT extends StoreFixture {
 
-  static final String TABLE = "ticker_universe.ticker_universe";
   static final String SECRETS = "ticker_universe.ticker_universe_secret";
   static final int TTL_DAYS = 60;
   static final int SPREAD = 14;
@@ -41,17 +34,6 @@ class EvictSpreadIT {
 
   /** When the 200 stale rows were last referenced (a day-precision stamp). */
   static final Instant REFERENCED = Instant.parse("2026-09-01T00:00:00Z");
-
-  static RedisServer redis;
-  static MariaDbServer mysql;
-  ServiceHarness service;
-
-  @BeforeAll
-  static void servers(RedisServer redisServer, MariaDbServer mariadb) {
-    redis = redisServer;
-    mysql = mariadb;
-    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-  }
 
   @BeforeEach
   void emptyTables() {
@@ -70,13 +52,6 @@ class EvictSpreadIT {
             + TABLE
             + " (yahoo_ticker, first_seen_at, last_referenced_at) VALUES "
             + String.join(", ", values));
-  }
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
   }
 
   void start(int spreadDays, Instant now) {

@@ -17,20 +17,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.Node;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
-import org.tickeruniverse.testsupport.RealServers;
-import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
 
@@ -41,38 +36,17 @@ import org.tickeruniverse.testsupport.TestHttp;
  * MySQL away at start, a build time-out — leaves the node up, says why in readiness, answers 503
  * with Retry-After, keeps buffering and flushing, and is built once it can be.
  */
-@RealServers
-class SnapshotIT {
+class SnapshotIT extends StoreFixture {
 
-  static final String TABLE = "ticker_universe.ticker_universe";
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
   static final HttpClient HTTP = TestHttp.client();
 
-  static RedisServer redis;
-  static MariaDbServer mysql;
-  ServiceHarness service;
   Vertx bare;
-
-  @BeforeAll
-  static void servers(RedisServer redisServer, MariaDbServer mariadb) {
-    redis = redisServer;
-    mysql = mariadb;
-    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-  }
-
-  @BeforeEach
-  void emptyStores() {
-    redis.flushAll();
-    mysql.execute("DELETE FROM " + TABLE);
-  }
 
   @AfterEach
   void stop() {
     if (mysql.controllable() && !mysql.ping()) {
       mysql.start();
-    }
-    if (service != null) {
-      service.close();
     }
     if (bare != null) {
       bare.close().await();
