@@ -1,12 +1,9 @@
 package org.tickeruniverse.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.testcontainers.mariadb.MariaDBContainer;
 
 /**
@@ -41,15 +37,9 @@ public final class MariaDbServer extends StoreServer {
   private final String password;
 
   private MariaDbServer(String host, int port, String user, String password) {
-    super("mariadb", host, port);
+    super("mariadb", List.of(TEST_DURABILITY), host, port);
     this.user = user;
     this.password = password;
-  }
-
-  private MariaDbServer() {
-    super("mariadb", List.of(TEST_DURABILITY));
-    this.user = "root";
-    this.password = "";
   }
 
   /**
@@ -73,9 +63,10 @@ public final class MariaDbServer extends StoreServer {
       return m;
     }
     if (dockerAvailable()) {
-      List<String> flags = new ArrayList<>(launcher("mariadb-flags").lines().toList());
+      List<String> flags =
+          new ArrayList<>(run("bash", LOCAL_STORES.toString(), "mariadb-flags").lines().toList());
       flags.add(TEST_DURABILITY);
-      MariaDbServer m = new MariaDbServer();
+      MariaDbServer m = new MariaDbServer(null, 0, "root", "");
       m.startContainer(
           new MariaDBContainer("mariadb:10.11")
               .withUsername("root")
@@ -89,9 +80,9 @@ public final class MariaDbServer extends StoreServer {
 
   /** Always a process of ours. */
   public static MariaDbServer local() {
-    MariaDbServer m = new MariaDbServer();
+    MariaDbServer m = new MariaDbServer(null, 0, "root", "");
     Path data = tempDataDir("mariadb-");
-    copy(template(), data);
+    run("cp", "-a", template() + "/.", data.toString());
     m.startLocal(data);
     return m;
   }
@@ -101,44 +92,10 @@ public final class MariaDbServer extends StoreServer {
     if (template == null) {
       Path dir = tempDataDir("mariadb-template-");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir.getParent())));
-      launcher("mariadb-init", dir.resolve("t").toString());
+      run("bash", LOCAL_STORES.toString(), "mariadb-init", dir.resolve("t").toString());
       template = dir.resolve("t");
     }
     return template;
-  }
-
-  /** Runs {@code local-stores.sh ARGS} to its end and returns its output. */
-  private static String launcher(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("bash", LOCAL_STORES.toString()));
-    cmd.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException(cmd + " failed:\n" + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void copy(Path from, Path to) {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /**

@@ -2,7 +2,6 @@ package org.tickeruniverse.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -32,11 +31,7 @@ public final class RedisClusterServer implements AutoCloseable {
         create.add(node.host() + ":" + node.port());
       }
       create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-      Process p = new ProcessBuilder(create).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("redis-cli --cluster create failed:\n" + out);
-      }
+      StoreServer.run(create.toArray(String[]::new));
       for (RedisServer node : cluster.nodes) {
         StoreServer.awaitReady(
             () -> {
@@ -45,12 +40,12 @@ public final class RedisClusterServer implements AutoCloseable {
                   && info.contains("cluster_slots_assigned:16384")
                   && info.contains("cluster_known_nodes:" + masters);
             },
-            () -> node + ": " + node.command("CLUSTER", "INFO"));
+            () -> node + " did not report cluster_state:ok");
       }
       return cluster;
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       cluster.close();
-      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+      throw e;
     }
   }
 

@@ -59,9 +59,12 @@ public final class RedisSentinelServer implements AutoCloseable {
         s.sentinels.add(RedisServer.sentinel(dir));
       }
       s.awaitHealthy(first.port());
-      for (RedisServer sentinel : s.sentinels) {
+      for (RedisServer sentinel : s.sentinels) { // several elect the one that fails over
         StoreServer.awaitReady(
-            () -> sentinels(sentinel) >= count - 1, () -> sentinel + " does not know the others");
+            () ->
+                ((List<?>) sentinel.command("SENTINEL", "SENTINELS", MASTER_NAME)).size()
+                    >= count - 1,
+            () -> sentinel + " does not know the other sentinels");
       }
       return s;
     } catch (IOException e) {
@@ -73,25 +76,13 @@ public final class RedisSentinelServer implements AutoCloseable {
     }
   }
 
-  private static int sentinels(RedisServer sentinel) {
-    try {
-      return ((List<?>) sentinel.command("SENTINEL", "SENTINELS", MASTER_NAME)).size();
-    } catch (RuntimeException e) {
-      return -1;
-    }
-  }
-
   /** The sentinel knows the master and sees a replica it could promote. */
   private void awaitHealthy(int masterPort) {
     StoreServer.awaitReady(
         () -> {
-          try {
-            List<?> replicas = (List<?>) sentinel().command("SENTINEL", "REPLICAS", MASTER_NAME);
-            return masterPort() == masterPort
-                && replicas.stream().anyMatch(r -> flags((List<?>) r).equals("slave"));
-          } catch (RuntimeException e) {
-            return false;
-          }
+          List<?> replicas = (List<?>) sentinel().command("SENTINEL", "REPLICAS", MASTER_NAME);
+          return masterPort() == masterPort
+              && replicas.stream().anyMatch(r -> flags((List<?>) r).equals("slave"));
         },
         () -> "the sentinel does not see master " + masterPort + " with a healthy replica");
   }
@@ -151,15 +142,10 @@ public final class RedisSentinelServer implements AutoCloseable {
         },
         () -> "SENTINEL FAILOVER was not accepted");
     StoreServer.awaitReady(
-        () -> {
-          try {
-            return masterPort() == promoted.port()
+        () ->
+            masterPort() == promoted.port()
                 && "master".equals(((List<?>) promoted.command("ROLE")).get(0))
-                && "slave".equals(((List<?>) before.command("ROLE")).get(0));
-          } catch (RuntimeException e) {
-            return false;
-          }
-        },
+                && "slave".equals(((List<?>) before.command("ROLE")).get(0)),
         () -> "no failover to " + promoted);
     awaitHealthy(promoted.port());
   }

@@ -29,14 +29,9 @@ public final class RedisServer extends StoreServer {
 
   private final String userInfo;
 
-  private RedisServer(String host, int port, String userInfo) {
-    super("redis", host, port);
+  private RedisServer(String kind, List<String> args, String host, int port, String userInfo) {
+    super(kind, args, host, port);
     this.userInfo = userInfo;
-  }
-
-  private RedisServer(String kind, List<String> args, String password) {
-    super(kind, args);
-    this.userInfo = password == null ? null : ":" + enc(password);
   }
 
   /** {@code TU_TEST_REDIS_URL}, else a {@code redis:7} container with Docker, else a process. */
@@ -44,16 +39,16 @@ public final class RedisServer extends StoreServer {
     String url = env("TU_TEST_REDIS_URL");
     if (url != null) {
       URI uri = URI.create(url);
+      int port = uri.getPort() > 0 ? uri.getPort() : 6379;
       RedisServer r =
-          new RedisServer(
-              uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379, uri.getRawUserInfo());
+          new RedisServer("redis", List.of(), uri.getHost(), port, uri.getRawUserInfo());
       if (!r.ping()) {
         throw new IllegalStateException("TU_TEST_REDIS_URL=" + url + " does not answer PING");
       }
       return r;
     }
     if (dockerAvailable()) {
-      RedisServer r = new RedisServer("redis", List.of(), null);
+      RedisServer r = new RedisServer("redis", List.of(), null, 0, null);
       r.startContainer(
           new GenericContainer<>(DockerImageName.parse("redis:7"))
               .withCommand("redis-server", "--save", "", "--appendonly", "no"),
@@ -71,14 +66,15 @@ public final class RedisServer extends StoreServer {
     List<String> args = new ArrayList<>(List.of("--save", "", "--appendonly", "no"));
     args.addAll(List.of(extraArgs)); // a later flag wins
     int i = args.indexOf("--requirepass");
-    RedisServer r = new RedisServer("redis", args, i >= 0 ? args.get(i + 1) : null);
+    String auth = i < 0 ? null : ":" + URLEncoder.encode(args.get(i + 1), StandardCharsets.UTF_8);
+    RedisServer r = new RedisServer("redis", args, null, 0, auth);
     r.startLocal(tempDataDir("redis-"));
     return r;
   }
 
   /** A sentinel process of ours whose {@code sentinel.conf} the caller wrote into {@code data}. */
   static RedisServer sentinel(Path data) {
-    RedisServer r = new RedisServer("sentinel", List.of(), null);
+    RedisServer r = new RedisServer("sentinel", List.of(), null, 0, null);
     r.startLocal(data);
     return r;
   }
@@ -146,9 +142,5 @@ public final class RedisServer extends StoreServer {
       }
       default -> reply.toString();
     };
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -25,50 +25,43 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * What a {@link RedisServer} and a {@link MariaDbServer} share: where the server runs and its life.
- * It is one of three: a process of ours, started by {@code scripts/lib/local-stores.sh} (the one
- * definition of the local processes, which the scripts use too) in a temporary directory; a
- * container of ours (when Docker is available, unless {@code TU_TEST_SERVERS=local}); or someone
- * else's server named by a URL ({@code TU_TEST_REDIS_URL} / {@code TU_TEST_MYSQL_URL}: not
- * {@linkplain #controllable() controllable}). Ours keep port and data across {@link #stop()} and
- * {@link #start()} (the fault tests restart them); {@link #close()} removes them for good, and a
- * JVM shutdown hook closes what a test left open.
+ * What {@link RedisServer} and {@link MariaDbServer} share: where the server runs and its life. One
+ * of three: a process of ours, started by {@code scripts/lib/local-stores.sh} (the one definition
+ * of the local processes, the scripts use it too) in a temporary directory; a container of ours
+ * (when Docker is available, unless {@code TU_TEST_SERVERS=local}); or someone else's, named by
+ * {@code TU_TEST_REDIS_URL} / {@code TU_TEST_MYSQL_URL}, not {@linkplain #controllable()
+ * controllable}. Ours keep port and data across {@link #stop()} and {@link #start()}; {@link
+ * #close()} removes them, and a shutdown hook closes what a test left open.
  */
 public abstract class StoreServer implements AutoCloseable {
 
   static final String HOST = "127.0.0.1";
   static final Path LOCAL_STORES = Path.of("scripts/lib/local-stores.sh").toAbsolutePath();
-  private static final Set<AutoCloseable> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<StoreServer> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(StoreServer::closeAll, "testsupport-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.close())));
   }
 
   private final String kind;
+  private final List<String> args;
+  private final boolean external;
   private String host = HOST;
   private int port;
-  private final boolean external;
-  private final List<String> extraArgs;
   private Path dir;
   private Process process;
   private GenericContainer<?> container;
   private boolean running;
   private boolean closed;
 
-  /** Someone else's server. */
-  StoreServer(String kind, String host, int port) {
+  /** Someone else's server when {@code host} is not null, else one of ours (not started yet). */
+  StoreServer(String kind, List<String> args, String host, int port) {
     this.kind = kind;
-    this.host = host;
+    this.args = List.copyOf(args);
+    this.external = host != null;
+    this.host = external ? host : HOST;
     this.port = port;
-    this.external = true;
-    this.extraArgs = List.of();
-  }
-
-  /** One of ours; the subclass starts it with {@link #startLocal} or {@link #startContainer}. */
-  StoreServer(String kind, List<String> extraArgs) {
-    this.kind = kind;
-    this.external = false;
-    this.extraArgs = List.copyOf(extraArgs);
   }
 
   /** Whether the server answers now (PING, SELECT 1). */
@@ -87,57 +80,25 @@ public abstract class StoreServer implements AutoCloseable {
     return !external;
   }
 
-  /** Data directory of a local process (the launcher's DIR argument). */
-  Path dataDir() {
-    return dir.resolve("data");
-  }
-
   /**
-   * Starts a process of ours on a free port. Probing a port and binding it cannot be atomic: when
-   * the server lost the port to someone else, it tries another.
+   * Starts a process of ours on a free port with {@code data} as its data directory. Probing a port
+   * and binding it cannot be atomic: when another process won the port, it tries another.
    */
   final void startLocal(Path data) {
     LIVE.add(this);
-    dir = data.getParent();
+    dir = data;
     for (int attempt = 1; ; attempt++) {
       port = freePort();
       try {
-        launch();
+        start();
         return;
-      } catch (IllegalStateException e) {
-        String log = tail(dir.resolve("server.log"));
+      } catch (RuntimeException e) {
+        String log = tail(log());
         if (attempt >= 5 || !(log.contains("already in use") || log.contains("Do you already"))) {
           close();
           throw e;
         }
       }
-    }
-  }
-
-  private void launch() {
-    List<String> cmd = new ArrayList<>(List.of("bash", LOCAL_STORES.toString(), kind));
-    cmd.addAll(List.of(String.valueOf(port), dataDir().toString()));
-    cmd.addAll(extraArgs);
-    try {
-      process =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.appendTo(dir.resolve("server.log").toFile()))
-              .redirectInput(Redirect.from(new File("/dev/null")))
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + cmd, e);
-    }
-    running = true;
-    try {
-      awaitReady(() -> ping() || !process.isAlive(), () -> tail(dir.resolve("server.log")));
-      if (!process.isAlive()) {
-        throw new IllegalStateException(kind + " exited:\n" + tail(dir.resolve("server.log")));
-      }
-    } catch (RuntimeException e) {
-      terminate(process);
-      running = false;
-      throw e;
     }
   }
 
@@ -162,15 +123,18 @@ public abstract class StoreServer implements AutoCloseable {
     }
   }
 
+  private Path log() {
+    return dir.resolveSibling("server.log");
+  }
+
   /** Stops the server (SIGTERM, or docker stop); its port then refuses connections. */
   public final synchronized void stop() {
-    requireControllable("stopped");
-    if (!running || closed) {
-      return;
+    if (external) {
+      throw new UnsupportedOperationException(this + " is not ours to stop");
     }
-    if (container != null) {
+    if (running && container != null) {
       container.getDockerClient().stopContainerCmd(container.getContainerId()).exec();
-    } else {
+    } else if (running) {
       terminate(process);
     }
     running = false;
@@ -178,19 +142,36 @@ public abstract class StoreServer implements AutoCloseable {
 
   /** Starts the stopped server again on the same port and data, and waits until it answers. */
   public final synchronized void start() {
-    requireControllable("started");
-    if (closed) {
-      throw new IllegalStateException(this + " is closed");
+    if (external || closed) {
+      throw new UnsupportedOperationException(this + " is not ours to start, or closed");
     }
     if (running) {
       return;
     }
+    running = true;
     if (container != null) {
       container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-      running = true;
       awaitReady(this::ping, container::getLogs);
-    } else {
-      launch();
+      return;
+    }
+    List<String> cmd = new ArrayList<>(List.of("bash", LOCAL_STORES.toString(), kind, "" + port));
+    cmd.add(dir.toString());
+    cmd.addAll(args);
+    try {
+      process =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(Redirect.appendTo(log().toFile()))
+              .redirectInput(Redirect.from(new File("/dev/null")))
+              .start();
+      awaitReady(() -> ping() || !process.isAlive(), () -> tail(log()));
+      if (!process.isAlive()) {
+        throw new IllegalStateException(this + " exited:\n" + tail(log()));
+      }
+    } catch (IOException | RuntimeException e) {
+      terminate(process);
+      running = false;
+      throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
     }
   }
 
@@ -208,13 +189,7 @@ public abstract class StoreServer implements AutoCloseable {
       container.stop();
     } else {
       terminate(process);
-      deleteRecursively(dir);
-    }
-  }
-
-  private void requireControllable(String what) {
-    if (external) {
-      throw new UnsupportedOperationException(this + " is not ours and cannot be " + what);
+      deleteRecursively(dir.getParent());
     }
   }
 
@@ -248,7 +223,7 @@ public abstract class StoreServer implements AutoCloseable {
   }
 
   /** A loopback port that was free a moment ago. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -256,20 +231,22 @@ public abstract class StoreServer implements AutoCloseable {
     }
   }
 
-  /** A new temporary directory {@code tu-PREFIX*} holding {@code data/}. */
+  /** A new directory {@code TMP/tu-PREFIX…/data}; the log goes beside {@code data}. */
   static Path tempDataDir(String prefix) {
     try {
-      Path root = Files.createTempDirectory("tu-" + prefix);
-      return Files.createDirectories(root.resolve("data"));
+      return Files.createDirectories(Files.createTempDirectory("tu-" + prefix).resolve("data"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Polls {@code ready} for up to 60 s; the error carries {@code detail} (e.g. the log tail). */
+  /**
+   * Polls {@code ready} (an exception counts as not yet) for up to 60 s; the error carries {@code
+   * detail} (e.g. the log tail).
+   */
   static void awaitReady(BooleanSupplier ready, Supplier<String> detail) {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!ready.getAsBoolean()) {
+    while (!answers(ready)) {
       if (System.nanoTime() - end > 0) {
         throw new IllegalStateException("not ready within 60 s:\n" + detail.get());
       }
@@ -279,6 +256,14 @@ public abstract class StoreServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
       }
+    }
+  }
+
+  private static boolean answers(BooleanSupplier probe) {
+    try {
+      return probe.getAsBoolean();
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
@@ -298,6 +283,23 @@ public abstract class StoreServer implements AutoCloseable {
     }
   }
 
+  /** Runs a command to its end and returns its output; fails unless it exits with 0 in 2 min. */
+  static String run(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The last 40 lines of a log, for error messages. */
   static String tail(Path log) {
     try {
@@ -309,23 +311,10 @@ public abstract class StoreServer implements AutoCloseable {
   }
 
   static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
     } catch (IOException e) {
       System.err.println("[testsupport] could not delete " + dir + ": " + e);
-    }
-  }
-
-  private static void closeAll() {
-    for (AutoCloseable c : new ArrayList<>(LIVE)) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        System.err.println("[testsupport] shutdown hook: " + e);
-      }
     }
   }
 }
