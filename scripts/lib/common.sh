@@ -207,7 +207,7 @@ server_packages() { # server_packages: the Debian packages missing for local Red
   { find_bin redis-server >/dev/null && find_bin redis-cli >/dev/null; } || echo redis-server redis-tools
   { find_bin mariadbd mysqld >/dev/null && find_bin mariadb-install-db mysql_install_db >/dev/null \
     && find_bin mariadb-admin mysqladmin >/dev/null; } || echo mariadb-server mariadb-client
-  # cluster.ClusterTlsIT makes its CAs and node certificates with scripts/cluster-certs.sh
+  # it.cluster.ClusterTlsIT makes its CAs and node certificates with scripts/cluster-certs.sh
   find_bin openssl >/dev/null || echo openssl
 }
 

@@ -46,7 +46,7 @@ public final class Main {
   /**
    * TEST ONLY, not a setting: {@code -Dtu.test.clockOffsetMillis=N} runs this process on the wall
    * clock shifted by N ms, so that the fault suite can run two nodes whose clocks differ
-   * (faults/ClockSkewFaultIT). Production never sets it; when set, a warning says so.
+   * (it/faults/ClockSkewFaultIT). Production never sets it; when set, a warning says so.
    */
   static final String TEST_CLOCK_OFFSET_PROPERTY = "tu.test.clockOffsetMillis";
 

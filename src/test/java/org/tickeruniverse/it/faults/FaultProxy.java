@@ -1,4 +1,4 @@
-package org.tickeruniverse.faults;
+package org.tickeruniverse.it.faults;
 
 import java.io.IOException;
 import java.io.InputStream;

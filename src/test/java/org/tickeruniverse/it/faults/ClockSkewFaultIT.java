@@ -1,8 +1,8 @@
-package org.tickeruniverse.faults;
+package org.tickeruniverse.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.tickeruniverse.faults.Faults.figure;
+import static org.tickeruniverse.it.faults.Faults.figure;
 
 import java.time.Duration;
 import java.util.HashSet;

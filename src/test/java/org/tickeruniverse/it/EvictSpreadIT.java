@@ -1,4 +1,4 @@
-package org.tickeruniverse.evict;
+package org.tickeruniverse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.evict.EvictCutoffs;
 import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.ServiceHarness;
 import org.tickeruniverse.testsupport.StoreFixture;

@@ -1,9 +1,9 @@
-package org.tickeruniverse.faults;
+package org.tickeruniverse.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.tickeruniverse.faults.Faults.figure;
-import static org.tickeruniverse.faults.Faults.rows;
+import static org.tickeruniverse.it.faults.Faults.figure;
+import static org.tickeruniverse.it.faults.Faults.rows;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;

@@ -1,4 +1,4 @@
-package org.tickeruniverse.faults;
+package org.tickeruniverse.it.faults;
 
 import static org.awaitility.Awaitility.await;
 

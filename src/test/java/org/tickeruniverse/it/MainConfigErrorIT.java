@@ -1,4 +1,4 @@
-package org.tickeruniverse.config;
+package org.tickeruniverse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.tickeruniverse.cluster;
+package org.tickeruniverse.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.tickeruniverse.ops;
+package org.tickeruniverse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

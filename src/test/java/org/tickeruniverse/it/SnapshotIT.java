@@ -1,4 +1,4 @@
-package org.tickeruniverse.universe;
+package org.tickeruniverse.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +28,7 @@ import org.tickeruniverse.testsupport.ServiceHarness;
 import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
+import org.tickeruniverse.universe.SnapshotState;
 
 /**
  * The universe snapshot on real Redis and MariaDB (docs/PERFORMANCE.md#universe-snapshot,
