@@ -145,8 +145,8 @@ public abstract class StoreServer implements AutoCloseable {
     if (external || closed) {
       throw new UnsupportedOperationException(this + " is not ours to start, or closed");
     }
-    if (running) {
-      return;
+    if (running && (container != null || process.isAlive())) {
+      return; // (a test may have killed our process itself)
     }
     running = true;
     if (container != null) {
