@@ -18,16 +18,13 @@ public final class RealServersExtension
   record Servers(RedisServer redis, MariaDbServer mariadb) implements AutoCloseable {
     static Servers start() {
       CompletableFuture<RedisServer> redis = CompletableFuture.supplyAsync(RedisServer::create);
+      CompletableFuture<MariaDbServer> mariadb =
+          CompletableFuture.supplyAsync(MariaDbServer::create);
       try {
-        MariaDbServer mariadb = MariaDbServer.create();
-        try {
-          return new Servers(redis.join(), mariadb);
-        } catch (RuntimeException e) {
-          mariadb.close();
-          throw e;
-        }
+        return new Servers(redis.join(), mariadb.join());
       } catch (RuntimeException e) {
         redis.thenAccept(RedisServer::close);
+        mariadb.thenAccept(MariaDbServer::close);
         throw e;
       }
     }

@@ -44,19 +44,12 @@ public final class RedisSentinelServer implements AutoCloseable {
         // the sentinel rewrites this file as it learns the topology
         Files.writeString(
             dir.resolve("sentinel.conf"),
-            String.join(
-                "\n",
-                "sentinel monitor "
-                    + MASTER_NAME
-                    + " 127.0.0.1 "
-                    + first.port()
-                    + " "
-                    + (count / 2 + 1),
-                "sentinel down-after-milliseconds " + MASTER_NAME + " " + downAfterMillis,
-                "sentinel failover-timeout " + MASTER_NAME + " " + failoverTimeoutMillis,
-                "sentinel parallel-syncs " + MASTER_NAME + " 1",
-                ""));
-        s.sentinels.add(RedisServer.sentinel(dir));
+            String.format(
+                "sentinel monitor %1$s 127.0.0.1 %2$d %3$d%n"
+                    + "sentinel down-after-milliseconds %1$s %4$d%n"
+                    + "sentinel failover-timeout %1$s %5$d%nsentinel parallel-syncs %1$s 1%n",
+                MASTER_NAME, first.port(), count / 2 + 1, downAfterMillis, failoverTimeoutMillis));
+        s.sentinels.add(RedisServer.local("sentinel", dir, List.of()));
       }
       s.awaitHealthy(first.port());
       for (RedisServer sentinel : s.sentinels) { // several elect the one that fails over

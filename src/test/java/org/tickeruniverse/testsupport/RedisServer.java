@@ -40,12 +40,8 @@ public final class RedisServer extends StoreServer {
     if (url != null) {
       URI uri = URI.create(url);
       int port = uri.getPort() > 0 ? uri.getPort() : 6379;
-      RedisServer r =
-          new RedisServer("redis", List.of(), uri.getHost(), port, uri.getRawUserInfo());
-      if (!r.ping()) {
-        throw new IllegalStateException("TU_TEST_REDIS_URL=" + url + " does not answer PING");
-      }
-      return r;
+      return answering(
+          new RedisServer("redis", List.of(), uri.getHost(), port, uri.getRawUserInfo()));
     }
     if (dockerAvailable()) {
       RedisServer r = new RedisServer("redis", List.of(), null, 0, null);
@@ -65,16 +61,14 @@ public final class RedisServer extends StoreServer {
   public static RedisServer local(String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--save", "", "--appendonly", "no"));
     args.addAll(List.of(extraArgs)); // a later flag wins
-    int i = args.indexOf("--requirepass");
-    String auth = i < 0 ? null : ":" + URLEncoder.encode(args.get(i + 1), StandardCharsets.UTF_8);
-    RedisServer r = new RedisServer("redis", args, null, 0, auth);
-    r.startLocal(tempDataDir("redis-"));
-    return r;
+    return local("redis", tempDataDir("redis-"), args);
   }
 
-  /** A sentinel process of ours whose {@code sentinel.conf} the caller wrote into {@code data}. */
-  static RedisServer sentinel(Path data) {
-    RedisServer r = new RedisServer("sentinel", List.of(), null, 0, null);
+  /** A process of ours: {@code local-stores.sh KIND PORT DATA ARGS} (KIND redis or sentinel). */
+  static RedisServer local(String kind, Path data, List<String> args) {
+    int i = args.indexOf("--requirepass");
+    String auth = i < 0 ? null : ":" + URLEncoder.encode(args.get(i + 1), StandardCharsets.UTF_8);
+    RedisServer r = new RedisServer(kind, args, null, 0, auth);
     r.startLocal(data);
     return r;
   }

@@ -13,14 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
@@ -189,7 +189,7 @@ public abstract class StoreServer implements AutoCloseable {
       container.stop();
     } else {
       terminate(process);
-      deleteRecursively(dir.getParent());
+      run("rm", "-rf", dir.getParent().toString());
     }
   }
 
@@ -199,6 +199,14 @@ public abstract class StoreServer implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ shared helpers
+
+  /** Someone else's server, checked to answer. */
+  static <T extends StoreServer> T answering(T server) {
+    if (!server.ping()) {
+      throw new IllegalStateException(server + " (TU_TEST_*_URL) does not answer");
+    }
+    return server;
+  }
 
   /** An environment variable, else the system property of that name; null when blank. */
   static String env(String name) {
@@ -240,30 +248,16 @@ public abstract class StoreServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Polls {@code ready} (an exception counts as not yet) for up to 60 s; the error carries {@code
-   * detail} (e.g. the log tail).
-   */
+  /** Polls {@code ready} (an exception counts as not yet) for up to 60 s; the error has the log. */
   static void awaitReady(BooleanSupplier ready, Supplier<String> detail) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!answers(ready)) {
-      if (System.nanoTime() - end > 0) {
-        throw new IllegalStateException("not ready within 60 s:\n" + detail.get());
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-  }
-
-  private static boolean answers(BooleanSupplier probe) {
     try {
-      return probe.getAsBoolean();
-    } catch (RuntimeException e) {
-      return false;
+      Awaitility.await()
+          .atMost(60, TimeUnit.SECONDS)
+          .pollInterval(50, TimeUnit.MILLISECONDS)
+          .ignoreExceptions()
+          .until(ready::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("not ready within 60 s:\n" + detail.get(), e);
     }
   }
 
@@ -307,14 +301,6 @@ public abstract class StoreServer implements AutoCloseable {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no log at " + log + ")";
-    }
-  }
-
-  static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-    } catch (IOException e) {
-      System.err.println("[testsupport] could not delete " + dir + ": " + e);
     }
   }
 }
