@@ -106,16 +106,9 @@ public final class MariaDbServer extends StoreServer {
   /** {@code jdbc:mariadb://HOST:PORT/DB?user=…}; {@code db} empty for no default database. */
   public String jdbcUrl(String db) {
     String pw = password.isEmpty() ? "" : "&password=" + enc(password);
-    return "jdbc:mariadb://"
-        + host()
-        + ":"
-        + port()
-        + "/"
-        + db
-        + "?user="
-        + enc(user)
-        + pw
-        + "&connectTimeout=2000&socketTimeout=30000";
+    return String.format(
+        "jdbc:mariadb://%s:%d/%s?user=%s%s&connectTimeout=2000&socketTimeout=30000",
+        host(), port(), db, enc(user), pw);
   }
 
   /** A connection whose default database is {@link #DATABASE} once the service created it. */
