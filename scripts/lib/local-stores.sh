@@ -7,17 +7,15 @@
 #   local-stores.sh redis PORT DIR [REDIS-ARG...]      redis-server on 127.0.0.1:PORT, data in DIR
 #   local-stores.sh sentinel PORT DIR [REDIS-ARG...]   the same in sentinel mode, DIR/sentinel.conf
 #   local-stores.sh mariadb PORT DIR [MARIADBD-ARG...] mariadbd on 127.0.0.1:PORT, data dir DIR
-#   local-stores.sh mariadb-init DIR                   a fresh data dir (root, empty password, TCP)
+#   local-stores.sh mariadb-init DIR [INSTALL-ARG...]  a fresh data dir (root, empty password, TCP)
 #   local-stores.sh mariadb-flags                      the server flags a container shares, one a line
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# utf8mb4 and UTC as the service expects; no binary log (no replica reads it); small InnoDB files,
-# because the tests copy a template data directory for every server.
+# utf8mb4 and UTC as the service expects; no binary log (no replica reads it).
 MARIADB_FLAGS=(--skip-name-resolve --skip-log-bin --character-set-server=utf8mb4
   --collation-server=utf8mb4_general_ci --default-time-zone=+00:00)
-MARIADB_SIZES=(--innodb-buffer-pool-size=64M --innodb-log-file-size=16M)
 
 kind="${1:-}"
 case "$kind" in
@@ -42,15 +40,16 @@ case "$kind" in
     [ "$(id -u)" -eq 0 ] && user=(--user=root)
     exec "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$dir" --socket="$socket" \
       --pid-file="$dir/mariadbd.pid" --port="$port" --bind-address=127.0.0.1 "${user[@]}" \
-      "${MARIADB_FLAGS[@]}" "${MARIADB_SIZES[@]}" "$@"
+      "${MARIADB_FLAGS[@]}" "$@"
     ;;
   mariadb-init)
     dir="$2"
+    shift 2
     rm -rf "$dir.tmp"
     "$(find_bin mariadb-install-db mysql_install_db)" --no-defaults --datadir="$dir.tmp" \
-      --auth-root-authentication-method=normal --skip-test-db "${MARIADB_SIZES[@]}"
+      --auth-root-authentication-method=normal --skip-test-db "$@"
     mv "$dir.tmp" "$dir" # only a complete data directory gets the real name
     ;;
   mariadb-flags) printf '%s\n' "${MARIADB_FLAGS[@]}" ;;
-  *) die "usage: $0 redis|sentinel|mariadb PORT DIR [ARG...] | mariadb-init DIR | mariadb-flags" ;;
+  *) die "usage: $0 redis|sentinel|mariadb PORT DIR [ARG...] | mariadb-init DIR [ARG...] | mariadb-flags" ;;
 esac

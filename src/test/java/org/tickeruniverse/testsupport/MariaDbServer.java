@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.testcontainers.mariadb.MariaDBContainer;
 
 /**
@@ -26,10 +27,15 @@ public final class MariaDbServer extends StoreServer {
   public static final String DATABASE = "ticker_universe";
 
   /**
-   * Test-only, on top of the shared flags of local-stores.sh: a commit need not reach the disk
-   * before it returns (a test server's data is thrown away), which makes the tests' writes fast.
+   * Test-only, on top of the shared flags of local-stores.sh: small InnoDB files (the template is
+   * copied for every server) and commits that need not reach the disk before they return (a test
+   * server's data is thrown away), which makes the tests' writes fast.
    */
-  private static final String TEST_DURABILITY = "--innodb-flush-log-at-trx-commit=2";
+  private static final List<String> SIZES =
+      List.of("--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M");
+
+  private static final List<String> TEST_FLAGS =
+      Stream.concat(SIZES.stream(), Stream.of("--innodb-flush-log-at-trx-commit=2")).toList();
 
   private static Path template;
 
@@ -37,7 +43,7 @@ public final class MariaDbServer extends StoreServer {
   private final String password;
 
   private MariaDbServer(String host, int port, String user, String password) {
-    super("mariadb", List.of(TEST_DURABILITY), host, port);
+    super("mariadb", TEST_FLAGS, host, port);
     this.user = user;
     this.password = password;
   }
@@ -61,7 +67,7 @@ public final class MariaDbServer extends StoreServer {
     if (dockerAvailable()) {
       List<String> flags =
           new ArrayList<>(run("bash", LOCAL_STORES.toString(), "mariadb-flags").lines().toList());
-      flags.add(TEST_DURABILITY);
+      flags.addAll(TEST_FLAGS);
       MariaDbServer m = new MariaDbServer(null, 0, "root", "");
       m.startContainer(
           new MariaDBContainer("mariadb:10.11")
@@ -89,7 +95,10 @@ public final class MariaDbServer extends StoreServer {
       Path dir = tempDataDir("mariadb-template-");
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> run("rm", "-rf", dir.getParent().toString())));
-      run("bash", LOCAL_STORES.toString(), "mariadb-init", dir.resolve("t").toString());
+      List<String> init = new ArrayList<>(List.of("bash", LOCAL_STORES.toString(), "mariadb-init"));
+      init.add(dir.resolve("t").toString());
+      init.addAll(SIZES);
+      run(init.toArray(String[]::new));
       template = dir.resolve("t");
     }
     return template;
