@@ -146,7 +146,7 @@ for ((r = 1; r <= ACK_REPLICAS; r++)); do
 done
 
 init_mariadb_datadir "$MYSQL_DIR" "$WORK/mariadb-install.log"
-start_mariadbd "$MYSQL_DIR" "$MYSQL_PORT" "$MYSQL_DIR/s.sock" "$WORK/mariadb.log"
+start_mariadbd "$MYSQL_DIR" "$MYSQL_PORT" "$WORK/mariadb.log"
 STARTED+=("$MARIADB_PID mariadbd")
 
 rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }

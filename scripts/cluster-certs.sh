@@ -5,7 +5,7 @@
 # Writes DIR/ca.pem (TU_CLUSTER_TLS_CA on every node), DIR/ca-key.pem (keep it offline: whoever
 # holds it can admit members), and DIR/NODE.pem + DIR/NODE-key.pem (TU_CLUSTER_TLS_CERT and
 # TU_CLUSTER_TLS_KEY of that node). An existing CA in DIR is reused, so nodes can be added later.
-# Needs only the openssl command (Debian package openssl). The test cluster.ClusterTlsIT runs it.
+# Needs only the openssl command (Debian package openssl). The test it.cluster.ClusterTlsIT runs it.
 set -euo pipefail
 (($# >= 2)) || { echo "usage: $0 DIR NODE..." >&2; exit 64; }
 dir="$1"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures what the privacy profiles hide, through the real verticles on private Redis and MariaDB
-# servers with an injected clock (src/test/java/org/tickeruniverse/privacy/PrivacySimulation.java):
+# servers with an injected clock (src/tools/java/org/tickeruniverse/privacy/PrivacySimulation.java):
 #   pool:  a day of uploads from N = 3, 10, 100 users under the off, standard and strict profiles;
 #          anonymity set per publication, new tickers published with a set of 1, delay;
 #   evict: a third of 30 and of 100 users leave on day 30; how often all of a leaver's unique

@@ -162,18 +162,13 @@ if ((NEED_REDIS || NEED_MARIADB)); then
       log "creating a MariaDB data directory in .data/mariadb"
       init_mariadb_datadir "$MARIADB_DIR" "$DATA/mariadb-install.log"
     fi
-    # A unix socket path must fit in 108 bytes.
-    MARIADB_SOCKET="$MARIADB_DIR/mariadbd.sock"
-    if ((${#MARIADB_SOCKET} > 100)); then
-      MARIADB_SOCKET="${TMPDIR:-/tmp}/tu-mariadb-$(id -u)-$(printf '%s' "$DATA" | cksum | cut -d' ' -f1).sock"
-    fi
     # no server of ours runs on this data dir any more (checked above): stale files can go
-    rm -f "$MARIADB_DIR/mariadbd.pid" "$MARIADB_SOCKET" "$MARIADB_SOCKET.lock"
+    rm -f "$MARIADB_DIR/mariadbd.pid" "$MARIADB_DIR/mariadbd.sock" "$MARIADB_DIR/mariadbd.sock.lock"
     {
       echo
       echo "=== run.sh starting mariadbd on 127.0.0.1:$MYSQL_PORT at $(date -u +%FT%TZ)"
     } >>"$DATA/mariadb.log"
-    start_mariadbd "$MARIADB_DIR" "$MYSQL_PORT" "$MARIADB_SOCKET" "$DATA/mariadb.log"
+    start_mariadbd "$MARIADB_DIR" "$MYSQL_PORT" "$DATA/mariadb.log"
     STARTED_PIDS+=("$MARIADB_PID")
     echo "$MARIADB_PID" >"$MARIADB_PIDFILE"
   fi

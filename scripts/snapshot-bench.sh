@@ -83,7 +83,7 @@ log "working in $WORK; Redis :$REDIS_PORT, MariaDB :$MYSQL_PORT, service :$HTTP_
 start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" --save '' --appendonly no
 STARTED+=("$REDIS_PID redis-server")
 init_mariadb_datadir "$MYSQL_DIR" "$WORK/mariadb-install.log"
-start_mariadbd "$MYSQL_DIR" "$MYSQL_PORT" "$MYSQL_DIR/s.sock" "$WORK/mariadb.log"
+start_mariadbd "$MYSQL_DIR" "$MYSQL_PORT" "$WORK/mariadb.log"
 STARTED+=("$MARIADB_PID mariadbd")
 rcli() { "$REDIS_CLI" -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 sqlc() { "$MARIADB" --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B "$@"; }

@@ -171,35 +171,28 @@ mariadb_ping() { # mariadb_ping PORT
   "$(find_bin mariadb-admin mysqladmin)" --no-defaults --protocol=tcp -h127.0.0.1 -P "$1" -uroot --connect-timeout=2 ping
 }
 
+# The processes themselves (binary, flags) are defined once, in lib/local-stores.sh, which the test
+# support uses too; these functions only add the session, the log file and the pid.
+LOCAL_STORES="$ROOT/scripts/lib/local-stores.sh"
+
 start_redis() { # start_redis PORT DIR LOGFILE [REDIS-ARG...]: loopback redis-server in DIR; sets REDIS_PID
   local port="$1" dir="$2" logfile="$3"
   shift 3
-  mkdir -p "$dir"
-  setsid "$(find_bin redis-server)" --port "$port" --bind 127.0.0.1 --protected-mode yes \
-    --dir "$dir" --daemonize no --logfile "" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+  setsid "$LOCAL_STORES" redis "$port" "$dir" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   REDIS_PID=$!
 }
 
 init_mariadb_datadir() { # init_mariadb_datadir DIR LOGFILE: a fresh data directory with root, empty password over TCP
-  local dir="$1"
-  rm -rf "$dir.tmp"
-  # --auth-root-authentication-method=normal: root with an empty password over TCP
-  if ! "$(find_bin mariadb-install-db mysql_install_db)" --no-defaults --datadir="$dir.tmp" \
-    --auth-root-authentication-method=normal --skip-test-db >"$2" 2>&1 9>&-; then
+  if ! "$LOCAL_STORES" mariadb-init "$1" >"$2" 2>&1 9>&-; then
     tail -n 30 "$2" >&2
     die "mariadb-install-db failed (log: $2)"
   fi
-  mv "$dir.tmp" "$dir"   # only a complete data directory gets the real name
 }
 
-start_mariadbd() { # start_mariadbd DIR PORT SOCKET LOGFILE: loopback mariadbd on DIR; sets MARIADB_PID
-  local user=()
-  [ "$(id -u)" -eq 0 ] && user=(--user=root)
-  setsid "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$1" --socket="$3" \
-    --pid-file="$1/mariadbd.pid" --port="$2" --bind-address=127.0.0.1 \
-    "${user[@]}" --skip-name-resolve --skip-log-bin \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone=+00:00 \
-    </dev/null >>"$4" 2>&1 9>&- &
+start_mariadbd() { # start_mariadbd DIR PORT LOGFILE [MARIADBD-ARG...]: loopback mariadbd on DIR; sets MARIADB_PID
+  local dir="$1" port="$2" logfile="$3"
+  shift 3
+  setsid "$LOCAL_STORES" mariadb "$port" "$dir" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   MARIADB_PID=$!
 }
 
@@ -207,7 +200,7 @@ server_packages() { # server_packages: the Debian packages missing for local Red
   { find_bin redis-server >/dev/null && find_bin redis-cli >/dev/null; } || echo redis-server redis-tools
   { find_bin mariadbd mysqld >/dev/null && find_bin mariadb-install-db mysql_install_db >/dev/null \
     && find_bin mariadb-admin mysqladmin >/dev/null; } || echo mariadb-server mariadb-client
-  # cluster.ClusterTlsIT makes its CAs and node certificates with scripts/cluster-certs.sh
+  # it.cluster.ClusterTlsIT makes its CAs and node certificates with scripts/cluster-certs.sh
   find_bin openssl >/dev/null || echo openssl
 }
 
@@ -223,7 +216,7 @@ start_local_stores() { # start_local_stores [REDIS-ARG...]: Redis and MariaDB on
   start_redis "$REDIS_PORT" "$WORK/redis" "$WORK/redis.log" "$@"
   STARTED+=("$REDIS_PID redis-server")
   init_mariadb_datadir "$WORK/mariadb" "$WORK/mariadb-install.log"
-  start_mariadbd "$WORK/mariadb" "$MYSQL_PORT" "$WORK/mariadb/s.sock" "$WORK/mariadb.log"
+  start_mariadbd "$WORK/mariadb" "$MYSQL_PORT" "$WORK/mariadb.log"
   STARTED+=("$MARIADB_PID mariadbd")
   wait_ready redis-server "$REDIS_PID" "$WORK/redis.log" redis_ping "$REDIS_PORT"
   wait_ready mariadbd "$MARIADB_PID" "$WORK/mariadb.log" mariadb_ping "$MYSQL_PORT"

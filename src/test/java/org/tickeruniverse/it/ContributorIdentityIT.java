@@ -21,18 +21,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.privacy.ContributorKey;
-import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
-import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
 
@@ -43,10 +39,8 @@ import org.tickeruniverse.testsupport.TestHttp;
  * a pool across UTC midnight never counts one person twice; and what Redis writes for a caller is a
  * 16-bit value that changes from one day to the next.
  */
-@RealServers
-class ContributorIdentityIT {
+class ContributorIdentityIT extends StoreFixture {
 
-  static final String TABLE = "ticker_universe.ticker_universe";
   static final String CALLER = "identity-caller-token-0001";
   static final String CALLER_2 = "identity-caller-token-0002";
   static final String PROXY = "identity-proxy-token-0003";
@@ -55,22 +49,7 @@ class ContributorIdentityIT {
   /** 10:01 lies inside the bucket [10:00, 10:05). */
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
 
-  static RedisServer redis;
-  static MariaDbServer mysql;
   final List<ServiceHarness> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void servers(RedisServer redisServer, MariaDbServer mariadb) {
-    redis = redisServer;
-    mysql = mariadb;
-    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-  }
-
-  @BeforeEach
-  void emptyStores() {
-    redis.flushAll();
-    mysql.execute("DELETE FROM " + TABLE);
-  }
 
   @AfterEach
   void stop() {

@@ -11,18 +11,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
-import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
-import org.tickeruniverse.testsupport.RealServers;
-import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
 
@@ -32,36 +26,10 @@ import org.tickeruniverse.testsupport.TestHttp;
  * common tickers are in the universe before anyone uploads them; the {@code off} profile keeps the
  * original module's behaviour (every closed bucket published at its end, upsert open).
  */
-@RealServers
-class PrivacyDefaultsIT {
+class PrivacyDefaultsIT extends StoreFixture {
 
-  static final String TABLE = "ticker_universe.ticker_universe";
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
   static final HttpClient HTTP = TestHttp.client();
-
-  static RedisServer redis;
-  static MariaDbServer mysql;
-  ServiceHarness service;
-
-  @BeforeAll
-  static void servers(RedisServer redisServer, MariaDbServer mariadb) {
-    redis = redisServer;
-    mysql = mariadb;
-    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-  }
-
-  @BeforeEach
-  void emptyStores() {
-    redis.flushAll();
-    mysql.execute("DELETE FROM " + TABLE);
-  }
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-  }
 
   ServiceHarness start(String profile) {
     return ServiceHarness.start(

@@ -19,20 +19,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.metrics.ServiceMetrics;
-import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
-import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
 
@@ -41,10 +36,7 @@ import org.tickeruniverse.testsupport.TestHttp;
  * with a clock the test moves: closed buckets are published only once they hold k distinct
  * contributors, all with one stamp, or after the maximum hold; held buckets keep their keys.
  */
-@RealServers
-class PrivacyPoolIT {
-
-  static final String TABLE = "ticker_universe.ticker_universe";
+class PrivacyPoolIT extends StoreFixture {
 
   /** 10:01 lies inside the bucket [10:00, 10:05). */
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
@@ -55,30 +47,7 @@ class PrivacyPoolIT {
   static final String PROXY = "pool-proxy-token-pppp-0004";
   static final HttpClient HTTP = TestHttp.client();
 
-  static RedisServer redis;
-  static MariaDbServer mysql;
-  ServiceHarness service;
   final List<JsonObject> flushed = new CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void servers(RedisServer redisServer, MariaDbServer mariadb) {
-    redis = redisServer;
-    mysql = mariadb;
-    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-  }
-
-  @BeforeEach
-  void emptyStores() {
-    redis.flushAll();
-    mysql.execute("DELETE FROM " + TABLE);
-  }
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-  }
 
   /** A node running everything but eviction, k = 3 unless overridden. */
   ServiceHarness start(String... overrides) {

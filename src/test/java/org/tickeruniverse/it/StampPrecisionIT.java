@@ -9,18 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
-import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
-import org.tickeruniverse.testsupport.RealServers;
-import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
 
@@ -30,10 +24,8 @@ import org.tickeruniverse.testsupport.TestHttp;
  * day writes one {@code last_referenced_at}, so rare tickers sharing a stamp no longer single out
  * one caller; under {@code exact} the stamps are the original's.
  */
-@RealServers
-class StampPrecisionIT {
+class StampPrecisionIT extends StoreFixture {
 
-  static final String TABLE = "ticker_universe.ticker_universe";
   static final String TOKEN_A = "stamp-caller-token-aaaa-0001";
   static final String TOKEN_B = "stamp-caller-token-bbbb-0002";
   static final HttpClient HTTP = TestHttp.client();
@@ -43,30 +35,6 @@ class StampPrecisionIT {
 
   /** The same UTC day, inside the bucket [14:35, 14:40). */
   static final Instant AFTERNOON = Instant.parse("2026-11-24T14:37:00Z");
-
-  static RedisServer redis;
-  static MariaDbServer mysql;
-  ServiceHarness service;
-
-  @BeforeAll
-  static void servers(RedisServer redisServer, MariaDbServer mariadb) {
-    redis = redisServer;
-    mysql = mariadb;
-    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-  }
-
-  @BeforeEach
-  void emptyStores() {
-    redis.flushAll();
-    mysql.execute("DELETE FROM " + TABLE);
-  }
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-  }
 
   ServiceHarness start(String precision) {
     service =

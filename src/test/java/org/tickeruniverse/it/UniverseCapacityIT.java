@@ -10,18 +10,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
-import org.tickeruniverse.store.Migrations;
-import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
-import org.tickeruniverse.testsupport.RealServers;
-import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.StoreFixture;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
 
@@ -31,37 +25,11 @@ import org.tickeruniverse.testsupport.TestHttp;
  * rows, keeps the refused ones in their bucket, reports them ({@code refusedCapacity}) and meters
  * them; once room is made, a later run publishes them.
  */
-@RealServers
-class UniverseCapacityIT {
+class UniverseCapacityIT extends StoreFixture {
 
-  static final String TABLE = "ticker_universe.ticker_universe";
   static final Instant T0 = Instant.parse("2026-11-24T10:01:00Z");
 
   static final HttpClient HTTP = TestHttp.client();
-
-  static RedisServer redis;
-  static MariaDbServer mysql;
-  ServiceHarness service;
-
-  @BeforeAll
-  static void servers(RedisServer redisServer, MariaDbServer mariadb) {
-    redis = redisServer;
-    mysql = mariadb;
-    Migrations.migrate(TestConfigs.forServers(redis, mysql).mysql());
-  }
-
-  @BeforeEach
-  void emptyStores() {
-    redis.flushAll();
-    mysql.execute("DELETE FROM " + TABLE);
-  }
-
-  @AfterEach
-  void stop() {
-    if (service != null) {
-      service.close();
-    }
-  }
 
   List<List<String>> rows() {
     return mysql.query(

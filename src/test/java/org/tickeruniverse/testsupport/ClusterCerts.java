@@ -1,14 +1,10 @@
 package org.tickeruniverse.testsupport;
 
 import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A CA and node certificates for the encrypted event bus, made at test time by the documented
@@ -22,21 +18,7 @@ public record ClusterCerts(Path dir) {
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("scripts/cluster-certs.sh", dir.toString()));
     cmd.addAll(List.of(nodes));
-    Path log = Files.createTempFile("tu-certs-", ".log");
-    try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.to(log.toFile()))
-              .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IllegalStateException(
-            "scripts/cluster-certs.sh failed: " + Files.readString(log, StandardCharsets.UTF_8));
-      }
-    } finally {
-      Files.deleteIfExists(log);
-    }
+    StoreServer.run(cmd.toArray(String[]::new));
     return new ClusterCerts(dir);
   }
 

@@ -24,7 +24,6 @@ import org.tickeruniverse.Node;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.cluster.HazelcastClusterConfig;
-import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.StoreNeeds;
 import org.tickeruniverse.config.VerticleName;
@@ -94,21 +93,9 @@ public final class ClusterNode implements AutoCloseable {
    * @param redisUrl any TU_REDIS_URL form (standalone, sentinel, cluster)
    */
   public static ServiceConfig config(String redisUrl, String mysqlUrl, List<String> settings) {
-    List<String> args = new ArrayList<>();
-    args.add("--redis.url=" + redisUrl);
-    args.add("--mysql.url=" + mysqlUrl);
-    args.add("--http.port=0");
-    args.add(TestConfigs.BASELINE_PROFILE_ARG);
+    List<String> args = new ArrayList<>(List.of("--http.port=0"));
     args.addAll(settings);
-    return ConfigLoader.load(
-        args,
-        Map.of(
-            "TU_AUTH_API_TOKENS",
-            TestConfigs.CALLER_TOKEN,
-            "TU_AUTH_ADMIN_TOKENS",
-            TestConfigs.ADMIN_TOKEN,
-            TestConfigs.RATE_OFF_ENV,
-            "0"));
+    return TestConfigs.forUrls(redisUrl, mysqlUrl, args);
   }
 
   public static ServiceConfig config(String redisUrl, String mysqlUrl, String... settings) {

@@ -1,59 +1,89 @@
 package org.tickeruniverse.testsupport;
 
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * A real Redis server for tests.
- *
- * <p>{@link #create()} picks, in this order: the server named by {@code TU_TEST_REDIS_URL}
- * (environment variable, or system property of that name, e.g. {@code mvn verify
- * -DTU_TEST_REDIS_URL=...}; external, not {@linkplain #controllable() controllable}); a {@code
- * redis:7} container when Docker is available (unless {@code TU_TEST_SERVERS=local}); otherwise a
- * {@code redis-server} process of its own on a free loopback port with a temporary directory.
- * Usually obtained as a parameter through {@link RealServers @RealServers}.
- *
- * <p>{@link #stop()} / {@link #start()} stop and restart the same server on the same port and data
- * directory (readiness tests). The server runs without persistence ({@code --save ''}, no AOF), so
- * its data does not survive a restart. {@link #close()} ends it for good and deletes its files.
+ * A real Redis server for tests (see {@link StoreServer} for which one and its life). Ours run
+ * without persistence ({@code --save '' --appendonly no}) unless a test asks otherwise, so data
+ * does not survive a restart. Usually a parameter through {@link RealServers @RealServers}.
  */
-public interface RedisServer extends AutoCloseable {
+public final class RedisServer extends StoreServer {
 
-  /** {@code redis://HOST:PORT} (with credentials and db when the external URL had them). */
-  String url();
+  /** One small Vert.x for all test support commands; it dies with the test JVM. */
+  private static final Vertx VERTX = Vertx.vertx();
 
-  String host();
+  private final String userInfo;
 
-  int port();
+  private RedisServer(String kind, List<String> args, String host, int port, String userInfo) {
+    super(kind, args, host, port);
+    this.userInfo = userInfo;
+  }
 
-  /**
-   * False for an external server ({@code TU_TEST_REDIS_URL}): {@link #stop()} and {@link #start()}
-   * then throw.
-   */
-  boolean controllable();
-
-  /** Stops the server; afterwards its port refuses connections. No-op when already stopped. */
-  void stop();
-
-  /**
-   * Starts the stopped server again on the same port and data directory and waits until it answers
-   * PING.
-   */
-  void start();
-
-  /** {@code FLUSHALL} through a plain socket. */
-  default void flushAll() {
-    command("FLUSHALL");
+  /** {@code TU_TEST_REDIS_URL}, else a {@code redis:7} container with Docker, else a process. */
+  public static RedisServer create() {
+    String url = env("TU_TEST_REDIS_URL");
+    if (url != null) {
+      URI uri = URI.create(url);
+      int port = uri.getPort() > 0 ? uri.getPort() : 6379;
+      return answering(
+          new RedisServer("redis", List.of(), uri.getHost(), port, uri.getRawUserInfo()));
+    }
+    if (dockerAvailable()) {
+      RedisServer r = new RedisServer("redis", List.of(), null, 0, null);
+      r.startContainer(
+          new GenericContainer<>(DockerImageName.parse("redis:7"))
+              .withCommand("redis-server", "--save", "", "--appendonly", "no"),
+          6379);
+      return r;
+    }
+    return local();
   }
 
   /**
-   * Runs one Redis command on a fresh plain-socket connection and returns the decoded reply: simple
-   * and bulk strings as {@link String}, integers as {@link Long}, arrays as {@code List<Object>},
-   * nil as {@code null}. An error reply throws {@link IllegalStateException}.
+   * Always a process of ours, with extra {@code redis-server} arguments, e.g. {@code
+   * "--appendonly", "yes"} or {@code "--requirepass", "secret"}.
    */
-  Object command(String... args);
+  public static RedisServer local(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--save", "", "--appendonly", "no"));
+    args.addAll(List.of(extraArgs)); // a later flag wins
+    return local("redis", tempDataDir("redis-"), args);
+  }
 
-  /** True when the server currently answers PING. */
-  default boolean ping() {
+  /** A process of ours: {@code local-stores.sh KIND PORT DATA ARGS} (KIND redis or sentinel). */
+  static RedisServer local(String kind, Path data, List<String> args) {
+    int i = args.indexOf("--requirepass");
+    String auth = i < 0 ? null : ":" + URLEncoder.encode(args.get(i + 1), StandardCharsets.UTF_8);
+    RedisServer r = new RedisServer(kind, args, null, 0, auth);
+    r.startLocal(data);
+    return r;
+  }
+
+  /** {@code redis://[userinfo@]HOST:PORT}, the form of {@code TU_REDIS_URL}. */
+  public String url() {
+    return "redis://" + (userInfo == null ? "" : userInfo + "@") + host() + ":" + port();
+  }
+
+  public void flushAll() {
+    command("FLUSHALL");
+  }
+
+  @Override
+  public boolean ping() {
     try {
       return "PONG".equals(command("PING"));
     } catch (RuntimeException e) {
@@ -62,30 +92,49 @@ public interface RedisServer extends AutoCloseable {
   }
 
   /**
-   * Stops the server for good and deletes its temporary files (no-op for an external server).
-   * Idempotent.
+   * One command on a fresh connection (a server that was just restarted is simply connected to
+   * again), through the Vert.x client the service uses. Replies in RESP2 terms: strings as {@link
+   * String}, integers as {@link Long}, arrays as {@code List<Object>}, nil as {@code null}; an
+   * error reply throws {@link IllegalStateException} with Redis' message.
    */
-  @Override
-  void close();
-
-  /** A server chosen by the resolution order described on this interface, started and ready. */
-  static RedisServer create() {
-    String url = ServerSupport.env("TU_TEST_REDIS_URL");
-    if (url != null) {
-      return new RedisServers.External(url);
+  public Object command(String... args) {
+    Request request = Request.cmd(Command.create(args[0]));
+    for (int i = 1; i < args.length; i++) {
+      request.arg(args[i]);
     }
-    if (ServerSupport.dockerAvailable()) {
-      return new RedisServers.Container();
+    // RESP2, so that arrays stay arrays (RESP3 would turn SMEMBERS into a set)
+    RedisOptions options =
+        new RedisOptions()
+            .setConnectionString(url())
+            .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    Redis client = Redis.createClient(VERTX, options);
+    try {
+      return toJava(
+          client
+              .connect()
+              .compose(conn -> conn.send(request).eventually(conn::close))
+              .timeout(2, TimeUnit.SECONDS)
+              .await());
+    } catch (Throwable e) {
+      // Redis error replies are Throwables that are not Exceptions.
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+    } finally {
+      client.close();
     }
-    return new RedisServers.Local(List.of());
   }
 
-  /**
-   * Always a {@code redis-server} process of its own (never external or Docker), with extra
-   * command-line arguments appended, e.g. {@code "--requirepass", "secret"} (for tests of
-   * configurations the shared servers do not have).
-   */
-  static RedisServer local(String... extraArgs) {
-    return new RedisServers.Local(List.of(extraArgs));
+  private static Object toJava(Response reply) {
+    if (reply == null) {
+      return null;
+    }
+    return switch (reply.type()) {
+      case NUMBER -> reply.toLong();
+      case MULTI -> {
+        List<Object> items = new ArrayList<>(reply.size());
+        reply.forEach(item -> items.add(toJava(item)));
+        yield items;
+      }
+      default -> reply.toString();
+    };
   }
 }

@@ -34,12 +34,7 @@ public final class TestConfigs {
   private TestConfigs() {}
 
   public static int freePort() {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return StoreServer.freePort();
   }
 
   /**
@@ -47,12 +42,18 @@ public final class TestConfigs {
    */
   public static ServiceConfig forServers(
       RedisServer redis, MariaDbServer mysql, String... overrides) {
-    List<String> args = new ArrayList<>();
-    args.add("--redis.url=" + redis.url());
-    args.add("--mysql.url=" + mysql.url());
-    args.add("--http.port=" + freePort());
-    args.add(BASELINE_PROFILE_ARG);
+    List<String> args = new ArrayList<>(List.of("--http.port=" + freePort()));
     args.addAll(Arrays.asList(overrides));
+    return forUrls(redis.url(), mysql.url(), args);
+  }
+
+  /** As production loads it; {@code redisUrl} in any TU_REDIS_URL form (sentinel, cluster). */
+  public static ServiceConfig forUrls(String redisUrl, String mysqlUrl, List<String> settings) {
+    List<String> args = new ArrayList<>();
+    args.add("--redis.url=" + redisUrl);
+    args.add("--mysql.url=" + mysqlUrl);
+    args.add(BASELINE_PROFILE_ARG);
+    args.addAll(settings);
     return ConfigLoader.load(
         args,
         Map.of(
