@@ -155,6 +155,7 @@ class TickersBodyTest {
 
   @AfterContainer
   static void theGeneratorReallyExercisedBothVerdicts() {
+    System.out.println("[one pass vs schema] conforming " + CONFORMING + ", refused " + REFUSED);
     for (Case c : CASES) {
       assertThat(CONFORMING.get(c.name())).as(c.name() + " conforming").isNotNull();
       assertThat(CONFORMING.get(c.name()).get()).as(c.name() + " conforming").isGreaterThan(100);
