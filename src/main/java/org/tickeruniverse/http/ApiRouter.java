@@ -39,8 +39,11 @@ import org.tickeruniverse.metrics.ServiceMetrics;
  *       a body buffered;
  *   <li>the operation's before-body handler, if any (the per-token buffer rate, 429);
  *   <li>for operations with a request body: the {@link BodyHandler} with the configured limit
- *       (413), then {@link JsonBodyGuard} (415, or 400 for bytes that are not UTF-8);
- *   <li>{@link ContractValidation} against the document (400);
+ *       (413), then {@link JsonBodyGuard} (415, or 400 for bytes that are not UTF-8 or not strict
+ *       JSON; for the ticker operations also the one pass of {@link TickersBody} that checks the
+ *       body against the document's schema and reads its tickers);
+ *   <li>{@link ContractValidation} against the document (400; a ticker body the one pass found
+ *       conforming skips the schema engine);
  *   <li>the operation's handler.
  * </ol>
  *
@@ -108,12 +111,16 @@ final class ApiRouter {
         route.addHandler(early);
       }
       boolean hasBody = operation.getRequestBody() != null;
+      // A ticker body's schema, compiled for the one-pass reader; fails the build on a keyword
+      // the reader does not implement.
+      TickersBody.Schema bodySchema = TickersBody.Schema.of(operation);
       if (hasBody) {
         route.addHandler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
-        route.addHandler(new JsonBodyGuard(operation.getRequestBody().getContent().keySet()));
+        route.addHandler(
+            new JsonBodyGuard(operation.getRequestBody().getContent().keySet(), bodySchema));
       }
       if (hasBody || !onlyUnconstrainedHeaders(operation)) {
-        route.addHandler(new ContractValidation(validator, extractor, operation));
+        route.addHandler(new ContractValidation(validator, extractor, operation, bodySchema));
       }
       route.addHandler(handler);
     }

@@ -57,14 +57,22 @@ final class BusEndpoints {
    */
   Handler<RoutingContext> tickers(String address, int status, String field) {
     return ctx -> {
-      // Validated against the contract by now (ContractValidation), so an object; a plain body
-      // was already read into its tickers by JsonBodyGuard.
-      List<?> raw = TickersBody.plainTickers(ctx);
-      TickerBatch batch =
-          TickerBatch.parse(
-              raw != null ? raw : Messages.rawTickers(ctx.body().asJsonObject()), maxTickers);
+      TickerBatch batch = batch(ctx);
       forward(ctx, address, status, field, Messages.tickersRequest(batch.tickers()));
     };
+  }
+
+  /**
+   * The tickers of a body JsonBodyGuard read in one pass and ContractValidation let through (so
+   * read, and conforming): too many or an invalid one throw {@link
+   * org.tickeruniverse.ticker.InvalidTickersException}, a 400 naming them.
+   */
+  private TickerBatch batch(RoutingContext ctx) {
+    TickersBody.Reading reading = TickersBody.reading(ctx);
+    if (reading == null || !reading.conforms()) {
+      throw new IllegalStateException("a ticker body reached its handler unread"); // a wiring bug
+    }
+    return reading.tickers().finish(maxTickers);
   }
 
   /**
@@ -76,14 +84,8 @@ final class BusEndpoints {
    */
   Handler<RoutingContext> buffer() {
     return ctx -> {
-      List<?> raw = TickersBody.plainTickers(ctx);
-      JsonObject body = raw != null ? null : ctx.body().asJsonObject();
-      TickerBatch batch =
-          TickerBatch.parse(raw != null ? raw : Messages.rawTickers(body), maxTickers);
-      String proxied =
-          raw != null
-              ? TickersBody.plainContributor(ctx)
-              : body.getValue(Messages.CONTRIBUTOR) instanceof String s ? s : null;
+      TickerBatch batch = batch(ctx);
+      String proxied = TickersBody.reading(ctx).contributor();
       // The contract checked the field's shape; checked again with the one definition, which a
       // schema pattern cannot quite say ('$' also matches before a final line break).
       if (proxied != null && !ContributorKey.isValidContributor(proxied)) {

@@ -10,6 +10,8 @@ import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tickeruniverse.bus.ErrorCode;
 
 /**
@@ -18,36 +20,68 @@ import org.tickeruniverse.bus.ErrorCode;
  * switched off per route) so that it runs <em>after</em> authentication: an unauthenticated caller
  * learns nothing about what a valid body looks like, and no body is buffered for them.
  *
+ * <p>For the ticker operations the body was already checked against the document's schema by the
+ * one pass of {@link TickersBody}: a conforming body goes straight on, and only a refused one meets
+ * the validator, which words the 400.
+ *
  * <p>A failure goes to the failure handler as a {@link ValidatorException}; {@link #describe} turns
  * it into a 400 whose message says where the body is wrong.
  */
 final class ContractValidation implements InputTrustHandler {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ContractValidation.class);
+
   private final RequestValidator validator;
   private final RequestExtractor extractor;
   private final Operation operation;
 
-  /** What the document lets the operation's body hold, decided once per route. */
-  private final TickersBody.Shape shape;
+  /** The compiled schema of a ticker body, read in one pass by {@link JsonBodyGuard}; or null. */
+  private final TickersBody.Schema bodySchema;
 
-  ContractValidation(RequestValidator validator, RequestExtractor extractor, Operation operation) {
+  ContractValidation(
+      RequestValidator validator,
+      RequestExtractor extractor,
+      Operation operation,
+      TickersBody.Schema bodySchema) {
     this.validator = validator;
     this.extractor = extractor;
     this.operation = operation;
-    this.shape = TickersBody.Shape.of(operation);
+    this.bodySchema = bodySchema;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (TickersBody.plainlyValid(ctx, shape)) {
-      // The hot path (every upload): a body that plainly has the documented shape (as read by
-      // JsonBodyGuard) skips the schema engine, which builds a validator per request
-      // (docs/PERFORMANCE.md#plain-ticker-bodies-skip-the-schema-engine). Sound by test
-      // (TickersBodyTest): whatever passes here passes the document's schema too; everything
-      // else still goes through the document, which words the 400.
+    if (bodySchema == null) {
+      validate(ctx, ctx::next);
+      return;
+    }
+    TickersBody.Reading reading = TickersBody.reading(ctx);
+    if (reading != null && reading.conforms()) {
+      // The hot path (every upload): JsonBodyGuard's one pass already checked the body against
+      // the document's schema and read its tickers; the schema engine, which would decode the
+      // body again and build a validator per request, is skipped
+      // (docs/PERFORMANCE.md#one-pass-over-a-ticker-body). TickersBodyTest proves the pass and
+      // the engine agree.
       ctx.next();
       return;
     }
+    // Refused by the one pass: the engine words the 400, as it always has. Should it accept, the
+    // reader and the document disagree (a keyword evaluated differently): still refused, the
+    // reader being the check the handler's tickers come from.
+    validate(
+        ctx,
+        () -> {
+          LOG.error(
+              "{}: the one-pass body reader refused a body the OpenAPI schema accepts;"
+                  + " TickersBody and the document disagree",
+              operation.getOperationId());
+          ctx.fail(
+              ApiError.invalidInput("the request body does not match the API contract", List.of()));
+        });
+  }
+
+  /** The document's own check: {@code onValid} when it passes, the failure handler otherwise. */
+  private void validate(RoutingContext ctx, Runnable onValid) {
     try {
       extractor
           .extractValidatableRequest(ctx, operation)
@@ -55,7 +89,7 @@ final class ContractValidation implements InputTrustHandler {
           .onSuccess(
               validated -> {
                 ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
-                ctx.next();
+                onValid.run();
               })
           .onFailure(ctx::fail);
     } catch (RuntimeException e) {

@@ -28,8 +28,9 @@ import org.tickeruniverse.bus.ErrorCode;
  *       duplicate keys the last one wins silently; a strict pass (Jackson's streaming parser with
  *       its defaults: no comments, no NaN, no trailing commas, nesting depth at most 1000, plus
  *       duplicate detection) refuses both, so no two parsers along the way can read one body
- *       differently. That pass ({@link TickersBody#read}) also keeps the tickers of a plain body,
- *       so the body is parsed only once.
+ *       differently. For a ticker operation that pass ({@link TickersBody#read}) is also the
+ *       contract's check of the body and reads its tickers and contributor, so the body is parsed
+ *       only once (docs/PERFORMANCE.md#one-pass-over-a-ticker-body).
  * </ul>
  *
  * Runs after the body handler (vertx-web orders input-trust handlers after it), so a wrong upload
@@ -39,7 +40,11 @@ final class JsonBodyGuard implements InputTrustHandler {
 
   private final Set<String> accepted;
 
-  JsonBodyGuard(Set<String> accepted) {
+  /** The operation's compiled request-body schema; null: a strictness check only. */
+  private final TickersBody.Schema schema;
+
+  JsonBodyGuard(Set<String> accepted, TickersBody.Schema schema) {
+    this.schema = schema;
     this.accepted =
         accepted.stream()
             .map(t -> t.toLowerCase(Locale.ROOT))
@@ -64,7 +69,7 @@ final class JsonBodyGuard implements InputTrustHandler {
       return;
     }
     if (bytes != null && bytes.length > 0) {
-      TickersBody.Reading reading = TickersBody.read(bytes);
+      TickersBody.Reading reading = TickersBody.read(bytes, schema);
       if (!reading.strict()) {
         ctx.fail(ApiError.malformedJson());
         return;

@@ -38,36 +38,89 @@ public final class TickerBatch {
       throw new InvalidTickersException("'tickers' must be an array of strings", List.of());
     }
     if (entries.size() > maxTickers) {
-      throw new InvalidTickersException(
-          "too many tickers: " + entries.size() + " given, at most " + maxTickers + " allowed",
-          List.of());
+      throw tooMany(entries.size(), maxTickers);
     }
-    TreeSet<String> valid = new TreeSet<>();
-    List<String> offenders = new ArrayList<>();
+    Collector collector = collector();
     for (Object entry : entries) {
-      if (!(entry instanceof String raw)) {
-        offenders.add(String.valueOf(entry));
-        continue;
+      if (entry instanceof String raw) {
+        collector.add(raw);
+      } else {
+        collector.offend(String.valueOf(entry));
       }
+    }
+    return collector.finish(maxTickers);
+  }
+
+  /**
+   * A batch built one entry at a time, for a reader that meets the entries while it parses a body
+   * (the HTTP edge reads a body once: docs/PERFORMANCE.md#one-pass-over-a-ticker-body). The same
+   * rules and the same answers as {@link #parse}, which uses it.
+   */
+  public static Collector collector() {
+    return new Collector();
+  }
+
+  /** Collects raw entries; {@link #finish} gives the batch or the refusal {@link #parse} gives. */
+  public static final class Collector {
+    private final TreeSet<String> valid = new TreeSet<>();
+    private final List<String> offenders = new ArrayList<>();
+    private int entries;
+    private int offenderCount;
+
+    private Collector() {}
+
+    /** One raw string entry: normalised, then kept if valid, skipped if blank, else an offender. */
+    public void add(String raw) {
       Optional<String> normalised = Ticker.normalise(raw);
       if (normalised.isEmpty()) {
-        continue; // blank entries are skipped, as in the original module
+        entries++;
+        return; // blank entries are skipped, as in the original module
       }
       if (Ticker.isValid(normalised.get())) {
+        entries++;
         valid.add(normalised.get());
       } else {
-        offenders.add(raw);
+        offend(raw);
       }
     }
-    if (!offenders.isEmpty()) {
-      throw new InvalidTickersException(
-          offenders.size()
-              + " invalid ticker(s): each must be 1-"
-              + Ticker.MAX_LENGTH
-              + " characters of A-Z 0-9 . - = ^ & after trimming and upper-casing",
-          offenders.subList(0, Math.min(offenders.size(), MAX_REPORTED_OFFENDERS)));
+
+    /** One entry that is no ticker at all, quoted as {@code shown}. */
+    void offend(String shown) {
+      entries++;
+      offenderCount++;
+      if (offenders.size() < MAX_REPORTED_OFFENDERS) {
+        offenders.add(shown); // only the first few are quoted: an error stays small
+      }
     }
-    return new TickerBatch(List.copyOf(valid));
+
+    /** Entries added so far, blank, repeated and invalid ones included. */
+    public int entries() {
+      return entries;
+    }
+
+    /**
+     * The batch; first refused when there are more than {@code maxTickers} entries, then when any
+     * entry is invalid.
+     */
+    public TickerBatch finish(int maxTickers) {
+      if (entries > maxTickers) {
+        throw tooMany(entries, maxTickers);
+      }
+      if (offenderCount > 0) {
+        throw new InvalidTickersException(
+            offenderCount
+                + " invalid ticker(s): each must be 1-"
+                + Ticker.MAX_LENGTH
+                + " characters of A-Z 0-9 . - = ^ & after trimming and upper-casing",
+            offenders);
+      }
+      return new TickerBatch(List.copyOf(valid));
+    }
+  }
+
+  private static InvalidTickersException tooMany(int given, int maxTickers) {
+    return new InvalidTickersException(
+        "too many tickers: " + given + " given, at most " + maxTickers + " allowed", List.of());
   }
 
   /** Distinct, normalised, sorted tickers. */

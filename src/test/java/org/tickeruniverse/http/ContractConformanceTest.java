@@ -294,6 +294,53 @@ class ContractConformanceTest {
     assertThat(server.standIns.count(Addresses.BUFFER)).isZero();
   }
 
+  /**
+   * The refusals keep their order and wording through the one pass over the body
+   * (docs/PERFORMANCE.md#one-pass-over-a-ticker-body): a body off the document's shape is worded by
+   * the schema engine, naming the place, even when its tickers are bad too; then too many tickers;
+   * then the invalid ones, named.
+   */
+  @Test
+  void refusalsKeepTheirOrderAndWording() {
+    JsonObject shape =
+        assertError(
+            server.post(BUFFER, CALLER, "{\"tickers\":[\"BAD TICKER\",\"AAPL\",7]}"),
+            400,
+            "invalid_input");
+    assertThat(shape.getString("message"))
+        .startsWith("the request body does not match the API contract: /tickers/2");
+    assertThat(shape.getJsonArray("offenders", new JsonArray())).isEmpty();
+    JsonObject extra =
+        assertError(
+            server.post(REFRESH, CALLER, "{\"tickers\":[\"BAD TICKER\"],\"contributor\":\"u\"}"),
+            400,
+            "invalid_input");
+    assertThat(extra.getString("message"))
+        .startsWith("the request body does not match the API contract");
+    JsonArray many = new JsonArray();
+    IntStream.range(0, 1001).forEach(i -> many.add("BAD TICKER " + i));
+    JsonObject tooMany =
+        assertError(
+            server.post(UPSERT, CALLER, new JsonObject().put("tickers", many).encode()),
+            400,
+            "invalid_input");
+    assertThat(tooMany.getString("message"))
+        .isEqualTo("too many tickers: 1001 given, at most 1000 allowed");
+    many.remove(1000);
+    JsonObject invalid =
+        assertError(
+            server.post(UPSERT, CALLER, new JsonObject().put("tickers", many).encode()),
+            400,
+            "invalid_input");
+    assertThat(invalid.getString("message"))
+        .isEqualTo(
+            "1000 invalid ticker(s): each must be 1-32 characters of A-Z 0-9 . - = ^ & after"
+                + " trimming and upper-casing");
+    assertThat(invalid.getJsonArray("offenders")).hasSize(20).contains("BAD TICKER 0");
+    assertThat(server.standIns.count(Addresses.UPSERT) + server.standIns.count(Addresses.BUFFER))
+        .isZero();
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -66,7 +66,7 @@ class EdgeUnitsTest {
   }
 
   private static boolean isStrictJson(byte[] bytes) {
-    return TickersBody.read(bytes).strict();
+    return TickersBody.strict(bytes);
   }
 
   @Test
