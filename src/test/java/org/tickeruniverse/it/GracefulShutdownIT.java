@@ -73,10 +73,20 @@ class GracefulShutdownIT {
                     + "Authorization: Bearer "
                     + TestConfigs.CALLER_TOKEN
                     + "\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: "
+                    + "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: "
                     + bytes.length
                     + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        // The interim answer proves the server holds the request (headers read, body awaited)
+        // before the signal; without it, SIGTERM could win the race with the server reading the
+        // headers, and a connection with nothing read yet is idle and closed by the drain.
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        assertThat(in.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+        assertThat(in.readLine()).isEmpty();
         out.write(bytes, 0, 10);
         out.flush();
 
@@ -94,10 +104,7 @@ class GracefulShutdownIT {
 
         out.write(bytes, 10, bytes.length - 10);
         out.flush();
-        String status =
-            new BufferedReader(
-                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                .readLine();
+        String status = in.readLine();
         assertThat(status).isEqualTo("HTTP/1.1 202 Accepted");
       }
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
