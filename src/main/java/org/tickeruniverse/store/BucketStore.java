@@ -124,7 +124,8 @@ public final class BucketStore implements BucketBuffer {
    * to be counted with a late write into the drained bucket (docs/DESIGN.md#ports-and-fakes). Both
    * keys carry the prefix, so on Redis Cluster (hash-tagged prefix) they share one slot, as the
    * buffer script's keys do. A late write re-creates set and record together (BufferScript), so a
-   * record is dropped only while its set is really gone.
+   * record is dropped only while its set is really gone. A script, not MULTI or a second call: only
+   * a script can test the set's size between the SREM and the DEL, with no gap for a crash.
    */
   @Override
   public Future<Long> remove(long start, List<String> members) {
