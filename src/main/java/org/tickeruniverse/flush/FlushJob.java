@@ -31,7 +31,9 @@ import org.tickeruniverse.store.UpsertCounts;
  *       chunks stamped with the end of the publication's newest bucket — one stamp for the whole
  *       publication, so no row tells which bucket of the pool it came from ({@code
  *       last_referenced_at} at the configured precision, see store.UniverseRepository) — then SREM
- *       exactly the members it wrote, and drop the bucket's contributors HLL once its set is empty;
+ *       exactly the members it wrote; the SREM that empties the set drops the bucket's contributors
+ *       HLL in the same atomic step (BucketBuffer#remove), so no crash leaves one without the
+ *       other;
  *   <li>when the cursor is back at 0 and members remain (written after the bucket closed), scan
  *       again, a bounded number of times; anything later is the next run's.
  * </ol>
@@ -128,11 +130,7 @@ public final class FlushJob {
               for (long start : published) {
                 publication =
                     publication.compose(
-                        part ->
-                            new BucketFlush(buckets.key(start), stamp)
-                                .run()
-                                .compose(bucket -> store.dropContributorsIfEmpty(start).map(bucket))
-                                .map(part::plus));
+                        part -> new BucketFlush(start, stamp).run().map(part::plus));
               }
               return publication.compose(
                   done -> {
@@ -162,6 +160,7 @@ public final class FlushJob {
    */
   private final class BucketFlush {
 
+    private final long start;
     private final String key;
     private final Instant stamp;
     private final Promise<FlushCounts> done = Promise.promise();
@@ -186,8 +185,9 @@ public final class FlushJob {
     /** SREMs under way; each starts only after its members' rows are written. */
     private List<Future<Long>> removals = new ArrayList<>();
 
-    BucketFlush(String key, Instant stamp) {
-      this.key = key;
+    BucketFlush(long start, Instant stamp) {
+      this.start = start;
+      this.key = buckets.key(start);
       this.stamp = stamp;
     }
 
@@ -267,7 +267,8 @@ public final class FlushJob {
             // meanwhile,
             // and writing it twice would count it twice.
             List<String> gone = removed;
-            Future<Long> removal = store.remove(key, gone);
+            // The removal that empties the set also drops its contributors record, atomically.
+            Future<Long> removal = store.remove(start, gone);
             removal.onComplete(ar -> gone.forEach(inFlight::remove));
             removals.add(removal);
             return null;

@@ -29,17 +29,19 @@ public interface BucketBuffer {
    */
   Future<Page> members(String key, String cursor, int count);
 
-  /** Removes exactly these members (never the key: late writes into it must survive). */
-  Future<Long> remove(String key, List<String> members);
+  /**
+   * Removes exactly these members from the bucket starting at {@code start} (never the key: late
+   * writes into it must survive) and, in the same atomic step, deletes the bucket's contributor
+   * record if the set is then empty; returns how many members were removed. One step, so no crash
+   * can leave a record without its bucket (docs/DESIGN.md#ports-and-fakes).
+   */
+  Future<Long> remove(long start, List<String> members);
 
   /**
    * Element i: distinct contributors of buckets 0..i of {@code starts} (counted per UTC day, the
    * largest day wins); every bucket's set and contributor record get {@code ttlSeconds} again.
    */
   Future<long[]> poolContributors(List<Long> starts, int ttlSeconds);
-
-  /** Deletes a bucket's contributor record once its set is gone, atomically. */
-  Future<Void> dropContributorsIfEmpty(long start);
 
   /** Members left in the set at {@code key}. */
   Future<Long> size(String key);

@@ -118,16 +118,45 @@ public final class BucketStore implements BucketBuffer {
             });
   }
 
-  /** Removes exactly these members (never the key: late writes into it must survive). */
+  /**
+   * SREM of these members and, when that leaves the set empty, DEL of the bucket's contributors
+   * HLL, in one script: a node that dies after the last SREM can no longer leave the record behind
+   * to be counted with a late write into the drained bucket (docs/DESIGN.md#ports-and-fakes). Both
+   * keys carry the prefix, so on Redis Cluster (hash-tagged prefix) they share one slot, as the
+   * buffer script's keys do. A late write re-creates set and record together (BufferScript), so a
+   * record is dropped only while its set is really gone. A script, not MULTI or a second call: only
+   * a script can test the set's size between the SREM and the DEL, with no gap for a crash.
+   */
   @Override
-  public Future<Long> remove(String key, List<String> members) {
+  public Future<Long> remove(long start, List<String> members) {
     if (members.isEmpty()) {
       return Future.succeededFuture(0L);
     }
-    Request srem = Request.cmd(Command.SREM).arg(key);
-    members.forEach(srem::arg);
-    return redis.send(srem).map(Response::toLong);
+    Request eval =
+        Request.cmd(Command.EVAL)
+            .arg(REMOVE_AND_DROP_IF_EMPTY)
+            .arg(2)
+            .arg(buckets.key(start))
+            .arg(buckets.contributorsKey(start));
+    members.forEach(eval::arg);
+    return redis.send(eval).map(Response::toLong);
   }
+
+  /**
+   * KEYS: the set, its contributors HLL. ARGV: the members. SREM in slices of 1000, below Lua's
+   * limit on unpack() (a call may carry several chunks of up to 10 000 members each).
+   */
+  static final String REMOVE_AND_DROP_IF_EMPTY =
+      """
+      local removed = 0
+      for i = 1, #ARGV, 1000 do
+        removed = removed + redis.call('SREM', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+      end
+      if redis.call('SCARD', KEYS[1]) == 0 then
+        redis.call('DEL', KEYS[2])
+      end
+      return removed
+      """;
 
   /**
    * Counts the publication pool and keeps it alive, in one atomic script over keys that share the
@@ -218,29 +247,6 @@ public final class BucketStore implements BucketBuffer {
         redis.call('DEL', KEYS[j])
       end
       return out
-      """;
-
-  /**
-   * Deletes a bucket's contributors HLL once its set is gone (all members flushed); atomic, so a
-   * late write that re-creates the set keeps the HLL it also wrote.
-   */
-  @Override
-  public Future<Void> dropContributorsIfEmpty(long start) {
-    Request eval =
-        Request.cmd(Command.EVAL)
-            .arg(DROP_IF_EMPTY)
-            .arg(2)
-            .arg(buckets.key(start))
-            .arg(buckets.contributorsKey(start));
-    return redis.send(eval).mapEmpty();
-  }
-
-  static final String DROP_IF_EMPTY =
-      """
-      if redis.call('EXISTS', KEYS[1]) == 0 then
-        return redis.call('DEL', KEYS[2])
-      end
-      return 0
       """;
 
   @Override

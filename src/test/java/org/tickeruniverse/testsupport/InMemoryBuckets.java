@@ -16,11 +16,12 @@ import org.tickeruniverse.store.BucketBuffer;
  * The buffer in memory, with what Redis guarantees that the flush relies on: bucket sets and their
  * contributor records under the keys of {@link Buckets}, each with a TTL on the buckets' clock (an
  * expired key is gone; {@link #poolContributors} renews both); a set left empty by SREM is gone,
- * while a late write re-creates it; SSCAN-like pages whose cursor returns every member present for
- * the whole scan (optionally repeating one, as SSCAN may); pool counts per UTC day, the largest day
- * winning, a bucket without a record counting the one "unknown" contributor. Counts are exact where
- * a HyperLogLog estimates (exact below a few hundred). Every port call goes through {@link
- * StoreCalls}, which may fail it.
+ * while a late write re-creates it, and the SREM that empties a set deletes its contributor record
+ * in the same step (one Lua script in Redis); SSCAN-like pages whose cursor returns every member
+ * present for the whole scan (optionally repeating one, as SSCAN may); pool counts per UTC day, the
+ * largest day winning, a bucket without a record counting the one "unknown" contributor. Counts are
+ * exact where a HyperLogLog estimates (exact below a few hundred). Every port call goes through
+ * {@link StoreCalls}, which may fail it.
  */
 public final class InMemoryBuckets implements BucketBuffer {
 
@@ -136,21 +137,24 @@ public final class InMemoryBuckets implements BucketBuffer {
         });
   }
 
+  /** As BucketStore's script: SREM, and DEL of the record when the set is left empty, as one. */
   @Override
-  public Future<Long> remove(String key, List<String> members) {
+  public Future<Long> remove(long start, List<String> members) {
     if (members.isEmpty()) {
       return Future.succeededFuture(0L);
     }
     return calls.call(
         "remove",
         () -> {
+          String key = buckets.key(start);
           Key set = live(key, false);
-          if (set == null) {
-            return 0L;
-          }
-          long removed = members.stream().distinct().filter(set.members::remove).count();
-          if (set.members.isEmpty()) {
+          long removed =
+              set == null ? 0 : members.stream().distinct().filter(set.members::remove).count();
+          if (set != null && set.members.isEmpty()) {
             keys.remove(key);
+          }
+          if (live(key, false) == null) {
+            keys.remove(buckets.contributorsKey(start));
           }
           return removed;
         });
@@ -187,18 +191,6 @@ public final class InMemoryBuckets implements BucketBuffer {
             out[i] = best;
           }
           return out;
-        });
-  }
-
-  @Override
-  public Future<Void> dropContributorsIfEmpty(long start) {
-    return calls.call(
-        "dropContributorsIfEmpty",
-        () -> {
-          if (live(buckets.key(start), false) == null) {
-            keys.remove(buckets.contributorsKey(start));
-          }
-          return null;
         });
   }
 

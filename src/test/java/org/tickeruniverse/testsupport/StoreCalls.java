@@ -77,6 +77,13 @@ public final class StoreCalls {
     return this;
   }
 
+  /** The {@code n}-th call of {@code step} fails, and every later call too: the node died there. */
+  public StoreCalls crashAtStep(String step, int n, Fault when) {
+    failStep(step, n, when);
+    crash = true;
+    return this;
+  }
+
   /** No more faults; a crashed node is up again. */
   public StoreCalls clearFaults() {
     failCall = -1;
