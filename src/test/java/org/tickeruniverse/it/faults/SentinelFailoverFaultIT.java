@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.RealServers;
@@ -37,6 +38,9 @@ class SentinelFailoverFaultIT {
 
   static final String PREFIX = "ticker_universe";
 
+  /** Set by scripts/failover-report.sh to run the measurement below too. */
+  static final String MEASURE_PROPERTY = "tu.measure";
+
   @Test
   void ackReplicasOneLosesNothingAcknowledgedWhenThePrimaryIsKilled(MariaDbServer mysql)
       throws Exception {
@@ -51,7 +55,12 @@ class SentinelFailoverFaultIT {
         .isLessThan(StoreFaultIT.BUS_TIMEOUT_MILLIS + 1500);
   }
 
+  /**
+   * A measurement, not a check (it asserts only the bounded wait): what asynchronous replication
+   * loses. Run by {@code scripts/failover-report.sh}, outside the suite's time budget.
+   */
   @Test
+  @EnabledIfSystemProperty(named = MEASURE_PROPERTY, matches = "true")
   void ackReplicasZeroReportsWhatAFailoverLost(MariaDbServer mysql) throws Exception {
     Drill d = drill(mysql, 0, "FZ");
     // Reported, not asserted: asynchronous replication may lose the last writes of a killed
