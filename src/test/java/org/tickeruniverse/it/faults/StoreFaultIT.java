@@ -630,11 +630,16 @@ class StoreFaultIT {
     }
   }
 
+  /** What only the flush's removal script sends to Redis. */
+  static final String SREM_SCRIPT = "redis.call('SREM'";
+
   /** Where a flush is stopped, and by which proxy: the command that is, or was just, on its way. */
   enum Stage {
     AFTER_SSCAN_BEFORE_MYSQL("mysql", "INSERT IGNORE", false),
-    AFTER_MYSQL_COMMIT_BEFORE_SREM("redis", "\r\nSREM\r\n", false),
-    AFTER_SREM("redis", "\r\nSREM\r\n", true);
+    // The SREM travels inside the removal script (BucketStore.REMOVE_AND_DROP_IF_EMPTY, sent with
+    // EVAL), which drops the bucket's contributor record in the same step.
+    AFTER_MYSQL_COMMIT_BEFORE_SREM("redis", SREM_SCRIPT, false),
+    AFTER_SREM("redis", SREM_SCRIPT, true);
 
     final String store;
     final String marker;
