@@ -122,9 +122,18 @@ class UniverseRepositoryIT {
           new Thread(
               () -> {
                 while (writing.get()) {
-                  mysql.execute(
-                      "DELETE FROM ticker_universe.ticker_universe WHERE last_referenced_at < '2026-11-24 10:00:00'"
-                          + " ORDER BY last_referenced_at LIMIT 50");
+                  try {
+                    mysql.execute(
+                        "DELETE FROM ticker_universe.ticker_universe WHERE last_referenced_at < '2026-11-24 10:00:00'"
+                            + " ORDER BY last_referenced_at LIMIT 50");
+                  } catch (IllegalStateException e) {
+                    // InnoDB may pick this DELETE as a deadlock victim against the write; the
+                    // service's evictor then retries in its next run, and so does this one, so
+                    // the race goes on for the whole write instead of ending with the thread.
+                    if (!String.valueOf(e.getMessage()).contains("Deadlock")) {
+                      throw e;
+                    }
+                  }
                 }
               });
       evictor.start();
