@@ -99,8 +99,15 @@ public final class UniverseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // Main checked the file before anything started; read again here so that a deployment
-    // without Main (a sibling's) fails the same way, and the verticle has the list itself.
-    seeds = SeedFile.forSetting(config.universe().seedFile());
+    // without Main (a sibling's) fails the same way, and the verticle has the list itself. A file
+    // read blocks: on a worker thread, not this event loop.
+    return vertx
+        .executeBlocking(() -> SeedFile.forSetting(config.universe().seedFile()))
+        .compose(this::startWith);
+  }
+
+  private Future<?> startWith(List<String> seedList) {
+    seeds = seedList;
     pool = Stores.mysql(vertx, config.mysql());
     SnapshotState.publish(vertx, new SnapshotState(null, SnapshotState.NOT_BUILT, 0));
     metrics.universeMaxTickers(config.universe().maxTickers());
