@@ -23,6 +23,12 @@ final class AuthHandler implements SecurityPolicyHandler {
    */
   static final String MAY_NAME_CONTRIBUTOR = "tu.mayNameContributor";
 
+  /**
+   * Routing-context key: the SHA-256 of the authenticated token (never the token), hashed once here
+   * and reused by the per-token rate limit. Absent when authentication is off.
+   */
+  static final String TOKEN_DIGEST = "tu.tokenDigest";
+
   private final BearerTokens tokens;
   private final AccessPolicy policy;
 
@@ -38,7 +44,9 @@ final class AuthHandler implements SecurityPolicyHandler {
       return;
     }
     String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    BearerTokens.Grants grants = tokens.grantsOf(token);
+    byte[] digest = token == null ? null : BearerTokens.digest(token);
+    BearerTokens.Grants grants =
+        digest == null ? BearerTokens.Grants.NONE : tokens.grantsOfDigest(digest);
     if (!grants.valid()) {
       ctx.fail(
           ApiError.unauthorized(
@@ -49,6 +57,7 @@ final class AuthHandler implements SecurityPolicyHandler {
       ctx.fail(ApiError.forbidden("this operation needs an admin token"));
     } else {
       ctx.put(MAY_NAME_CONTRIBUTOR, grants.proxy());
+      ctx.put(TOKEN_DIGEST, digest);
       ctx.next();
     }
   }

@@ -48,9 +48,9 @@ final class BearerTokens {
   }
 
   BearerTokens(Set<String> callerTokens, Set<String> proxyTokens, Set<String> adminTokens) {
-    this.callers = callerTokens.stream().map(BearerTokens::hash).toList();
-    this.proxies = proxyTokens.stream().map(BearerTokens::hash).toList();
-    this.admins = adminTokens.stream().map(BearerTokens::hash).toList();
+    this.callers = callerTokens.stream().map(BearerTokens::digest).toList();
+    this.proxies = proxyTokens.stream().map(BearerTokens::digest).toList();
+    this.admins = adminTokens.stream().map(BearerTokens::digest).toList();
   }
 
   /** The role of a presented token; {@link Role#NONE} for null or unknown. */
@@ -60,10 +60,11 @@ final class BearerTokens {
 
   /** Everything a presented token may do; every list is compared in full, whatever matches. */
   Grants grantsOf(String token) {
-    if (token == null || token.isEmpty()) {
-      return Grants.NONE;
-    }
-    byte[] presented = hash(token);
+    return token == null || token.isEmpty() ? Grants.NONE : grantsOfDigest(digest(token));
+  }
+
+  /** {@link #grantsOf} for a token already hashed with {@link #digest}. */
+  Grants grantsOfDigest(byte[] presented) {
     return new Grants(
         matchesAny(presented, callers),
         matchesAny(presented, proxies),
@@ -89,7 +90,8 @@ final class BearerTokens {
     return token.isEmpty() ? null : token;
   }
 
-  private static byte[] hash(String token) {
+  /** The SHA-256 of a presented token: what the configured tokens are compared with. */
+  static byte[] digest(String token) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

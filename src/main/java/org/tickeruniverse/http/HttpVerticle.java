@@ -139,12 +139,12 @@ public final class HttpVerticle extends VerticleBase {
     TokenRateLimiter limiter = existing != null ? existing : fresh;
     SecurityPolicyHandler limit =
         ctx -> {
-          String token = BearerTokens.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-          if (token == null) {
+          byte[] digest = ctx.get(AuthHandler.TOKEN_DIGEST);
+          if (digest == null) {
             ctx.next(); // authentication disabled (loopback only): no caller to tell apart
             return;
           }
-          TokenRateLimiter.Decision decision = limiter.tryAcquire(token);
+          TokenRateLimiter.Decision decision = limiter.tryAcquire(digest);
           if (decision.allowed()) {
             ctx.next();
           } else {

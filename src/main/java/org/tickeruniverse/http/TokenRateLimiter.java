@@ -5,9 +5,6 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.vertx.core.shareddata.Shareable;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,10 +71,12 @@ final class TokenRateLimiter implements Shareable {
     this.idleNanos = Math.max(1, Duration.ofSeconds(1).toNanos() * burst / ratePerSecond);
   }
 
-  synchronized Decision tryAcquire(String token) {
+  /** One request of the caller whose token hashes to {@code tokenDigest} (BearerTokens.digest). */
+  synchronized Decision tryAcquire(byte[] tokenDigest) {
     long now = time.currentTimeNanos();
     evictIdle(now);
-    Key key = keyOf(token);
+    ByteBuffer d = ByteBuffer.wrap(tokenDigest);
+    Key key = new Key(d.getLong(), d.getLong());
     Entry entry = buckets.get(key);
     if (entry == null) {
       if (buckets.size() >= maxBuckets) {
@@ -116,17 +115,6 @@ final class TokenRateLimiter implements Shareable {
         return; // access order: everything after this one was used more recently
       }
       it.remove();
-    }
-  }
-
-  private static Key keyOf(String token) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-      ByteBuffer b = ByteBuffer.wrap(d);
-      return new Key(b.getLong(), b.getLong());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
   }
 

@@ -20,7 +20,7 @@ class TokenRateLimiterTest {
   static int allowedOf(TokenRateLimiter limiter, String token, int requests) {
     int allowed = 0;
     for (int i = 0; i < requests; i++) {
-      if (limiter.tryAcquire(token).allowed()) {
+      if (limiter.tryAcquire(BearerTokens.digest(token)).allowed()) {
         allowed++;
       }
     }
@@ -31,7 +31,7 @@ class TokenRateLimiterTest {
   void aBurstIsAllowedAtOnceAndTheNextRequestIsRefusedWithTheSecondsUntilATokenIsBack() {
     TokenRateLimiter limiter = new TokenRateLimiter(2, 5, clock);
     assertThat(allowedOf(limiter, A, 5)).isEqualTo(5);
-    TokenRateLimiter.Decision refused = limiter.tryAcquire(A);
+    TokenRateLimiter.Decision refused = limiter.tryAcquire(BearerTokens.digest(A));
     assertThat(refused.allowed()).isFalse();
     // 2 per second: the next token is back in 0.5 s, announced as the whole second that covers it.
     assertThat(refused.retryAfterSeconds()).isEqualTo(1);
@@ -40,13 +40,15 @@ class TokenRateLimiterTest {
   @Test
   void aSlowRateAnnouncesALongerRetryAfter() {
     TokenRateLimiter limiter = new TokenRateLimiter(1, 1, clock);
-    assertThat(limiter.tryAcquire(A).allowed()).isTrue();
+    assertThat(limiter.tryAcquire(BearerTokens.digest(A)).allowed()).isTrue();
     clock.advance(Duration.ofMillis(100));
-    TokenRateLimiter.Decision refused = limiter.tryAcquire(A);
+    TokenRateLimiter.Decision refused = limiter.tryAcquire(BearerTokens.digest(A));
     assertThat(refused.allowed()).isFalse();
     assertThat(refused.retryAfterSeconds()).isEqualTo(1);
     clock.advance(Duration.ofMillis(900));
-    assertThat(limiter.tryAcquire(A).allowed()).as("a second later the token is back").isTrue();
+    assertThat(limiter.tryAcquire(BearerTokens.digest(A)).allowed())
+        .as("a second later the token is back")
+        .isTrue();
   }
 
   @Test
@@ -55,7 +57,7 @@ class TokenRateLimiterTest {
     int allowed = 0;
     // 10 s of a caller sending 1,000 requests per second (one every millisecond).
     for (int ms = 0; ms < 10_000; ms++) {
-      if (limiter.tryAcquire(A).allowed()) {
+      if (limiter.tryAcquire(BearerTokens.digest(A)).allowed()) {
         allowed++;
       }
       clock.advance(Duration.ofMillis(1));
@@ -74,12 +76,12 @@ class TokenRateLimiterTest {
   @Test
   void idleBucketsAreDroppedOnceTheyWouldBeFullAgain() {
     TokenRateLimiter limiter = new TokenRateLimiter(10, 20, clock); // full refill: 2 s
-    limiter.tryAcquire(A);
+    limiter.tryAcquire(BearerTokens.digest(A));
     clock.advance(Duration.ofMillis(1500));
-    limiter.tryAcquire(B);
+    limiter.tryAcquire(BearerTokens.digest(B));
     assertThat(limiter.size()).isEqualTo(2);
     clock.advance(Duration.ofMillis(600)); // A idle 2.1 s, B 0.6 s
-    limiter.tryAcquire(B);
+    limiter.tryAcquire(BearerTokens.digest(B));
     assertThat(limiter.size()).as("A dropped, B kept").isEqualTo(1);
     // A dropped loses nothing: its new bucket is as full as the old one would have been.
     assertThat(allowedOf(limiter, A, 25)).isEqualTo(20);
@@ -92,7 +94,7 @@ class TokenRateLimiterTest {
     for (int i = 0; i < 1000; i++) {
       tokens.add("caller-token-" + i + "-xxxxxxxxxxxx");
     }
-    tokens.forEach(limiter::tryAcquire);
+    tokens.forEach(t -> limiter.tryAcquire(BearerTokens.digest(t)));
     assertThat(limiter.size()).isEqualTo(100);
   }
 
