@@ -69,10 +69,6 @@ public final class Readiness {
   public record Needs(
       boolean redis, boolean mysql, boolean universe, boolean cluster, boolean snapshot) {
 
-    public Needs(boolean redis, boolean mysql, boolean universe, boolean cluster) {
-      this(redis, mysql, universe, cluster, false);
-    }
-
     public static Needs of(ServiceConfig.Node node, boolean clustered) {
       StoreNeeds stores = StoreNeeds.of(node);
       return new Needs(

@@ -98,11 +98,6 @@ public final class UniverseDocument implements Shareable {
     return gzip;
   }
 
-  /** JSON plus gzip: what holding this document costs. */
-  public long sizeBytes() {
-    return (long) json.length() + gzip.length() + 4L * index.length;
-  }
-
   /**
    * Up to {@code limit} tickers after {@code after} (null: from the first), and the next cursor.
    */
