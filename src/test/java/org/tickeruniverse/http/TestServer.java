@@ -15,6 +15,7 @@ import java.util.Map;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.testsupport.TestConfigs;
+import org.tickeruniverse.testsupport.TestHttp;
 
 /**
  * One deployed {@link HttpVerticle} on a free port, with stand-in consumers, Redis and MySQL URLs
@@ -34,11 +35,7 @@ final class TestServer implements AutoCloseable {
   final HttpVerticle verticle;
   final ServiceConfig config;
   final String deploymentId;
-  final HttpClient client =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  final HttpClient client = TestHttp.client();
 
   private TestServer(
       Vertx vertx, StandIns standIns, HttpVerticle verticle, ServiceConfig config, String id) {

@@ -39,8 +39,7 @@ import org.tickeruniverse.store.Migrations;
 public final class ClusterNode implements AutoCloseable {
 
   private static final Duration START = Duration.ofSeconds(90);
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = TestHttp.client();
 
   private final Vertx vertx;
   private final Node node;

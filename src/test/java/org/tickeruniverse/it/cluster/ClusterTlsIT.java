@@ -28,6 +28,7 @@ import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
 import org.tickeruniverse.testsupport.TestConfigs;
+import org.tickeruniverse.testsupport.TestHttp;
 
 /**
  * The encrypted, authenticated event bus (docs/CLUSTER.md#encrypted-event-bus) with three real
@@ -51,11 +52,7 @@ import org.tickeruniverse.testsupport.TestConfigs;
 class ClusterTlsIT {
 
   static final long BUS_TIMEOUT_MILLIS = 2000;
-  static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  static final HttpClient HTTP = TestHttp.client();
   static final Pattern BUFFERED =
       Pattern.compile("(?m)^tu_buffer_requests_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)$");
 

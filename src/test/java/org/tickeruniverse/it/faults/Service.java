@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.TestConfigs;
+import org.tickeruniverse.testsupport.TestHttp;
 
 /**
  * A service process of the fault suite ({@link NodeProcess}: {@code java @conf/jvm.options …
@@ -31,11 +32,7 @@ final class Service implements AutoCloseable {
   private final Duration clockOffset;
   private final int port;
   // HTTP/1.1 like the browsers' fetches through a proxy; one connection per calling thread.
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final HttpClient http = TestHttp.client();
   private NodeProcess process;
 
   private Service(Map<String, String> env, Duration clockOffset, int port) {
