@@ -20,10 +20,10 @@ import org.tickeruniverse.cluster.HazelcastClusterConfig;
 import org.tickeruniverse.config.ConfigException;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.StoreNeeds;
-import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.ops.LogFormat;
 import org.tickeruniverse.privacy.PrivacyNotes;
+import org.tickeruniverse.role.StoreNeeds;
+import org.tickeruniverse.role.VerticleName;
 import org.tickeruniverse.store.Migrations;
 import org.tickeruniverse.universe.SeedFile;
 
@@ -79,7 +79,7 @@ public final class Main {
     Vertx vertx;
     Node node;
     try {
-      if (StoreNeeds.of(config.node()).mysql()) {
+      if (StoreNeeds.of(config.node().verticles()).mysql()) {
         var result = Migrations.migrate(config.mysql());
         LOG.info(
             "schema at version {} ({} migration(s) applied)",

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.tickeruniverse.buffer.BufferVerticle;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.evict.EvictVerticle;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.http.HttpVerticle;
 import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.ops.OpsServerVerticle;
 import org.tickeruniverse.ops.StoreWatchVerticle;
+import org.tickeruniverse.role.VerticleName;
 import org.tickeruniverse.universe.UniverseVerticle;
 
 /**

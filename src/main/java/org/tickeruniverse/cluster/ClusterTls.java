@@ -26,7 +26,6 @@ import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.X509KeyManager;
 import org.tickeruniverse.config.ConfigException;
-import org.tickeruniverse.config.PrivacyProfile;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.Setting;
 
@@ -43,11 +42,11 @@ public final class ClusterTls {
   public static final String CLEAR_TEXT_WARNING =
       "the cluster's event bus is clear text: tickers and contributor digests cross the network"
           + " unencrypted and any host that reaches the cluster ports can join and receive them; set "
-          + Setting.CLUSTER_TLS_CERT.env()
+          + Setting.at("cluster.tlsCert").env()
           + ", "
-          + Setting.CLUSTER_TLS_KEY.env()
+          + Setting.at("cluster.tlsKey").env()
           + " and "
-          + Setting.CLUSTER_TLS_CA.env()
+          + Setting.at("cluster.tlsCa").env()
           + " (PEM files, docs/CLUSTER.md#encrypted-event-bus)";
 
   private ClusterTls() {}
@@ -61,7 +60,7 @@ public final class ClusterTls {
     // cluster at all: no warning there.
     return config.cluster().enabled()
         && !config.cluster().tls()
-        && !config.privacy().profile().equals(PrivacyProfile.OFF.id());
+        && !config.privacy().profile().equals("off");
   }
 
   /**
@@ -91,9 +90,9 @@ public final class ClusterTls {
     if (!cluster.tls()) {
       return;
     }
-    Buffer cert = read(Setting.CLUSTER_TLS_CERT, cluster.tlsCert());
-    Buffer key = read(Setting.CLUSTER_TLS_KEY, cluster.tlsKey());
-    Buffer ca = read(Setting.CLUSTER_TLS_CA, cluster.tlsCa());
+    Buffer cert = read(Setting.at("cluster.tlsCert"), cluster.tlsCert());
+    Buffer key = read(Setting.at("cluster.tlsKey"), cluster.tlsKey());
+    Buffer ca = read(Setting.at("cluster.tlsCa"), cluster.tlsCa());
 
     Set<TrustAnchor> anchors = new HashSet<>();
     try {
@@ -107,7 +106,7 @@ public final class ClusterTls {
         throw new IllegalArgumentException("no certificate in it");
       }
     } catch (Exception e) {
-      throw invalid(Setting.CLUSTER_TLS_CA, cluster.tlsCa(), "is not a PEM CA certificate", e);
+      throw invalid(Setting.at("cluster.tlsCa"), cluster.tlsCa(), "is not a PEM CA certificate", e);
     }
     X509KeyManager keys;
     try {
@@ -120,10 +119,10 @@ public final class ClusterTls {
       keys = (X509KeyManager) managers[0];
     } catch (Exception e) {
       throw invalid(
-          Setting.CLUSTER_TLS_KEY,
+          Setting.at("cluster.tlsKey"),
           cluster.tlsKey(),
           "and "
-              + Setting.CLUSTER_TLS_CERT.env()
+              + Setting.at("cluster.tlsCert").env()
               + " ("
               + cluster.tlsCert()
               + ") are not an unencrypted PEM private key and its PEM certificate",
@@ -133,11 +132,11 @@ public final class ClusterTls {
     X509Certificate[] chain = keys.getCertificateChain(alias);
     if (!matches(keys.getPrivateKey(alias), chain[0].getPublicKey())) {
       throw new ConfigException(
-          Setting.CLUSTER_TLS_KEY.label()
+          Setting.at("cluster.tlsKey").label()
               + " "
               + cluster.tlsKey()
               + " is not the private key of the certificate in "
-              + Setting.CLUSTER_TLS_CERT.env()
+              + Setting.at("cluster.tlsCert").env()
               + " ("
               + cluster.tlsCert()
               + ")");
@@ -150,10 +149,10 @@ public final class ClusterTls {
               CertificateFactory.getInstance("X.509").generateCertPath(Arrays.asList(chain)), pkix);
     } catch (Exception e) {
       throw invalid(
-          Setting.CLUSTER_TLS_CERT,
+          Setting.at("cluster.tlsCert"),
           cluster.tlsCert(),
           "is not a valid certificate signed by the CA in "
-              + Setting.CLUSTER_TLS_CA.env()
+              + Setting.at("cluster.tlsCa").env()
               + " ("
               + cluster.tlsCa()
               + "): peers would refuse this node",
@@ -161,7 +160,7 @@ public final class ClusterTls {
     }
   }
 
-  private static Buffer read(Setting<String> setting, String path) {
+  private static Buffer read(Setting setting, String path) {
     try {
       return Buffer.buffer(Files.readAllBytes(Path.of(path)));
     } catch (IOException | RuntimeException e) {
@@ -177,7 +176,7 @@ public final class ClusterTls {
       }
     }
     throw new ConfigException(
-        Setting.CLUSTER_TLS_KEY.label() + " holds neither an RSA nor an EC private key");
+        Setting.at("cluster.tlsKey").label() + " holds neither an RSA nor an EC private key");
   }
 
   /** Whether the key signs what the certificate's public key verifies. */
@@ -199,7 +198,7 @@ public final class ClusterTls {
   }
 
   private static ConfigException invalid(
-      Setting<String> setting, String path, String what, Throwable cause) {
+      Setting setting, String path, String what, Throwable cause) {
     Throwable root = cause;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

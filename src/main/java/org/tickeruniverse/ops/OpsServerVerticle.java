@@ -11,8 +11,8 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.VerticleName;
 import org.tickeruniverse.metrics.MetricsHandler;
+import org.tickeruniverse.role.VerticleName;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.StoreNeeds;
-import org.tickeruniverse.config.VerticleName;
+import org.tickeruniverse.role.StoreNeeds;
+import org.tickeruniverse.role.VerticleName;
 import org.tickeruniverse.store.UniverseRepository;
 import org.tickeruniverse.universe.SnapshotState;
 
@@ -70,7 +70,7 @@ public final class Readiness {
       boolean redis, boolean mysql, boolean universe, boolean cluster, boolean snapshot) {
 
     public static Needs of(ServiceConfig.Node node, boolean clustered) {
-      StoreNeeds stores = StoreNeeds.of(node);
+      StoreNeeds stores = StoreNeeds.of(node.verticles());
       return new Needs(
           stores.redis(),
           stores.mysqlGatesReadiness(),

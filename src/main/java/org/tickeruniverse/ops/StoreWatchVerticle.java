@@ -5,8 +5,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.StoreNeeds;
 import org.tickeruniverse.metrics.ServiceMetrics;
+import org.tickeruniverse.role.StoreNeeds;
 import org.tickeruniverse.store.Stores;
 import org.tickeruniverse.store.UniverseRepository;
 
@@ -43,12 +43,12 @@ public final class StoreWatchVerticle extends VerticleBase {
 
   /** Whether a node with this configuration uses a store at all (and so runs this watch). */
   public static boolean watches(ServiceConfig config) {
-    return StoreNeeds.of(config.node()).any();
+    return StoreNeeds.of(config.node().verticles()).any();
   }
 
   @Override
   public Future<?> start() {
-    StoreNeeds needs = StoreNeeds.of(config.node());
+    StoreNeeds needs = StoreNeeds.of(config.node().verticles());
     if (needs.redis()) {
       redis = Stores.redis(vertx, config.redis());
     }

@@ -2,7 +2,6 @@ package org.tickeruniverse.privacy;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tickeruniverse.config.PrivacyProfile;
 import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.config.Setting;
 
@@ -19,21 +18,21 @@ public final class PrivacyNotes {
    * profile sets, and which of them differ from the profile's own value (set on their own).
    */
   public static String profileLine(ServiceConfig config) {
-    PrivacyProfile profile = PrivacyProfile.of(config.privacy().profile());
+    String profile = config.privacy().profile();
     List<String> values = new ArrayList<>();
     List<String> overridden = new ArrayList<>();
-    for (Setting<?> s : Setting.ALL) {
+    for (Setting s : Setting.ALL) {
       if (!s.profiled()) {
         continue;
       }
-      Object value = config.get(s);
-      values.add(s.env() + "=" + s.toJson(value));
+      Object value = s.valueIn(config);
+      values.add(s.env() + "=" + Setting.toJson(value));
       if (!value.equals(s.defaultFor(profile))) {
-        overridden.add(s.env() + " (profile: " + s.toJson(s.defaultFor(profile)) + ")");
+        overridden.add(s.env() + " (profile: " + Setting.toJson(s.defaultFor(profile)) + ")");
       }
     }
     return "privacy profile "
-        + profile.id()
+        + profile
         + ": "
         + String.join(", ", values)
         + "; overridden: "
@@ -45,13 +44,13 @@ public final class PrivacyNotes {
     int k = config.privacy().minContributors();
     if (k > 1 && config.upsert().enabled()) {
       out.add(
-          Setting.UPSERT_ENABLED.env()
+          Setting.at("upsert.enabled").env()
               + "=true with "
-              + Setting.PRIVACY_MIN_CONTRIBUTORS.env()
+              + Setting.at("privacy.minContributors").env()
               + "="
               + k
               + ": the synchronous upsert writes at once and bypasses the publication pool; set "
-              + Setting.UPSERT_ENABLED.env()
+              + Setting.at("upsert.enabled").env()
               + "=false for the pool's protection");
     }
     return out;

@@ -35,7 +35,7 @@ public final class PrivacySecret {
       Vertx vertx, Redis redis, ServiceConfig config, Buckets buckets) {
     String configured = config.privacy().secret();
     if (!configured.isEmpty()) {
-      LOG.info("contributor key: from {}", Setting.PRIVACY_SECRET.env());
+      LOG.info("contributor key: from {}", Setting.at("privacy.secret").env());
       return Future.succeededFuture(ContributorKey.of(configured));
     }
     String key = buckets.privacySecretKey();
@@ -51,7 +51,7 @@ public final class PrivacySecret {
             k -> {
               LOG.info(
                   "contributor key: {} is empty, using the secret kept in Redis under {}",
-                  Setting.PRIVACY_SECRET.env(),
+                  Setting.at("privacy.secret").env(),
                   key);
               done.complete(k);
             })
@@ -63,7 +63,7 @@ public final class PrivacySecret {
                         "cannot read or create the privacy secret in Redis ("
                             + key
                             + "): set "
-                            + Setting.PRIVACY_SECRET.env()
+                            + Setting.at("privacy.secret").env()
                             + " or make Redis reachable",
                         e));
               } else {

@@ -30,7 +30,7 @@ public enum StampPrecision {
       case "exact" -> EXACT;
       default ->
           throw new IllegalArgumentException(
-              Setting.PRIVACY_STAMP_PRECISION.env() + " must be day or exact: " + setting);
+              Setting.at("privacy.stampPrecision").env() + " must be day or exact: " + setting);
     };
   }
 

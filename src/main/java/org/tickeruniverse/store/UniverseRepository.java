@@ -45,7 +45,7 @@ public final class UniverseRepository implements UniverseTable {
 
   /** With the declared defaults of {@code mysql.queryTimeoutMillis} and the stamp precision. */
   public UniverseRepository(Pool pool) {
-    this(pool, Setting.MYSQL_QUERY_TIMEOUT.defaultValue());
+    this(pool, (Integer) Setting.at("mysql.queryTimeoutMillis").defaultFor("standard"));
   }
 
   /** With the declared default stamp precision (for callers that only read, or ping). */
@@ -53,7 +53,7 @@ public final class UniverseRepository implements UniverseTable {
     this(
         pool,
         queryTimeoutMillis,
-        StampPrecision.of(Setting.PRIVACY_STAMP_PRECISION.defaultValue()));
+        StampPrecision.of((String) Setting.at("privacy.stampPrecision").defaultFor("standard")));
   }
 
   /** Unbounded: for every writer but the flush (the bound is the flush's, see Capacity). */

@@ -38,6 +38,11 @@ public final class SeedFile {
   /** The bundled list as a source for {@link #load} and the seed-file setting. */
   public static final String BUNDLED = CLASSPATH_PREFIX + BUNDLED_RESOURCE;
 
+  /** {@code universe.seedFile}: the bundled list, or no list. */
+  public static final String SEED_BUNDLED = "bundled";
+
+  public static final String SEED_NONE = "none";
+
   private SeedFile() {}
 
   /**
@@ -45,10 +50,10 @@ public final class SeedFile {
    * wrote it), the bundled list ({@code bundled}), or a source for {@link #load}.
    */
   public static List<String> forSetting(String value) {
-    if (value.isEmpty() || value.equals(Setting.SEED_NONE)) {
+    if (value.isEmpty() || value.equals(SEED_NONE)) {
       return List.of();
     }
-    return load(value.equals(Setting.SEED_BUNDLED) ? BUNDLED : value);
+    return load(value.equals(SEED_BUNDLED) ? BUNDLED : value);
   }
 
   /** The bundled list's tickers ({@link #load} of {@link #BUNDLED}). */
@@ -67,7 +72,7 @@ public final class SeedFile {
       lines = readLines(source);
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(
-          Setting.UNIVERSE_SEED_FILE.label()
+          Setting.at("universe.seedFile").label()
               + ": cannot read "
               + source
               + " ("
@@ -85,7 +90,7 @@ public final class SeedFile {
       Optional<String> ticker = Ticker.normalise(entry).filter(Ticker::isValid);
       if (ticker.isEmpty()) {
         throw new ConfigException(
-            Setting.UNIVERSE_SEED_FILE.label()
+            Setting.at("universe.seedFile").label()
                 + ": "
                 + source
                 + " line "

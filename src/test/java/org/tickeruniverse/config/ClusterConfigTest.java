@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tickeruniverse.role.VerticleName;
 
 /** Settings that only matter once there is more than one node or more than one Redis. */
 class ClusterConfigTest {
@@ -34,7 +35,7 @@ class ClusterConfigTest {
     "x}{y}, y",
   })
   void hashTagFollowsRedisClusterRules(String key, String tag) {
-    assertThat(ConfigReader.hashTag(key).orElse("")).isEqualTo(tag);
+    assertThat(ConfigLoader.hashTag(key).orElse("")).isEqualTo(tag);
   }
 
   @Test

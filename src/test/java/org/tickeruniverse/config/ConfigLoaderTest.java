@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tickeruniverse.role.VerticleName;
 
 class ConfigLoaderTest {
 
@@ -59,12 +60,12 @@ class ConfigLoaderTest {
 
   @Test
   void theEnvironmentNameIsDerivedFromThePath() {
-    for (Setting<?> s : Setting.ALL) {
+    for (Setting s : Setting.ALL) {
       String expected =
           "TU_" + s.path().replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
       assertThat(s.env()).as(s.path()).isEqualTo(expected);
     }
-    assertThat(Setting.HTTP_BODY_LIMIT.env()).isEqualTo("TU_HTTP_BODY_LIMIT_BYTES");
+    assertThat(Setting.at("http.bodyLimitBytes").env()).isEqualTo("TU_HTTP_BODY_LIMIT_BYTES");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.privacy.PrivacyNotes;
+import org.tickeruniverse.universe.SeedFile;
 
 /** The privacy profiles choose defaults; every setting on its own still wins (docs/PRIVACY.md). */
 class PrivacyProfileTest {
@@ -20,7 +21,7 @@ class PrivacyProfileTest {
     assertThat(c.privacy().minContributorsAfterHold()).isEqualTo(2);
     assertThat(c.privacy().maxHoldSeconds()).isEqualTo(6 * 3600);
     assertThat(c.upsert().enabled()).isFalse();
-    assertThat(c.universe().seedFile()).isEqualTo(Setting.SEED_BUNDLED);
+    assertThat(c.universe().seedFile()).isEqualTo(SeedFile.SEED_BUNDLED);
     assertThat(c.privacy().stampPrecision()).isEqualTo("day");
     assertThat(c.evict().spreadDays()).isEqualTo(14);
   }
@@ -32,7 +33,7 @@ class PrivacyProfileTest {
     assertThat(c.privacy().minContributorsAfterHold()).isEqualTo(3);
     assertThat(c.privacy().maxHoldSeconds()).isEqualTo(24 * 3600);
     assertThat(c.upsert().enabled()).isFalse();
-    assertThat(c.universe().seedFile()).isEqualTo(Setting.SEED_BUNDLED);
+    assertThat(c.universe().seedFile()).isEqualTo(SeedFile.SEED_BUNDLED);
   }
 
   @Test
@@ -41,7 +42,7 @@ class PrivacyProfileTest {
     assertThat(c.privacy().minContributors()).isEqualTo(1);
     assertThat(c.privacy().minContributorsAfterHold()).isEqualTo(1);
     assertThat(c.upsert().enabled()).isTrue();
-    assertThat(c.universe().seedFile()).isEqualTo(Setting.SEED_NONE);
+    assertThat(c.universe().seedFile()).isEqualTo(SeedFile.SEED_NONE);
     assertThat(c.privacy().stampPrecision()).isEqualTo("exact");
     assertThat(c.evict().spreadDays()).isZero();
   }
@@ -110,9 +111,10 @@ class PrivacyProfileTest {
 
   @Test
   void theProfiledSettingsAreDocumentedPerProfile() {
-    assertThat(Setting.PRIVACY_MIN_CONTRIBUTORS.documentedDefault())
+    assertThat(SettingsDocumentationTest.documentedDefault(Setting.at("privacy.minContributors")))
         .isEqualTo("by profile: off 1, standard 3, strict 5");
-    assertThat(Setting.HTTP_PORT.documentedDefault()).isEqualTo("8080");
+    assertThat(SettingsDocumentationTest.documentedDefault(Setting.at("http.port")))
+        .isEqualTo("8080");
   }
 
   private static ServiceConfig config(Map<String, String> env) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.StoreNeeds;
+import org.tickeruniverse.role.StoreNeeds;
 
 /** Which checks a node's readiness consists of, for every role, without starting anything. */
 class ReadinessNeedsTest {
@@ -55,8 +55,8 @@ class ReadinessNeedsTest {
     ServiceConfig config =
         ConfigLoader.load(
             List.of("--node.verticles=" + verticles), Map.of("TU_AUTH_DISABLED", "true"));
-    assertThat(StoreNeeds.of(config.node()).redis()).isEqualTo(redis);
-    assertThat(StoreNeeds.of(config.node()).mysql()).isEqualTo(mysql);
+    assertThat(StoreNeeds.of(config.node().verticles()).redis()).isEqualTo(redis);
+    assertThat(StoreNeeds.of(config.node().verticles()).mysql()).isEqualTo(mysql);
     assertThat(StoreWatchVerticle.watches(config)).isEqualTo(redis || mysql);
   }
 }

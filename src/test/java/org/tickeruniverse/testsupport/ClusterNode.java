@@ -25,8 +25,8 @@ import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.cluster.HazelcastClusterConfig;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.config.StoreNeeds;
-import org.tickeruniverse.config.VerticleName;
+import org.tickeruniverse.role.StoreNeeds;
+import org.tickeruniverse.role.VerticleName;
 import org.tickeruniverse.store.Migrations;
 
 /**
@@ -103,7 +103,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Migrates when the node needs MySQL (as Main does), builds Vert.x and deploys the verticles. */
   public static ClusterNode start(ServiceConfig config, Clock clock) throws Exception {
-    if (StoreNeeds.of(config.node()).mysql()) {
+    if (StoreNeeds.of(config.node().verticles()).mysql()) {
       Migrations.migrate(config.mysql());
     }
     Future<Vertx> built =

@@ -1,4 +1,4 @@
-package org.tickeruniverse.config;
+package org.tickeruniverse.role;
 
 import java.util.Arrays;
 import java.util.Locale;

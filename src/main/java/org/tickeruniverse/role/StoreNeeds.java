@@ -1,4 +1,6 @@
-package org.tickeruniverse.config;
+package org.tickeruniverse.role;
+
+import java.util.Collection;
 
 /**
  * Which stores a node's verticles use: the one place that {@code Node}, {@code Main}'s migration,
@@ -11,14 +13,14 @@ package org.tickeruniverse.config;
  */
 public record StoreNeeds(boolean redis, boolean mysql, boolean mysqlGatesReadiness) {
 
-  public static StoreNeeds of(ServiceConfig.Node node) {
-    boolean flush = node.runs(VerticleName.FLUSH);
-    boolean evict = node.runs(VerticleName.EVICT);
-    boolean universe = node.runs(VerticleName.UNIVERSE);
+  public static StoreNeeds of(Collection<VerticleName> runs) {
+    boolean flush = runs.contains(VerticleName.FLUSH);
+    boolean evict = runs.contains(VerticleName.EVICT);
+    boolean universe = runs.contains(VerticleName.UNIVERSE);
     return new StoreNeeds(
-        node.runs(VerticleName.BUFFER) || flush,
+        runs.contains(VerticleName.BUFFER) || flush,
         flush || evict || universe,
-        flush || evict || (universe && !node.runs(VerticleName.HTTP)));
+        flush || evict || (universe && !runs.contains(VerticleName.HTTP)));
   }
 
   /** Whether the node uses a store at all (and so runs the store watch and a migration check). */
