@@ -1,10 +1,13 @@
 package org.tickeruniverse.http;
 
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import org.slf4j.Logger;
@@ -136,13 +139,38 @@ final class BusEndpoints {
         .onFailure(ctx::fail);
   }
 
-  /** Admin POST (no body) → {@code address} with {@code {}} → 200 with the reply as it is. */
+  /**
+   * Admin POST (no body) → {@code address} with {@code {}} → 200 with the reply as it is. The job
+   * may run for minutes without a byte on the connection, so the connection's idle time-out is
+   * lifted first ({@link #outliveIdleTimeout}); {@code http.adminTimeoutMillis} bounds the wait.
+   */
   Handler<RoutingContext> command(String address) {
-    return ctx ->
-        bus.<JsonObject>request(address, new JsonObject(), adminDelivery)
-            .onSuccess(
-                reply -> json(ctx, 200, reply.body() == null ? new JsonObject() : reply.body()))
-            .onFailure(ctx::fail);
+    return ctx -> {
+      outliveIdleTimeout(ctx);
+      bus.<JsonObject>request(address, new JsonObject(), adminDelivery)
+          .onSuccess(
+              reply -> json(ctx, 200, reply.body() == null ? new JsonObject() : reply.body()))
+          .onFailure(ctx::fail);
+    };
+  }
+
+  /**
+   * The server's idle time-out (for idle keep-alive connections and stalled uploads) counts a
+   * request in progress as idle too, and would close the connection under a job that runs longer,
+   * so the caller would get no answer for work that ran (docs/OPERATIONS.md#admin-operations).
+   * Vert.x 5.0.7 has no per-request idle time-out: this connection's Netty idle handler is removed
+   * (internal API, {@code ConnectionBase.channel()}), and the connection closes after the answer,
+   * so it never idles unbounded afterwards.
+   */
+  static void outliveIdleTimeout(RoutingContext ctx) {
+    if (ctx.request().connection() instanceof ConnectionBase connection) {
+      ChannelPipeline pipeline = connection.channel().pipeline();
+      IdleStateHandler idle = pipeline.get(IdleStateHandler.class);
+      if (idle != null) {
+        pipeline.remove(idle);
+      }
+    }
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
