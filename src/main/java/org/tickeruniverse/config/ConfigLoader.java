@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,14 @@ public final class ConfigLoader {
   private final Map<String, String> flat = new HashMap<>(); // by environment name
   private final JsonObject files = new JsonObject();
   private final Map<Setting, Object> values = new HashMap<>();
+  private final Consumer<String> warn;
 
-  private ConfigLoader() {}
+  /** Settings that were removed; a -conf file may still set them (the value is ignored). */
+  private static final Set<String> RETIRED = Set.of("http.maxConcurrentRequestsPerConnection");
+
+  private ConfigLoader(Consumer<String> warn) {
+    this.warn = warn;
+  }
 
   public static ServiceConfig load(List<String> args, Map<String, String> env) {
     return load(args, env, LoggerFactory.getLogger(ConfigLoader.class)::warn);
@@ -44,7 +51,7 @@ public final class ConfigLoader {
   /** As {@link #load(List, Map)}, with each warning (an old environment name) to {@code warn}. */
   public static ServiceConfig load(
       List<String> args, Map<String, String> env, Consumer<String> warn) {
-    ConfigLoader loader = new ConfigLoader();
+    ConfigLoader loader = new ConfigLoader(warn);
     for (Setting s : Setting.ALL) {
       String was = s.was();
       if (!was.isEmpty() && env.containsKey(was)) {
@@ -65,7 +72,10 @@ public final class ConfigLoader {
         if (i + 1 >= args.size()) {
           throw new ConfigException("-conf needs a file name");
         }
-        files.mergeIn(readFile(Path.of(args.get(++i))), true);
+        Path file = Path.of(args.get(++i));
+        JsonObject json = readFile(file);
+        checkKeys(file, json, "");
+        files.mergeIn(json, true);
       } else if (arg.equals("-cluster") || arg.equals("--cluster")) {
         flat.put(Setting.at("cluster.enabled").env(), "true");
       } else if (arg.startsWith("--") && arg.contains("=")) {
@@ -75,12 +85,7 @@ public final class ConfigLoader {
                 .filter(s -> s.path().equals(path))
                 .findFirst()
                 .orElseThrow(
-                    () ->
-                        new ConfigException(
-                            "unknown setting --"
-                                + path
-                                + "; known: "
-                                + Setting.ALL.stream().map(Setting::path).toList()));
+                    () -> new ConfigException("unknown setting --" + path + "; known: " + paths()));
         flat.put(setting.env(), arg.substring(arg.indexOf('=') + 1));
       } else {
         throw new ConfigException(
@@ -89,6 +94,29 @@ public final class ConfigLoader {
                 + "\": use -conf FILE, -cluster, or --<setting>=<value> such as --http.port=9090");
       }
     }
+  }
+
+  /**
+   * A key of a {@code -conf} file that is no setting is refused, so a misspelt one does not
+   * silently leave its default; a retired setting is only warned about (docs/MIGRATING.md).
+   */
+  private void checkKeys(Path file, JsonObject json, String prefix) {
+    for (String key : json.fieldNames()) {
+      String path = prefix + key;
+      Object value = json.getValue(key);
+      if (prefix.isEmpty() && value instanceof JsonObject section) {
+        checkKeys(file, section, path + ".");
+      } else if (RETIRED.contains(path)) {
+        warn.accept("-conf " + file + ": " + path + " is no longer read (docs/MIGRATING.md)");
+      } else if (Setting.ALL.stream().noneMatch(s -> s.path().equals(path))) {
+        throw new ConfigException(
+            "-conf " + file + ": unknown setting " + path + "; known: " + paths());
+      }
+    }
+  }
+
+  private static List<String> paths() {
+    return Setting.ALL.stream().map(Setting::path).toList();
   }
 
   private ServiceConfig read() {

@@ -1,5 +1,6 @@
 package org.tickeruniverse.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import java.lang.annotation.ElementType;
@@ -227,12 +228,14 @@ public record Setting(String path, String env, RecordComponent component) {
     }
   }
 
-  /** Comma-separated in the environment and in JSON (so a file may use the same text). */
+  /**
+   * Comma-separated in the environment and in JSON (so a file may use the same text), or a JSON
+   * array.
+   */
   private static List<String> items(Object raw) {
-    return Stream.of(String.valueOf(raw).split(","))
-        .map(String::strip)
-        .filter(t -> !t.isEmpty())
-        .toList();
+    Stream<Object> items =
+        raw instanceof JsonArray array ? array.stream() : Stream.of(raw.toString().split(","));
+    return items.map(String::valueOf).map(String::strip).filter(t -> !t.isEmpty()).toList();
   }
 
   private static boolean printableNoSpace(String v) {

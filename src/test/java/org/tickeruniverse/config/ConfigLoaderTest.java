@@ -101,6 +101,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aConfFileKeyThatIsNoSettingIsRefusedAndARetiredOneOnlyWarned(@TempDir Path dir)
+      throws Exception {
+    Path typo = dir.resolve("typo.json");
+    Files.writeString(typo, "{\"http\":{\"prot\":9000}}");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of("-conf", typo.toString()), env()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown setting http.prot");
+    Path retired = dir.resolve("retired.json");
+    Files.writeString(retired, "{\"http\":{\"maxConcurrentRequestsPerConnection\":5}}");
+    List<String> warnings = new ArrayList<>();
+    ConfigLoader.load(List.of("-conf", retired.toString()), env(), warnings::add);
+    assertThat(warnings).singleElement().asString().contains("no longer read");
+  }
+
+  @Test
+  void aListInAConfFileMayBeAJsonArray(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("lists.json");
+    Files.writeString(file, "{\"cluster\":{\"members\":[\"127.0.0.1\",\"127.0.0.2:5702\"]}}");
+    assertThat(ConfigLoader.load(List.of("-conf", file.toString()), env()).cluster().members())
+        .containsExactly("127.0.0.1", "127.0.0.2:5702");
+  }
+
+  @Test
   void commaSeparatedListsAndTheClusterFlagAreRead() {
     ServiceConfig c =
         ConfigLoader.load(List.of("-cluster"), env("TU_CLUSTER_MEMBERS", "127.0.0.1,127.0.0.2"));
