@@ -44,9 +44,6 @@ public record ClusterCerts(Path dir) {
 
   /** The same as environment variables, for a node in a process of its own. */
   public Map<String, String> env(String node) {
-    return Map.of(
-        "TU_CLUSTER_TLS_CERT", cert(node).toString(),
-        "TU_CLUSTER_TLS_KEY", key(node).toString(),
-        "TU_CLUSTER_TLS_CA", ca().toString());
+    return TestConfigs.env(args(node));
   }
 }

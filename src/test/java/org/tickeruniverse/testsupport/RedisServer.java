@@ -12,7 +12,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.GenericContainer;
@@ -93,8 +92,10 @@ public final class RedisServer extends StoreServer {
    * error reply throws {@link IllegalStateException} with Redis' message.
    */
   public Object command(String... args) {
-    Request request =
-        Request.cmd(Command.create(args[0]), (Object[]) Arrays.copyOfRange(args, 1, args.length));
+    Request request = Request.cmd(Command.create(args[0]));
+    for (int i = 1; i < args.length; i++) {
+      request.arg(args[i]);
+    }
     // RESP2, so that arrays stay arrays (RESP3 would turn SMEMBERS into a set)
     RedisOptions options =
         new RedisOptions()
