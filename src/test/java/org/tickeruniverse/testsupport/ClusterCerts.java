@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A CA and node certificates for the encrypted event bus, made at test time by the documented
- * {@code scripts/cluster-certs.sh} (the openssl CLI), so that the tests use exactly what an
- * operator is told to run.
+ * A CA and node certificates for the encrypted event bus, made by {@code scripts/cluster-certs.sh}:
+ * the tests use exactly what an operator is told to run.
  */
 public record ClusterCerts(Path dir) {
 

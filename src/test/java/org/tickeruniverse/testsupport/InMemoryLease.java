@@ -41,7 +41,7 @@ public final class InMemoryLease {
 
       @Override
       public Future<Boolean> renew() {
-        if (!current().map(name::equals).orElse(false)) {
+        if (!name.equals(current().orElse(null))) {
           return Future.succeededFuture(false);
         }
         renewals++;
@@ -55,7 +55,7 @@ public final class InMemoryLease {
 
       @Override
       public Future<Void> release() {
-        if (current().map(name::equals).orElse(false)) {
+        if (name.equals(current().orElse(null))) {
           holder = null;
         }
         return Future.succeededFuture();

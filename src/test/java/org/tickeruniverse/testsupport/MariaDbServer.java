@@ -119,26 +119,26 @@ public final class MariaDbServer extends StoreServer {
 
   /** One SQL statement; qualify table names (e.g. {@code ticker_universe.ticker_universe}). */
   public void execute(String sql) {
-    query(sql);
-  }
-
-  /**
-   * Every row the statement returns (none for an update), each column as {@code
-   * ResultSet.getString} (SQL NULL as null).
-   */
-  public List<List<String>> query(String sql) {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed on " + this + ": " + sql + ": " + e, e);
+    }
+  }
+
+  /** Every row of a query, each column as {@code ResultSet.getString} (SQL NULL as null). */
+  public List<List<String>> query(String sql) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       List<List<String>> rows = new ArrayList<>();
-      if (s.execute(sql)) {
-        ResultSet rs = s.getResultSet();
-        while (rs.next()) {
-          List<String> row = new ArrayList<>();
-          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            row.add(rs.getString(i));
-          }
-          rows.add(row);
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.add(rs.getString(i));
         }
+        rows.add(row);
       }
       return rows;
     } catch (SQLException e) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.tickeruniverse.Main;
 import org.tickeruniverse.Node;
+import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.cluster.HazelcastClusterConfig;
@@ -169,9 +170,8 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public String bucketKey(Instant at) {
-    long width = config.buffer().bucketSeconds();
-    long start = Math.floorDiv(at.getEpochSecond(), width) * width;
-    return config.buffer().keyPrefix() + ":buffer:" + start;
+    Buckets buckets = config.buckets(clock);
+    return buckets.key(buckets.startOf(at.getEpochSecond()));
   }
 
   public List<String> members(String key) {
