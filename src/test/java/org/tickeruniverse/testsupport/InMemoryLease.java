@@ -8,9 +8,7 @@ import org.tickeruniverse.job.Lease;
 /**
  * One lease record shared by the nodes of a test, with what RedisLease and MysqlLease guarantee:
  * one holder at a time, for {@code ttlMillis} from its last acquire or renewal; only the holder
- * renews or releases; a holder that vanishes lets it expire. {@link #loseAfterRenewals} makes it
- * pass to another node after a chosen renewal (the holder stalled, its lease ran out, someone took
- * it), as happens in production.
+ * renews or releases. {@link #loseAfterRenewals}: the holder stalled and someone else took it.
  */
 public final class InMemoryLease {
 

@@ -86,10 +86,9 @@ public final class RedisServer extends StoreServer {
   }
 
   /**
-   * One command on a fresh connection (a server that was just restarted is simply connected to
-   * again), through the Vert.x client the service uses. Replies in RESP2 terms: strings as {@link
-   * String}, integers as {@link Long}, arrays as {@code List<Object>}, nil as {@code null}; an
-   * error reply throws {@link IllegalStateException} with Redis' message.
+   * One command on a fresh connection (so a restarted server just works). Replies as {@link
+   * String}, {@link Long}, {@code List<Object>} or null; an error reply throws {@link
+   * IllegalStateException}.
    */
   public Object command(String... args) {
     Request request = Request.cmd(Command.create(args[0]));
