@@ -21,7 +21,7 @@ public final class RedisClusterServer implements AutoCloseable {
             RedisServer.local(
                 "--cluster-enabled", "yes",
                 "--cluster-config-file", "nodes.conf", // in the node's own --dir
-                "--cluster-port", String.valueOf(StoreServer.freePort()),
+                "--cluster-port", String.valueOf(TestConfigs.freePort()),
                 "--cluster-node-timeout", "5000");
         cluster.nodes.add(node);
         create.add(node.host() + ":" + node.port());

@@ -7,8 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +96,7 @@ public abstract class StoreServer implements AutoCloseable {
                           Ports.Binding.bindPort(port), ExposedPort.tcp(containerPort))));
     }
     for (int attempt = 1; ; attempt++) {
-      port = freePort();
+      port = TestConfigs.freePort();
       try {
         start();
         return;
@@ -228,15 +226,6 @@ public abstract class StoreServer implements AutoCloseable {
       }
     }
     return docker;
-  }
-
-  /** A loopback port that was free a moment ago. */
-  public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** A new directory {@code TMP/tu-PREFIX…/data}; the log goes beside {@code data}. */

@@ -1,5 +1,7 @@
 package org.tickeruniverse.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -35,8 +37,13 @@ public final class TestConfigs {
 
   private TestConfigs() {}
 
+  /** A loopback port that was free a moment ago. */
   public static int freePort() {
-    return StoreServer.freePort();
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
