@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one definition of a local Redis or MariaDB process: the scripts (lib/common.sh) and the test
-# support (src/test/.../testsupport/Lifecycle.java) both start their servers through this file, so
+# support (src/test/.../testsupport/StoreServer.java) both start their servers through this file, so
 # the flags below are the only ones; a caller appends what is its own (persistence, replication,
 # test-only durability) as extra arguments. It execs the server, so the caller's pid is the
 # server's and stopping that pid stops exactly the server.

@@ -52,6 +52,7 @@ class JsonLogFormatIT {
                 "TU_AUTH_ADMIN_TOKENS",
                 TestConfigs.ADMIN_TOKEN),
             List.of("-Dlogback.configurationFile=" + shipped),
+            Duration.ZERO,
             "--log.format=json",
             "--http.port=" + port,
             "--http.host=127.0.0.1")) {

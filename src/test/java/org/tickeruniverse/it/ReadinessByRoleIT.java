@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
 import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
@@ -61,7 +61,7 @@ class ReadinessByRoleIT {
       throws Exception {
     Assumptions.assumeTrue(
         redis.controllable() && mysql.controllable(), "needs servers the test can stop");
-    ClusterNode.Cluster cluster = ClusterNode.Cluster.create();
+    TestConfigs.Cluster cluster = TestConfigs.Cluster.create();
     List<Role> roles =
         List.of(
             new Role(
@@ -109,33 +109,33 @@ class ReadinessByRoleIT {
                 false,
                 false));
 
-    List<ClusterNode> nodes = new ArrayList<>();
+    List<ServiceHarness> nodes = new ArrayList<>();
     try {
       // The clustered edge's universe comes from a universe node elsewhere in its cluster.
       nodes.add(
-          ClusterNode.start(
-              ClusterNode.config(
+          ServiceHarness.start(
+              TestConfigs.forUrls(
                   redis.url(), mysql.url(), withCluster(cluster, "--node.verticles=universe")),
               Clock.systemUTC()));
-      Map<Role, ClusterNode> byRole = new LinkedHashMap<>();
+      Map<Role, ServiceHarness> byRole = new LinkedHashMap<>();
       for (Role role : roles) {
         List<String> settings = new ArrayList<>(role.settings());
         settings.add("--http.port=" + TestConfigs.freePort());
-        ClusterNode node =
-            ClusterNode.start(
-                ClusterNode.config(redis.url(), mysql.url(), settings), Clock.systemUTC());
+        ServiceHarness node =
+            ServiceHarness.start(
+                TestConfigs.forUrls(redis.url(), mysql.url(), settings), Clock.systemUTC());
         nodes.add(node);
         byRole.put(role, node);
       }
 
       Map<State, Map<Role, Integer>> observed = new LinkedHashMap<>();
       observed.put(State.ALL_UP, awaitColumn(byRole, State.ALL_UP));
-      for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
+      for (Map.Entry<Role, ServiceHarness> e : byRole.entrySet()) {
         assertThat(checkIds(e.getValue()))
             .as(e.getKey().label())
             .containsExactlyInAnyOrderElementsOf(e.getKey().checks());
       }
-      ClusterNode worker = byRole.get(roles.get(roles.size() - 1));
+      ServiceHarness worker = byRole.get(roles.get(roles.size() - 1));
       assertThat(worker.http("GET", "/health/live", null).statusCode())
           .as("worker liveness on its ops port")
           .isEqualTo(200);
@@ -170,7 +170,7 @@ class ReadinessByRoleIT {
     }
   }
 
-  private static List<String> withCluster(ClusterNode.Cluster cluster, String... settings) {
+  private static List<String> withCluster(TestConfigs.Cluster cluster, String... settings) {
     List<String> all = new ArrayList<>(cluster.args());
     all.addAll(List.of(settings));
     return all;
@@ -180,7 +180,7 @@ class ReadinessByRoleIT {
    * Waits until every node answers as {@code state} expects, then reads the column once more and
    * returns it. A node that answers otherwise for 30 s fails the test with the whole column.
    */
-  private static Map<Role, Integer> awaitColumn(Map<Role, ClusterNode> byRole, State state)
+  private static Map<Role, Integer> awaitColumn(Map<Role, ServiceHarness> byRole, State state)
       throws Exception {
     Map<Role, Integer> last = new LinkedHashMap<>();
     try {
@@ -190,7 +190,7 @@ class ReadinessByRoleIT {
           .until(
               () -> {
                 last.clear();
-                for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
+                for (Map.Entry<Role, ServiceHarness> e : byRole.entrySet()) {
                   last.put(e.getKey(), status(e.getValue()));
                 }
                 return last.entrySet().stream()
@@ -212,7 +212,7 @@ class ReadinessByRoleIT {
           e);
     }
     Map<Role, Integer> column = new LinkedHashMap<>();
-    for (Map.Entry<Role, ClusterNode> e : byRole.entrySet()) {
+    for (Map.Entry<Role, ServiceHarness> e : byRole.entrySet()) {
       int status = status(e.getValue());
       assertThat(status == 200)
           .as(e.getKey().label() + " with " + state)
@@ -222,11 +222,11 @@ class ReadinessByRoleIT {
     return column;
   }
 
-  private static int status(ClusterNode node) throws Exception {
+  private static int status(ServiceHarness node) throws Exception {
     return node.http("GET", "/health/ready", null).statusCode();
   }
 
-  private static List<String> checkIds(ClusterNode node) throws Exception {
+  private static List<String> checkIds(ServiceHarness node) throws Exception {
     JsonArray checks =
         new JsonObject(
                 new String(node.http("GET", "/health/ready", null).body(), StandardCharsets.UTF_8))

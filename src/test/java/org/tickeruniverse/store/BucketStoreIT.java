@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisClusterServer;
@@ -117,7 +116,8 @@ class BucketStoreIT {
       RedisServer owner = cluster.nodeFor(buckets.key(START));
       write(owner, buckets, "alice", List.of("AAPL", "MSFT"));
       ServiceConfig config =
-          ClusterNode.config(cluster.url(), mysql.url(), "--buffer.keyPrefix={ticker_universe}");
+          TestConfigs.forUrls(
+              cluster.url(), mysql.url(), List.of("--buffer.keyPrefix={ticker_universe}"));
       BucketStore store = new BucketStore(Stores.redis(vertx, config.redis()), buckets);
 
       assertThat(store.remove(START, List.of("AAPL")).await(30, TimeUnit.SECONDS)).isEqualTo(1L);

@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A CA and node certificates for the encrypted event bus, made at test time by the documented
- * {@code scripts/cluster-certs.sh} (the openssl CLI), so that the tests use exactly what an
- * operator is told to run.
+ * A CA and node certificates for the encrypted event bus, made by {@code scripts/cluster-certs.sh}:
+ * the tests use exactly what an operator is told to run.
  */
 public record ClusterCerts(Path dir) {
 
@@ -44,9 +43,6 @@ public record ClusterCerts(Path dir) {
 
   /** The same as environment variables, for a node in a process of its own. */
   public Map<String, String> env(String node) {
-    return Map.of(
-        "TU_CLUSTER_TLS_CERT", cert(node).toString(),
-        "TU_CLUSTER_TLS_KEY", key(node).toString(),
-        "TU_CLUSTER_TLS_CA", ca().toString());
+    return TestConfigs.env(args(node));
   }
 }

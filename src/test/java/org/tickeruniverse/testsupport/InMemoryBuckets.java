@@ -14,14 +14,11 @@ import org.tickeruniverse.store.BucketBuffer;
 
 /**
  * The buffer in memory, with what Redis guarantees that the flush relies on: bucket sets and their
- * contributor records under the keys of {@link Buckets}, each with a TTL on the buckets' clock (an
- * expired key is gone; {@link #poolContributors} renews both); a set left empty by SREM is gone,
- * while a late write re-creates it, and the SREM that empties a set deletes its contributor record
- * in the same step (one Lua script in Redis); SSCAN-like pages whose cursor returns every member
- * present for the whole scan (optionally repeating one, as SSCAN may); pool counts per UTC day, the
- * largest day winning, a bucket without a record counting the one "unknown" contributor. Counts are
- * exact where a HyperLogLog estimates (exact below a few hundred). Every port call goes through
- * {@link StoreCalls}, which may fail it.
+ * contributor records under the keys of {@link Buckets}, with TTLs on the buckets' clock; the SREM
+ * that empties a set deletes its record too (one Lua script in Redis); SSCAN-like pages return
+ * every member present for the whole scan; pool counts per UTC day, the largest day winning, a
+ * bucket without a record counting the one "unknown" contributor, exact where a HyperLogLog
+ * estimates. Every port call goes through {@link StoreCalls}, which may fail it.
  */
 public final class InMemoryBuckets implements BucketBuffer {
 
@@ -36,9 +33,6 @@ public final class InMemoryBuckets implements BucketBuffer {
   private final Map<String, Key> keys = new HashMap<>();
   private boolean repeatOnNextPage;
 
-  /**
-   * @param writeTtlSeconds the TTL the buffer's writes give both keys (the buffer's TTL)
-   */
   public InMemoryBuckets(Buckets buckets, int writeTtlSeconds, StoreCalls calls) {
     this.buckets = buckets;
     this.writeTtlSeconds = writeTtlSeconds;
@@ -51,20 +45,12 @@ public final class InMemoryBuckets implements BucketBuffer {
     return this;
   }
 
-  // ---- the buffer's write (BufferScript: SADD + PFADD + EXPIRE of both, atomically) ----
-
-  /**
-   * What the buffer script does for one upload into this bucket; {@code contributor} is the element
-   * it adds to the record (in production the day-keyed ContributorKey element).
-   */
+  /** What BufferScript does for one upload: SADD, PFADD of {@code contributor}, EXPIRE both. */
   public void write(long start, String contributor, String... tickers) {
-    Key set = live(buckets.key(start), true);
-    set.members.addAll(List.of(tickers));
+    writeWithoutContributors(start, tickers);
     Key hll = live(buckets.contributorsKey(start), true);
     hll.members.add(contributor);
-    long expires = now() + writeTtlSeconds * 1000L;
-    set.expiresAtMillis = expires;
-    hll.expiresAtMillis = expires;
+    hll.expiresAtMillis = now() + writeTtlSeconds * 1000L;
   }
 
   /** Another writer of the same format: a set with no contributor record. */
@@ -73,8 +59,6 @@ public final class InMemoryBuckets implements BucketBuffer {
     set.members.addAll(List.of(tickers));
     set.expiresAtMillis = now() + writeTtlSeconds * 1000L;
   }
-
-  // ---- what a test inspects ----
 
   /** Members of the bucket now (empty when its key is gone). */
   public Set<String> members(long start) {
@@ -91,8 +75,6 @@ public final class InMemoryBuckets implements BucketBuffer {
     keys.values().removeIf(k -> k.expiresAtMillis <= now());
     return Set.copyOf(keys.keySet());
   }
-
-  // ---- the port ----
 
   @Override
   public Future<List<Long>> bucketStarts() {

@@ -16,15 +16,13 @@ import org.tickeruniverse.store.UniverseTable;
 import org.tickeruniverse.store.UpsertCounts;
 
 /**
- * The universe table in memory, with what MySQL guarantees that the flush and the eviction rely on,
- * statement by statement as UniverseRepository sends them: a chunk's write is {@code INSERT IGNORE}
- * (creates missing rows, counts them), then — when some existed — the refresh ({@code GREATEST} on
- * {@code last_referenced_at}, counts rows matched), then — when a row vanished between the two —
- * the upsert; each is one {@link StoreCalls} step, so a test can fail between them. The flush's
- * bound {@code maxTickers} admits a chunk's new tickers in sorted order and refuses the rest.
- * Eviction deletes oldest first, at most a batch, with the spread offset of {@link
- * EvictCutoffs#offsetDays} — the Java twin of the SQL — keyed by a secret this table creates once;
- * without the secret the SQL's offset is NULL and only rows before the all-cut-off go.
+ * The universe table in memory, statement by statement as UniverseRepository sends them, each one
+ * {@link StoreCalls} step (a test can fail between them): {@code INSERT IGNORE}, then — when some
+ * rows existed — the refresh, then — when a row vanished between the two — the upsert. {@code
+ * maxTickers} admits a chunk's new tickers in sorted order and refuses the rest. Eviction deletes
+ * oldest first, at most a batch, with the spread offset of {@link EvictCutoffs#offsetDays} (the
+ * Java twin of the SQL); without the secret the SQL's offset is NULL and only rows before the
+ * all-cut-off go.
  */
 public final class InMemoryUniverse implements UniverseTable {
 
@@ -48,8 +46,6 @@ public final class InMemoryUniverse implements UniverseTable {
     this.calls = calls;
   }
 
-  // ---- what a test sets up and inspects ----
-
   public void put(String ticker, Instant firstSeenAt, Instant lastReferencedAt) {
     rows.put(ticker, new Row(firstSeenAt, lastReferencedAt));
   }
@@ -63,8 +59,6 @@ public final class InMemoryUniverse implements UniverseTable {
   public String evictionSecret() {
     return evictionSecret;
   }
-
-  // ---- the port ----
 
   @Override
   public FlushWrites flushWrites() {
@@ -94,66 +88,57 @@ public final class InMemoryUniverse implements UniverseTable {
     if (n == 0) {
       return Future.succeededFuture(UpsertCounts.NONE);
     }
-    Instant referenced = precision.lastReferenced(stamp);
+    Row fresh = new Row(stamp, precision.lastReferenced(stamp));
     return calls
-        .call(
-            "insertIgnore",
-            () -> {
-              int created = 0;
-              for (String t : sorted) {
-                if (rows.putIfAbsent(t, new Row(stamp, referenced)) == null) {
-                  created++;
-                }
-              }
-              return created;
-            })
+        .call("insertIgnore", () -> insertMissing(sorted, fresh))
         .compose(
             created -> {
               if (created >= n) {
                 return Future.succeededFuture(new UpsertCounts(n, 0));
               }
               return calls
-                  .call(
-                      "refresh",
-                      () -> {
-                        int matched = 0;
-                        for (String t : sorted) {
-                          Row row = rows.get(t);
-                          if (row != null) {
-                            matched++;
-                            rows.put(t, new Row(row.firstSeenAt(), later(row, referenced)));
-                          }
-                        }
-                        return matched;
-                      })
+                  .call("refresh", () -> refresh(sorted, fresh.lastReferencedAt()))
                   .compose(
                       matched -> {
-                        int vanished = n - matched;
                         UpsertCounts counts =
-                            new UpsertCounts(
-                                created + Math.max(0, vanished), Math.max(0, matched - created));
-                        if (vanished <= 0) {
+                            new UpsertCounts(created + n - matched, Math.max(0, matched - created));
+                        if (matched >= n) {
                           return Future.succeededFuture(counts);
                         }
                         return calls.call(
                             "upsert",
                             () -> {
-                              for (String t : sorted) {
-                                Row row = rows.get(t);
-                                rows.put(
-                                    t,
-                                    row == null
-                                        ? new Row(stamp, referenced)
-                                        : new Row(row.firstSeenAt(), later(row, referenced)));
-                              }
+                              insertMissing(sorted, fresh);
+                              refresh(sorted, fresh.lastReferencedAt());
                               return counts;
                             });
                       });
             });
   }
 
-  private static Instant later(Row row, Instant referenced) {
-    return referenced.isAfter(row.lastReferencedAt()) ? referenced : row.lastReferencedAt();
+  private int insertMissing(List<String> tickers, Row fresh) {
+    int created = 0;
+    for (String t : tickers) {
+      if (rows.putIfAbsent(t, fresh) == null) {
+        created++;
+      }
+    }
+    return created;
+  }
+
+  /** {@code GREATEST} on {@code last_referenced_at} of the rows that exist; their count. */
+  private int refresh(List<String> tickers, Instant referenced) {
+    int matched = 0;
+    for (String t : tickers) {
+      Row row = rows.get(t);
+      if (row != null) {
+        matched++;
+        if (referenced.isAfter(row.lastReferencedAt())) {
+          rows.put(t, new Row(row.firstSeenAt(), referenced));
+        }
+      }
+    }
+    return matched;
   }
 
   @Override

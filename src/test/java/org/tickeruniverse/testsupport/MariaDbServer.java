@@ -16,20 +16,17 @@ import java.util.stream.Stream;
 import org.testcontainers.mariadb.MariaDBContainer;
 
 /**
- * A real MariaDB server for tests (see {@link StoreServer} for which one and its life). Ours: user
- * {@code root} with an empty password, utf8mb4, time zone {@code +00:00}, data copied from a
- * template data directory made once per JVM; data survives {@link #stop()}/{@link #start()}. The
- * database {@code ticker_universe} named in {@link #url()} is created by the service, not here.
- * Usually a parameter through {@link RealServers @RealServers}.
+ * A real MariaDB server for tests (see {@link StoreServer}). Ours: user {@code root} without
+ * password, data copied from a template data directory made once per JVM. The database {@code
+ * ticker_universe} named in {@link #url()} is created by the service, not here.
  */
 public final class MariaDbServer extends StoreServer {
 
   public static final String DATABASE = "ticker_universe";
 
   /**
-   * Test-only, on top of the shared flags of local-stores.sh: small InnoDB files (the template is
-   * copied for every server) and commits that need not reach the disk before they return (a test
-   * server's data is thrown away), which makes the tests' writes fast.
+   * Test-only, on top of the flags of local-stores.sh: small InnoDB files (the template is copied
+   * for every server), and commits that need not reach the disk (the data is thrown away).
    */
   private static final List<String> SIZES =
       List.of("--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M");
@@ -48,36 +45,33 @@ public final class MariaDbServer extends StoreServer {
     this.password = password;
   }
 
-  /**
-   * {@code TU_TEST_MYSQL_URL} (host, port and credentials; the database is ours), else a {@code
-   * mariadb:10.11} container with Docker, else a process of ours.
-   */
+  /** {@code TU_TEST_MYSQL_URL}, else a {@code mariadb:10.11} container, else a process of ours. */
   public static MariaDbServer create() {
     String url = env("TU_TEST_MYSQL_URL");
     if (url != null) {
       URI uri = URI.create(url);
       String[] info = (uri.getRawUserInfo() == null ? "root" : uri.getRawUserInfo()).split(":", 2);
+      String password = info.length > 1 ? URLDecoder.decode(info[1], StandardCharsets.UTF_8) : "";
+      int port = uri.getPort() > 0 ? uri.getPort() : 3306;
       return answering(
           new MariaDbServer(
-              uri.getHost(),
-              uri.getPort() > 0 ? uri.getPort() : 3306,
-              dec(info[0]),
-              info.length > 1 ? dec(info[1]) : ""));
+              uri.getHost(), port, URLDecoder.decode(info[0], StandardCharsets.UTF_8), password));
     }
-    if (dockerAvailable()) {
-      List<String> flags =
-          new ArrayList<>(run("bash", LOCAL_STORES.toString(), "mariadb-flags").lines().toList());
-      flags.addAll(TEST_FLAGS);
-      MariaDbServer m = new MariaDbServer(null, 0, "root", "");
-      m.startContainer(
-          new MariaDBContainer("mariadb:10.11")
-              .withUsername("root")
-              .withPassword("")
-              .withCommand(flags.toArray(String[]::new)),
-          3306);
-      return m;
+    if (!dockerAvailable()) {
+      return local();
     }
-    return local();
+    List<String> flags =
+        new ArrayList<>(run("bash", LOCAL_STORES, "mariadb-flags").lines().toList());
+    flags.addAll(TEST_FLAGS);
+    MariaDbServer m = new MariaDbServer(null, 0, "root", "");
+    m.startOurs(
+        null,
+        new MariaDBContainer("mariadb:10.11")
+            .withUsername("root")
+            .withPassword("")
+            .withCommand(flags.toArray(String[]::new)),
+        3306);
+    return m;
   }
 
   /** Always a process of ours. */
@@ -85,7 +79,7 @@ public final class MariaDbServer extends StoreServer {
     MariaDbServer m = new MariaDbServer(null, 0, "root", "");
     Path data = tempDataDir("mariadb-");
     run("cp", "-a", template() + "/.", data.toString());
-    m.startLocal(data);
+    m.startOurs(data, null, 0);
     return m;
   }
 
@@ -95,7 +89,7 @@ public final class MariaDbServer extends StoreServer {
       Path dir = tempDataDir("mariadb-template-");
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> run("rm", "-rf", dir.getParent().toString())));
-      List<String> init = new ArrayList<>(List.of("bash", LOCAL_STORES.toString(), "mariadb-init"));
+      List<String> init = new ArrayList<>(List.of("bash", LOCAL_STORES, "mariadb-init"));
       init.add(dir.resolve("t").toString());
       init.addAll(SIZES);
       run(init.toArray(String[]::new));
@@ -104,28 +98,22 @@ public final class MariaDbServer extends StoreServer {
     return template;
   }
 
-  /**
-   * {@code mysql://USER[:PASSWORD]@HOST:PORT/ticker_universe}, the form of {@code TU_MYSQL_URL}.
-   */
+  /** {@code mysql://USER[:PASSWORD]@HOST:PORT/ticker_universe}, a {@code TU_MYSQL_URL}. */
   public String url() {
     String pw = password.isEmpty() ? "" : ":" + enc(password);
     return "mysql://" + enc(user) + pw + "@" + host() + ":" + port() + "/" + DATABASE;
   }
 
-  /** {@code jdbc:mariadb://HOST:PORT/DB?user=…}; {@code db} empty for no default database. */
-  public String jdbcUrl(String db) {
-    String pw = password.isEmpty() ? "" : "&password=" + enc(password);
-    return String.format(
-        "jdbc:mariadb://%s:%d/%s?user=%s%s&connectTimeout=2000&socketTimeout=30000",
-        host(), port(), db, enc(user), pw);
-  }
-
   /** A connection whose default database is {@link #DATABASE} once the service created it. */
   private Connection connect() throws SQLException {
+    String url =
+        "jdbc:mariadb://%s:%d/%s?user=%s&password=%s&connectTimeout=2000&socketTimeout=30000";
     try {
-      return DriverManager.getConnection(jdbcUrl(DATABASE));
+      return DriverManager.getConnection(
+          String.format(url, host(), port(), DATABASE, enc(user), enc(password)));
     } catch (SQLException e) {
-      return DriverManager.getConnection(jdbcUrl(""));
+      return DriverManager.getConnection(
+          String.format(url, host(), port(), "", enc(user), enc(password)));
     }
   }
 
@@ -144,11 +132,10 @@ public final class MariaDbServer extends StoreServer {
     try (Connection c = connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
       List<List<String>> rows = new ArrayList<>();
       while (rs.next()) {
-        List<String> row = new ArrayList<>(n);
-        for (int i = 1; i <= n; i++) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
           row.add(rs.getString(i));
         }
         rows.add(row);
@@ -170,9 +157,5 @@ public final class MariaDbServer extends StoreServer {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static String dec(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
   }
 }

@@ -6,7 +6,6 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,19 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service as a process of its own: {@code java @conf/jvm.options -cp <the test class path>
- * org.tickeruniverse.Main <args>} with the given environment, output to a log file. For tests that
- * must kill a node the way a machine dies ({@link #kill()} is SIGKILL: no shutdown hook, no lease
- * release, no goodbye to the cluster). Always {@link #close() closed} by the test — and by a JVM
- * shutdown hook should the test JVM end first — so no process outlives the test.
+ * org.tickeruniverse.Main <args>}, output to a log file. For tests that must kill a node the way a
+ * machine dies ({@link #kill()}: no shutdown hook, no lease release, no goodbye to the cluster).
+ * Closed by the test, or by a JVM shutdown hook should the test JVM end first.
  */
 public final class NodeProcess implements AutoCloseable {
 
-  /**
-   * The JVM options of every service process in tests: the argument file that ships,
-   * conf/jvm.options (docs/OPERATIONS.md#jvm-options), so that the memory bounds the fault suite
-   * proves are those of a deployment.
-   */
-  public static final Path JVM_OPTIONS = Paths.get("conf", "jvm.options").toAbsolutePath();
+  /** The shipped JVM options (docs/OPERATIONS.md#jvm-options): a deployment's memory bounds. */
+  public static final Path JVM_OPTIONS = Path.of("conf", "jvm.options").toAbsolutePath();
 
   private final Process process;
   private final Path log;
@@ -41,35 +35,28 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Map<String, String> env, String... args) throws IOException {
-    return start(env, List.of(), args);
-  }
-
-  /** With JVM flags after {@link #JVM_OPTIONS} (e.g. logback's configuration file). */
-  public static NodeProcess start(
-      Map<String, String> env, List<String> extraJvmFlags, String... args) throws IOException {
-    return start(env, extraJvmFlags, Duration.ZERO, args);
+    return start(env, List.of(), Duration.ZERO, args);
   }
 
   /**
-   * With the node's wall clock shifted by {@code clockOffset}: a non-zero offset runs {@link
-   * SkewedClockMain}, which hands the shifted clock to {@code Main.run}; zero runs {@code Main}.
+   * With JVM flags after {@link #JVM_OPTIONS}, and the node's wall clock shifted by {@code
+   * clockOffset}: a non-zero offset runs {@link SkewedClockMain} instead of {@code Main}.
    */
   public static NodeProcess start(
-      Map<String, String> env, List<String> extraJvmFlags, Duration clockOffset, String... args)
+      Map<String, String> env, List<String> jvmFlags, Duration clockOffset, String... args)
       throws IOException {
     Path log = Files.createTempFile("tu-node-", ".log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("@" + JVM_OPTIONS);
-    cmd.addAll(extraJvmFlags);
-    cmd.add("-cp");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java") + "", "@" + JVM_OPTIONS));
+    cmd.addAll(jvmFlags);
     // Under surefire this is the booter jar whose manifest names every class path entry.
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
     if (clockOffset.isZero()) {
       cmd.add("org.tickeruniverse.Main");
     } else {
-      cmd.add(SkewedClockMain.class.getName());
-      cmd.add(Long.toString(clockOffset.toMillis()));
+      cmd.addAll(List.of(SkewedClockMain.class.getName(), "" + clockOffset.toMillis()));
     }
     cmd.addAll(List.of(args));
     ProcessBuilder pb =
@@ -81,10 +68,6 @@ public final class NodeProcess implements AutoCloseable {
     pb.environment().put("TU_PRIVACY_PROFILE", TestConfigs.BASELINE_PROFILE);
     pb.environment().putAll(env);
     return new NodeProcess(pb.start(), log);
-  }
-
-  public long pid() {
-    return process.pid();
   }
 
   public boolean isAlive() {
@@ -99,14 +82,11 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM (an orderly stop: the shutdown hook runs), and wait until the process is gone. */
+  /** SIGTERM by kill(1), as an orchestrator sends it; waits for the exit status. */
   public int stop() throws InterruptedException, IOException {
-    // kill(1), as GracefulShutdownIT does: an orchestrator's SIGTERM, whatever Process.destroy()
-    // does here.
     signal("TERM");
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(
-          "process " + process.pid() + " did not stop within 60 s of SIGTERM");
+      throw new IllegalStateException(process.pid() + " did not stop within 60 s of SIGTERM");
     }
     return process.exitValue();
   }
@@ -116,6 +96,16 @@ public final class NodeProcess implements AutoCloseable {
     return Files.readAllLines(log, StandardCharsets.UTF_8);
   }
 
+  /** The last lines of the process's output, for failure messages. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = output();
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
   /** Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}) to this process. */
   public void signal(String name) throws IOException, InterruptedException {
     signal(process.pid(), name);
@@ -123,21 +113,14 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Sends a signal by name to any process of the test's own (a server it started). */
   public static void signal(long pid, String name) throws IOException, InterruptedException {
-    Process kill =
-        new ProcessBuilder("kill", "-" + name, Long.toString(pid))
-            .redirectErrorStream(true)
-            .start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new IllegalStateException("kill -" + name + " " + pid + " failed");
-    }
+    StoreServer.run("kill", "-" + name, "" + pid);
   }
 
   /**
    * A line of /proc/PID/status in kB, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak).
    */
   public long memoryKb(String field) throws IOException {
-    for (String line :
-        Files.readAllLines(Paths.get("/proc", Long.toString(process.pid()), "status"))) {
+    for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
       if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
@@ -145,37 +128,17 @@ public final class NodeProcess implements AutoCloseable {
     throw new IllegalStateException(field + " not in /proc/" + process.pid() + "/status");
   }
 
-  /** The last lines of the process's output, for failure messages. */
-  public String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join(
-          System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
   @Override
   public void close() {
+    process.destroyForcibly();
     try {
-      if (process.isAlive()) {
-        kill();
-      }
+      process.waitFor(30, TimeUnit.SECONDS);
+      Runtime.getRuntime().removeShutdownHook(hook);
+      Files.deleteIfExists(log);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs anyway
-      }
-      try {
-        Files.deleteIfExists(log);
-      } catch (IOException ignored) {
-        // a temp file
-      }
+    } catch (IOException | IllegalStateException e) {
+      // a temp file left; or the JVM is shutting down, and the hook runs anyway
     }
   }
 }

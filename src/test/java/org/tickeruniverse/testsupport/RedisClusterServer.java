@@ -4,18 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/**
- * A local Redis Cluster of {@code masters} masters and no replicas: one {@link RedisServer} process
- * of ours per master with {@code --cluster-enabled yes}, joined by {@code redis-cli --cluster
- * create}, ready once every node reports {@code cluster_state:ok}.
- */
+/** A local Redis Cluster of masters only, each a {@link RedisServer} process of ours. */
 public final class RedisClusterServer implements AutoCloseable {
 
   private final List<RedisServer> nodes = new ArrayList<>();
 
   private RedisClusterServer() {}
 
-  /** Starts and joins {@code masters} (at least 3, as Redis Cluster requires) masters. */
+  /** Starts {@code masters} (3 at least), joins them, and waits for {@code cluster_state:ok}. */
   public static RedisClusterServer start(int masters) {
     RedisClusterServer cluster = new RedisClusterServer();
     try {
@@ -25,7 +21,7 @@ public final class RedisClusterServer implements AutoCloseable {
             RedisServer.local(
                 "--cluster-enabled", "yes",
                 "--cluster-config-file", "nodes.conf", // in the node's own --dir
-                "--cluster-port", String.valueOf(StoreServer.freePort()),
+                "--cluster-port", String.valueOf(TestConfigs.freePort()),
                 "--cluster-node-timeout", "5000");
         cluster.nodes.add(node);
         create.add(node.host() + ":" + node.port());
@@ -56,7 +52,6 @@ public final class RedisClusterServer implements AutoCloseable {
         .collect(Collectors.joining(",", "redis-cluster://", ""));
   }
 
-  /** The masters, each a plain handle for commands on that one node. */
   public List<RedisServer> nodes() {
     return List.copyOf(nodes);
   }

@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A local Redis Sentinel set-up: a master, one replica of it and one sentinel with quorum 1 — or,
- * with {@link #start(int, int, int)}, several sentinels with a majority quorum and a drill's
- * timings — each a {@link RedisServer} process of ours ({@code local-stores.sh redis|sentinel}).
- * Ready once the sentinels know the master, see a promotable replica and (several) know each other.
+ * A local Redis Sentinel set-up of {@link RedisServer} processes of ours: a master, one replica and
+ * sentinels with a majority quorum, ready once they know the master, see a promotable replica and
+ * know each other.
  */
 public final class RedisSentinelServer implements AutoCloseable {
 
@@ -27,11 +26,7 @@ public final class RedisSentinelServer implements AutoCloseable {
     return start(1, 2000, 10000);
   }
 
-  /**
-   * {@code count} sentinels with a majority quorum; the master is down after {@code
-   * downAfterMillis} without an answer, and a stalled failover is retried after {@code
-   * failoverTimeoutMillis}.
-   */
+  /** {@code count} sentinels, with a drill's timings of {@code sentinel.conf}. */
   public static RedisSentinelServer start(
       int count, int downAfterMillis, int failoverTimeoutMillis) {
     RedisSentinelServer s = new RedisSentinelServer();
@@ -89,7 +84,7 @@ public final class RedisSentinelServer implements AutoCloseable {
     return sentinels.get(0);
   }
 
-  /** {@code redis-sentinel://127.0.0.1:S[,127.0.0.1:S2…]/mymaster}, a {@code TU_REDIS_URL}. */
+  /** {@code redis-sentinel://127.0.0.1:S[,…]/mymaster}, a {@code TU_REDIS_URL}. */
   public String url() {
     return sentinels.stream()
         .map(s -> s.host() + ":" + s.port())

@@ -15,17 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * A real Redis server for tests (see {@link StoreServer} for which one and its life). Ours run
- * without persistence ({@code --save '' --appendonly no}) unless a test asks otherwise, so data
- * does not survive a restart. Usually a parameter through {@link RealServers @RealServers}.
+ * A real Redis server for tests (see {@link StoreServer}); ours run without persistence unless a
+ * test asks otherwise, so data does not survive a restart.
  */
 public final class RedisServer extends StoreServer {
 
-  /** One small Vert.x for all test support commands; it dies with the test JVM. */
-  private static final Vertx VERTX = Vertx.vertx();
+  private static final String[] NO_PERSISTENCE = {
+    "redis-server", "--save", "", "--appendonly", "no"
+  };
+  private static final Vertx VERTX = Vertx.vertx(); // for the test support's commands
 
   private final String userInfo;
 
@@ -43,24 +43,18 @@ public final class RedisServer extends StoreServer {
       return answering(
           new RedisServer("redis", List.of(), uri.getHost(), port, uri.getRawUserInfo()));
     }
-    if (dockerAvailable()) {
-      RedisServer r = new RedisServer("redis", List.of(), null, 0, null);
-      r.startContainer(
-          new GenericContainer<>(DockerImageName.parse("redis:7"))
-              .withCommand("redis-server", "--save", "", "--appendonly", "no"),
-          6379);
-      return r;
+    if (!dockerAvailable()) {
+      return local();
     }
-    return local();
+    RedisServer r = new RedisServer("redis", List.of(), null, 0, null);
+    r.startOurs(null, new GenericContainer<>("redis:7").withCommand(NO_PERSISTENCE), 6379);
+    return r;
   }
 
-  /**
-   * Always a process of ours, with extra {@code redis-server} arguments, e.g. {@code
-   * "--appendonly", "yes"} or {@code "--requirepass", "secret"}.
-   */
+  /** Always a process of ours, with extra {@code redis-server} arguments (a later flag wins). */
   public static RedisServer local(String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("--save", "", "--appendonly", "no"));
-    args.addAll(List.of(extraArgs)); // a later flag wins
+    List<String> args = new ArrayList<>(List.of(NO_PERSISTENCE).subList(1, 5)); // no binary name
+    args.addAll(List.of(extraArgs));
     return local("redis", tempDataDir("redis-"), args);
   }
 
@@ -69,7 +63,7 @@ public final class RedisServer extends StoreServer {
     int i = args.indexOf("--requirepass");
     String auth = i < 0 ? null : ":" + URLEncoder.encode(args.get(i + 1), StandardCharsets.UTF_8);
     RedisServer r = new RedisServer(kind, args, null, 0, auth);
-    r.startLocal(data);
+    r.startOurs(data, null, 0);
     return r;
   }
 
@@ -92,10 +86,9 @@ public final class RedisServer extends StoreServer {
   }
 
   /**
-   * One command on a fresh connection (a server that was just restarted is simply connected to
-   * again), through the Vert.x client the service uses. Replies in RESP2 terms: strings as {@link
-   * String}, integers as {@link Long}, arrays as {@code List<Object>}, nil as {@code null}; an
-   * error reply throws {@link IllegalStateException} with Redis' message.
+   * One command on a fresh connection (so a restarted server just works). Replies as {@link
+   * String}, {@link Long}, {@code List<Object>} or null; an error reply throws {@link
+   * IllegalStateException}.
    */
   public Object command(String... args) {
     Request request = Request.cmd(Command.create(args[0]));

@@ -6,10 +6,8 @@ import java.util.Arrays;
 import org.tickeruniverse.Main;
 
 /**
- * The service on a shifted wall clock: {@code SkewedClockMain OFFSET_MILLIS ARG...} is {@code Main
- * ARG...} with the system clock moved by OFFSET_MILLIS, handed to the node through {@link
- * Main#run}. On the test class path only; {@link NodeProcess} launches it when a test asks for an
- * offset (faults/ClockSkewFaultIT runs two nodes whose clocks differ).
+ * {@code SkewedClockMain OFFSET_MILLIS ARG...} is {@code Main ARG...} on a wall clock moved by
+ * OFFSET_MILLIS, for {@link NodeProcess} (faults/ClockSkewFaultIT runs nodes whose clocks differ).
  */
 public final class SkewedClockMain {
 

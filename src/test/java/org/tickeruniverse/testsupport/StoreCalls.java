@@ -38,9 +38,8 @@ public final class StoreCalls {
   private final List<String> log = new ArrayList<>();
   private final Map<String, Integer> perStep = new HashMap<>();
   private final Map<String, Runnable> before = new HashMap<>();
-  private int failCall = -1;
-  private String failStep;
-  private int failStepCall = -1;
+  private String failStep; // null: the n-th call of any step
+  private int failAt = -1;
   private Fault fault;
   private boolean crash;
   private boolean dead;
@@ -55,26 +54,21 @@ public final class StoreCalls {
 
   /** The {@code n}-th call (1-based, any step) fails; the calls after it succeed. */
   public StoreCalls failCall(int n, Fault when) {
-    clearFaults();
-    failCall = n;
-    fault = when;
-    return this;
+    return failStep(null, n, when);
   }
 
   /** The {@code n}-th call of {@code step} fails; the calls after it succeed. */
   public StoreCalls failStep(String step, int n, Fault when) {
     clearFaults();
     failStep = step;
-    failStepCall = n;
+    failAt = n;
     fault = when;
     return this;
   }
 
   /** The {@code n}-th call fails, and every later one too: the node died there. */
   public StoreCalls crashAtCall(int n, Fault when) {
-    failCall(n, when);
-    crash = true;
-    return this;
+    return crashAtStep(null, n, when);
   }
 
   /** The {@code n}-th call of {@code step} fails, and every later call too: the node died there. */
@@ -86,9 +80,8 @@ public final class StoreCalls {
 
   /** No more faults; a crashed node is up again. */
   public StoreCalls clearFaults() {
-    failCall = -1;
     failStep = null;
-    failStepCall = -1;
+    failAt = -1;
     fault = null;
     crash = false;
     dead = false;
@@ -117,15 +110,17 @@ public final class StoreCalls {
   /** One call of a fake: records it, applies the fault plan, runs {@code effect} unless refused. */
   public <T> Future<T> call(String step, Supplier<T> effect) {
     int ofStep = perStep.merge(step, 1, Integer::sum);
-    log.add(step + "#" + ofStep);
-    Runnable hook = before.remove(step + "#" + ofStep);
+    String call = step + "#" + ofStep;
+    log.add(call);
+    Runnable hook = before.remove(call);
     if (hook != null) {
       hook.run();
     }
-    boolean chosen = log.size() == failCall || (step.equals(failStep) && ofStep == failStepCall);
+    boolean chosen =
+        failStep == null ? log.size() == failAt : step.equals(failStep) && ofStep == failAt;
     if (dead || (chosen && fault == Fault.BEFORE)) {
       dead |= crash;
-      return reply(null, new InjectedFailure(step + "#" + ofStep + " failed before its effect"));
+      return reply(null, new InjectedFailure(call + " failed before its effect"));
     }
     T result;
     try {
@@ -135,24 +130,18 @@ public final class StoreCalls {
     }
     if (chosen) {
       dead |= crash;
-      return reply(null, new InjectedFailure(step + "#" + ofStep + " failed after its effect"));
+      return reply(null, new InjectedFailure(call + " failed after its effect"));
     }
     return reply(result, null);
   }
 
   private <T> Future<T> reply(T result, Throwable failure) {
-    if (replies == null) {
-      return failure == null ? Future.succeededFuture(result) : Future.failedFuture(failure);
-    }
     Promise<T> promise = Promise.promise();
-    replies.runOnContext(
-        v -> {
-          if (failure == null) {
-            promise.complete(result);
-          } else {
-            promise.fail(failure);
-          }
-        });
+    if (replies == null) {
+      promise.complete(result, failure);
+    } else {
+      replies.runOnContext(v -> promise.complete(result, failure));
+    }
     return promise.future();
   }
 }

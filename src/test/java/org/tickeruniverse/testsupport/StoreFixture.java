@@ -6,10 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.tickeruniverse.store.Migrations;
 
 /**
- * The store set-up many ITs share: real servers ({@link RealServers}), the schema migrated once,
- * Redis and the universe table emptied before each test, and the {@link #service} a test started
- * closed after it. Subclass lifecycle methods run after (before each) and before (after each)
- * these.
+ * The store set-up many ITs share: real servers, the schema migrated once, Redis and the universe
+ * table emptied before each test, and the {@link #service} a test started closed after it.
  */
 @RealServers
 public abstract class StoreFixture {
@@ -19,7 +17,6 @@ public abstract class StoreFixture {
   protected static RedisServer redis;
   protected static MariaDbServer mysql;
 
-  /** The service the test started, if any; closed after each test. */
   protected ServiceHarness service;
 
   @BeforeAll

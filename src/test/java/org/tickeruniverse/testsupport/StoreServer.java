@@ -7,8 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,33 +23,33 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * What {@link RedisServer} and {@link MariaDbServer} share: where the server runs and its life. One
- * of three: a process of ours, started by {@code scripts/lib/local-stores.sh} (the one definition
- * of the local processes, the scripts use it too) in a temporary directory; a container of ours
- * (when Docker is available, unless {@code TU_TEST_SERVERS=local}); or someone else's, named by
- * {@code TU_TEST_REDIS_URL} / {@code TU_TEST_MYSQL_URL}, not {@linkplain #controllable()
- * controllable}. Ours keep port and data across {@link #stop()} and {@link #start()}; {@link
- * #close()} removes them, and a shutdown hook closes what a test left open.
+ * A Redis or MariaDB server for tests, one of three behind one interface: a process of ours,
+ * started by {@code scripts/lib/local-stores.sh} (the one definition of the local processes, the
+ * scripts use it too); a container of ours (with Docker, unless {@code TU_TEST_SERVERS=local}); or
+ * someone else's, named by {@code TU_TEST_REDIS_URL} / {@code TU_TEST_MYSQL_URL}, not {@linkplain
+ * #controllable() controllable}. Ours keep port and data across {@link #stop()} and {@link
+ * #start()}; {@link #close()} removes them, and a shutdown hook closes what a test left open.
  */
 public abstract class StoreServer implements AutoCloseable {
 
   static final String HOST = "127.0.0.1";
-  static final Path LOCAL_STORES = Path.of("scripts/lib/local-stores.sh").toAbsolutePath();
+  static final String LOCAL_STORES = Path.of("scripts/lib/local-stores.sh").toAbsolutePath() + "";
   private static final Set<StoreServer> LIVE = ConcurrentHashMap.newKeySet();
+  private static Boolean docker;
 
   static {
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.close())));
+        .addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(StoreServer::close)));
   }
 
   private final String kind;
   private final List<String> args;
   private final boolean external;
-  private String host = HOST;
+  private String host;
   private int port;
   private Path dir;
-  private Process process;
   private GenericContainer<?> container;
+  private Process process;
   private boolean running;
   private boolean closed;
 
@@ -81,50 +79,39 @@ public abstract class StoreServer implements AutoCloseable {
   }
 
   /**
-   * Starts a process of ours on a free port with {@code data} as its data directory. Probing a port
-   * and binding it cannot be atomic: when another process won the port, it tries another.
+   * First start of ours on a free port: a process with {@code data} as its data directory, or
+   * {@code c} with {@code containerPort} bound to that port for good (so restarts keep it). Probing
+   * a port and binding it cannot be atomic: when another process won the port, it tries another.
    */
-  final void startLocal(Path data) {
+  final void startOurs(Path data, GenericContainer<?> c, int containerPort) {
     LIVE.add(this);
     dir = data;
+    container = c;
+    if (c != null) {
+      c.withCreateContainerCmdModifier(
+          cmd ->
+              cmd.getHostConfig()
+                  .withPortBindings(
+                      new PortBinding(
+                          Ports.Binding.bindPort(port), ExposedPort.tcp(containerPort))));
+    }
     for (int attempt = 1; ; attempt++) {
-      port = freePort();
+      port = TestConfigs.freePort();
       try {
         start();
         return;
       } catch (RuntimeException e) {
-        String log = tail(log());
-        if (attempt >= 5 || !(log.contains("already in use") || log.contains("Do you already"))) {
+        String why = e + log();
+        if (c != null) {
+          c.stop(); // the next attempt creates a new container
+        }
+        if (attempt >= 5
+            || !why.matches("(?s).*(already in use|already allocated|Do you already).*")) {
           close();
           throw e;
         }
       }
     }
-  }
-
-  /** Starts a container of ours, its port bound to a host port fixed now so restarts keep it. */
-  final void startContainer(GenericContainer<?> c, int containerPort) {
-    LIVE.add(this);
-    container = c;
-    port = freePort();
-    c.withCreateContainerCmdModifier(
-        cmd ->
-            cmd.getHostConfig()
-                .withPortBindings(
-                    new PortBinding(Ports.Binding.bindPort(port), ExposedPort.tcp(containerPort))));
-    try {
-      c.start();
-      host = c.getHost();
-      running = true;
-      awaitReady(this::ping, c::getLogs);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
-  }
-
-  private Path log() {
-    return dir.resolveSibling("server.log");
   }
 
   /** Stops the server (SIGTERM, or docker stop); its port then refuses connections. */
@@ -149,29 +136,44 @@ public abstract class StoreServer implements AutoCloseable {
       return; // (a test may have killed our process itself)
     }
     running = true;
-    if (container != null) {
-      container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-      awaitReady(this::ping, container::getLogs);
-      return;
-    }
-    List<String> cmd = new ArrayList<>(List.of("bash", LOCAL_STORES.toString(), kind, "" + port));
-    cmd.add(dir.toString());
-    cmd.addAll(args);
     try {
-      process =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(Redirect.appendTo(log().toFile()))
-              .redirectInput(Redirect.from(new File("/dev/null")))
-              .start();
-      awaitReady(() -> ping() || !process.isAlive(), () -> tail(log()));
-      if (!process.isAlive()) {
-        throw new IllegalStateException(this + " exited:\n" + tail(log()));
+      if (container == null) {
+        List<String> cmd =
+            new ArrayList<>(List.of("bash", LOCAL_STORES, kind, "" + port, "" + dir));
+        cmd.addAll(args);
+        process =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(Redirect.appendTo(dir.resolveSibling("server.log").toFile()))
+                .redirectInput(Redirect.from(new File("/dev/null")))
+                .start();
+      } else if (container.getContainerId() == null) {
+        container.start();
+        host = container.getHost();
+      } else {
+        container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+      }
+      awaitReady(() -> ping() || (process != null && !process.isAlive()), this::log);
+      if (process != null && !process.isAlive()) {
+        throw new IllegalStateException(this + " exited:" + log());
       }
     } catch (IOException | RuntimeException e) {
       terminate(process);
       running = false;
       throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+    }
+  }
+
+  /** The last 40 lines of the server's output, for error messages. */
+  private String log() {
+    try {
+      List<String> lines =
+          container != null
+              ? container.getLogs().lines().toList()
+              : Files.readAllLines(dir.resolveSibling("server.log"), StandardCharsets.ISO_8859_1);
+      return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | RuntimeException e) {
+      return " (no log: " + e + ")";
     }
   }
 
@@ -198,8 +200,6 @@ public abstract class StoreServer implements AutoCloseable {
     return kind + (external ? " (external) " : " ") + host + ":" + port;
   }
 
-  // ------------------------------------------------------------------ shared helpers
-
   /** Someone else's server, checked to answer. */
   static <T extends StoreServer> T answering(T server) {
     if (!server.ping()) {
@@ -215,8 +215,6 @@ public abstract class StoreServer implements AutoCloseable {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
-  private static Boolean docker;
-
   static synchronized boolean dockerAvailable() {
     if (docker == null) {
       try {
@@ -230,15 +228,6 @@ public abstract class StoreServer implements AutoCloseable {
     return docker;
   }
 
-  /** A loopback port that was free a moment ago. */
-  public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** A new directory {@code TMP/tu-PREFIX…/data}; the log goes beside {@code data}. */
   static Path tempDataDir(String prefix) {
     try {
@@ -248,7 +237,7 @@ public abstract class StoreServer implements AutoCloseable {
     }
   }
 
-  /** Polls {@code ready} (an exception counts as not yet) for up to 60 s; the error has the log. */
+  /** Polls {@code ready} (an exception counts as not yet) for up to 60 s; the error has detail. */
   static void awaitReady(BooleanSupplier ready, Supplier<String> detail) {
     try {
       Awaitility.await()
@@ -257,7 +246,7 @@ public abstract class StoreServer implements AutoCloseable {
           .ignoreExceptions()
           .until(ready::getAsBoolean);
     } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException("not ready within 60 s:\n" + detail.get(), e);
+      throw new IllegalStateException("not ready within 60 s: " + detail.get(), e);
     }
   }
 
@@ -291,16 +280,6 @@ public abstract class StoreServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** The last 40 lines of a log, for error messages. */
-  static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log at " + log + ")";
     }
   }
 }

@@ -23,11 +23,12 @@ import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.flush.FlushVerticle;
 import org.tickeruniverse.metrics.ServiceMetrics;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * A node killed with SIGKILL while it holds the flush lease in the middle of a large flush: no
@@ -50,7 +51,7 @@ class ClusterLeaseKillIT {
   @Test
   void killingTheLeaseHolderMidFlushDelaysTheFlushByAtMostOneLeaseAndLosesNothing(
       RedisServer redis, MariaDbServer mysql) throws Exception {
-    ClusterNode.Cluster cluster = ClusterNode.Cluster.create();
+    TestConfigs.Cluster cluster = TestConfigs.Cluster.create();
     List<String> settings = new ArrayList<>(cluster.args());
     settings.addAll(
         List.of(
@@ -68,9 +69,9 @@ class ClusterLeaseKillIT {
       redis.command(sadd.toArray(String[]::new));
     }
 
-    try (ClusterNode survivor =
-        ClusterNode.start(
-            ClusterNode.config(redis.url(), mysql.url(), settings), Clock.systemUTC())) {
+    try (ServiceHarness survivor =
+        ServiceHarness.start(
+            TestConfigs.forUrls(redis.url(), mysql.url(), settings), Clock.systemUTC())) {
       List<FlushCounts> flushed = new CopyOnWriteArrayList<>();
       survivor.client().onFlushed(flushed::add).completion().await(30, TimeUnit.SECONDS);
 

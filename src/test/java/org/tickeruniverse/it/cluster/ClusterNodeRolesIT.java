@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
 import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
@@ -32,9 +32,9 @@ class ClusterNodeRolesIT {
   @Test
   void aBufferOnlyNodeNeedsNoMysql(RedisServer redis) throws Exception {
     redis.flushAll();
-    try (ClusterNode node =
-        ClusterNode.start(
-            ClusterNode.config(redis.url(), NO_MYSQL, "--node.verticles=buffer"),
+    try (ServiceHarness node =
+        ServiceHarness.start(
+            TestConfigs.forUrls(redis.url(), NO_MYSQL, List.of("--node.verticles=buffer")),
             Clock.systemUTC())) {
       assertThat(node.client().buffer(List.of("ROLE.B")).await(30, TimeUnit.SECONDS)).isEqualTo(1);
       long start = Math.floorDiv(Instant.now().getEpochSecond(), 300) * 300;
@@ -50,9 +50,9 @@ class ClusterNodeRolesIT {
 
   @Test
   void anEvictAndUniverseNodeNeedsNoRedis(MariaDbServer mysql) throws Exception {
-    try (ClusterNode node =
-        ClusterNode.start(
-            ClusterNode.config(NO_REDIS, mysql.url(), "--node.verticles=universe,evict"),
+    try (ServiceHarness node =
+        ServiceHarness.start(
+            TestConfigs.forUrls(NO_REDIS, mysql.url(), List.of("--node.verticles=universe,evict")),
             Clock.systemUTC())) {
       mysql.execute("DELETE FROM ticker_universe.ticker_universe");
       mysql.execute(
@@ -67,14 +67,15 @@ class ClusterNodeRolesIT {
 
   @Test
   void anHttpOnlyNodeStartsWithoutEitherStore() throws Exception {
-    try (ClusterNode node =
-        ClusterNode.start(
-            ClusterNode.config(
+    try (ServiceHarness node =
+        ServiceHarness.start(
+            TestConfigs.forUrls(
                 NO_REDIS,
                 NO_MYSQL,
-                "--node.verticles=http",
-                "--http.port=" + TestConfigs.freePort(),
-                "--http.busTimeoutMillis=500"),
+                List.of(
+                    "--node.verticles=http",
+                    "--http.port=" + TestConfigs.freePort(),
+                    "--http.busTimeoutMillis=500")),
             Clock.systemUTC())) {
       assertThat(node.http("GET", "/health/live", null).statusCode()).isEqualTo(200);
       // Nobody serves the bus addresses: the edge says so with 503, it does not hang or crash.

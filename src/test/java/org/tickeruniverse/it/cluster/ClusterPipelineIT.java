@@ -27,10 +27,10 @@ import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.bus.UniverseClient;
 import org.tickeruniverse.config.ServiceConfig;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
 import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
@@ -53,9 +53,9 @@ class ClusterPipelineIT {
 
   static RedisServer redis;
   static MariaDbServer mysql;
-  static ClusterNode a;
-  static ClusterNode b;
-  static ClusterNode c;
+  static ServiceHarness a;
+  static ServiceHarness b;
+  static ServiceHarness c;
   static final List<FlushCounts> flushed = new CopyOnWriteArrayList<>();
   static final List<Long> evicted = new CopyOnWriteArrayList<>();
 
@@ -63,10 +63,10 @@ class ClusterPipelineIT {
   static void startCluster(RedisServer redisServer, MariaDbServer mariadb) throws Exception {
     redis = redisServer;
     mysql = mariadb;
-    ClusterNode.Cluster cluster = ClusterNode.Cluster.create();
-    a = ClusterNode.start(config(cluster, "http"), Clock.systemUTC());
-    b = ClusterNode.start(config(cluster, "http,buffer,flush,universe"), Clock.systemUTC());
-    c = ClusterNode.start(config(cluster, "http,flush,evict,universe"), Clock.systemUTC());
+    TestConfigs.Cluster cluster = TestConfigs.Cluster.create();
+    a = ServiceHarness.start(config(cluster, "http"), Clock.systemUTC());
+    b = ServiceHarness.start(config(cluster, "http,buffer,flush,universe"), Clock.systemUTC());
+    c = ServiceHarness.start(config(cluster, "http,flush,evict,universe"), Clock.systemUTC());
     // Events are published cluster-wide: subscribe on A, which flushes nothing itself.
     UniverseClient client = a.client();
     Future.all(
@@ -75,7 +75,7 @@ class ClusterPipelineIT {
         .await(30, TimeUnit.SECONDS);
   }
 
-  static ServiceConfig config(ClusterNode.Cluster cluster, String verticles) {
+  static ServiceConfig config(TestConfigs.Cluster cluster, String verticles) {
     List<String> settings = new ArrayList<>(cluster.args());
     settings.addAll(
         List.of(
@@ -85,12 +85,12 @@ class ClusterPipelineIT {
             "--flush.graceSeconds=1",
             "--flush.leaseSeconds=4",
             "--universe.refreshSeconds=3600"));
-    return ClusterNode.config(redis.url(), mysql.url(), settings);
+    return TestConfigs.forUrls(redis.url(), mysql.url(), settings);
   }
 
   @AfterAll
   static void stopCluster() {
-    for (ClusterNode n : new ClusterNode[] {c, b, a}) {
+    for (ServiceHarness n : new ServiceHarness[] {c, b, a}) {
       if (n != null) {
         n.close();
       }
@@ -158,7 +158,7 @@ class ClusterPipelineIT {
 
     // Every UniverseVerticle's own snapshot (LIST delivered locally) converges on the same list,
     // and every node's HTTP answers the same bytes with the same ETag.
-    for (ClusterNode node : List.of(b, c)) {
+    for (ServiceHarness node : List.of(b, c)) {
       await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
@@ -172,7 +172,7 @@ class ClusterPipelineIT {
         .untilAsserted(
             () -> {
               answers.clear();
-              for (ClusterNode node : List.of(a, b, c)) {
+              for (ServiceHarness node : List.of(a, b, c)) {
                 HttpResponse<byte[]> r = node.http("GET", "/api/v1/universe", null);
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(
@@ -201,7 +201,7 @@ class ClusterPipelineIT {
 
     List<Future<FlushCounts>> replies = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
-      for (ClusterNode node : List.of(a, b, c)) {
+      for (ServiceHarness node : List.of(a, b, c)) {
         replies.add(node.client().flush());
       }
     }

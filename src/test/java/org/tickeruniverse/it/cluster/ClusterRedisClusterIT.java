@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.UniverseClient;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisClusterServer;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * The service on a local Redis Cluster of three masters ({@code redis-cluster://} URL, prefix
@@ -39,7 +40,7 @@ class ClusterRedisClusterIT {
   static RedisClusterServer redisCluster;
   static MariaDbServer mysql;
   static MutableClock clock = new MutableClock(T0);
-  static ClusterNode node;
+  static ServiceHarness node;
   static UniverseClient client;
 
   @BeforeAll
@@ -47,13 +48,14 @@ class ClusterRedisClusterIT {
     mysql = mariadb;
     redisCluster = RedisClusterServer.start(3);
     node =
-        ClusterNode.start(
-            ClusterNode.config(
+        ServiceHarness.start(
+            TestConfigs.forUrls(
                 redisCluster.url(),
                 mysql.url(),
-                "--node.verticles=buffer,flush,evict,universe",
-                "--buffer.keyPrefix=" + PREFIX,
-                "--flush.chunkSize=50"),
+                List.of(
+                    "--node.verticles=buffer,flush,evict,universe",
+                    "--buffer.keyPrefix=" + PREFIX,
+                    "--flush.chunkSize=50")),
             clock);
     client = node.client();
   }

@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.bus.UniverseClient;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.MutableClock;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisSentinelServer;
+import org.tickeruniverse.testsupport.ServiceHarness;
+import org.tickeruniverse.testsupport.TestConfigs;
 
 /**
  * The service behind Redis Sentinel ({@code redis-sentinel://host:port/mymaster}): a master, a
@@ -34,7 +35,7 @@ class ClusterRedisSentinelIT {
   static RedisSentinelServer sentinel;
   static MariaDbServer mysql;
   static MutableClock clock = new MutableClock(T0);
-  static ClusterNode node;
+  static ServiceHarness node;
   static UniverseClient client;
 
   @BeforeAll
@@ -42,9 +43,11 @@ class ClusterRedisSentinelIT {
     mysql = mariadb;
     sentinel = RedisSentinelServer.start();
     node =
-        ClusterNode.start(
-            ClusterNode.config(
-                sentinel.url(), mysql.url(), "--node.verticles=buffer,flush,evict,universe"),
+        ServiceHarness.start(
+            TestConfigs.forUrls(
+                sentinel.url(),
+                mysql.url(),
+                List.of("--node.verticles=buffer,flush,evict,universe")),
             clock);
     client = node.client();
   }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.tickeruniverse.testsupport.ClusterCerts;
-import org.tickeruniverse.testsupport.ClusterNode;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.NodeProcess;
 import org.tickeruniverse.testsupport.RealServers;
@@ -63,7 +62,7 @@ class ClusterTlsIT {
     redis.flushAll();
     ClusterCerts ours = ClusterCerts.make(dir.resolve("cluster-ca"), "a", "b");
     ClusterCerts foreign = ClusterCerts.make(dir.resolve("foreign-ca"), "rogue");
-    ClusterNode.Cluster cluster = ClusterNode.Cluster.create();
+    TestConfigs.Cluster cluster = TestConfigs.Cluster.create();
     int httpPort = TestConfigs.freePort();
     int bOps = TestConfigs.freePort();
     int rogueOps = TestConfigs.freePort();
@@ -212,7 +211,7 @@ class ClusterTlsIT {
   }
 
   static Map<String, String> node(
-      ClusterNode.Cluster cluster,
+      TestConfigs.Cluster cluster,
       RedisServer redis,
       MariaDbServer mysql,
       Map<String, String> tls) {
