@@ -28,6 +28,11 @@ class UniverseEndpointTest {
   static final String PATH = "/api/v1/universe";
   static final List<String> TICKERS = List.of("AAPL", "BRK-B", "MSFT", "VOD.L");
 
+  /**
+   * The safety-refresh period where a test is about it (injected: the setting's floor is a second).
+   */
+  static final long REFRESH_MILLIS = 100;
+
   static Vertx vertx;
 
   @BeforeAll
@@ -65,10 +70,7 @@ class UniverseEndpointTest {
    */
   @Test
   void aUniverseOfSeveralPagesIsAssembledFromThePagesIntoTheSameBytes() {
-    List<String> big = new java.util.ArrayList<>();
-    for (int i = 0; i < 250_000; i++) {
-      big.add(String.format("X%06d.DE", i));
-    }
+    List<String> big = numbered("X", 250_000, ".DE"); // three LIST pages
     try (TestServer server = started(big)) {
       UniverseDocument expected = UniverseDocument.of(big);
       org.awaitility.Awaitility.await()
@@ -188,7 +190,7 @@ class UniverseEndpointTest {
 
   @Test
   void periodicSafetyRefreshPicksUpAMissedChange() {
-    try (TestServer server = started(TICKERS, Map.of("TU_UNIVERSE_REFRESH_SECONDS", "1"))) {
+    try (TestServer server = started(TICKERS, REFRESH_MILLIS)) {
       List<String> next = List.of("NEW.L");
       server.standIns.universe(next); // no event published: as if it was lost
       await()
@@ -202,15 +204,16 @@ class UniverseEndpointTest {
 
   @Test
   void keepsServingThePreviousCopyWhenTheListFails() {
-    try (TestServer server = started(TICKERS, Map.of("TU_UNIVERSE_REFRESH_SECONDS", "1"))) {
+    try (TestServer server = started(TICKERS, REFRESH_MILLIS)) {
       byte[] first = server.get(PATH, CALLER).body();
       server.standIns.unregister(Addresses.LIST);
       int before = server.standIns.count(Addresses.LIST);
       vertx
           .eventBus()
           .publish(Addresses.EVENT_UNIVERSE_CHANGED, new JsonObject().put(Messages.ETAG, "x"));
+      // Five refresh periods and the retries after the failed fetch the event started: each fails.
       await()
-          .during(Duration.ofMillis(1500))
+          .during(Duration.ofMillis(5 * REFRESH_MILLIS))
           .atMost(Duration.ofSeconds(3))
           .untilAsserted(
               () -> {
@@ -224,10 +227,7 @@ class UniverseEndpointTest {
 
   @Test
   void largeUniverseIsServedFromMemory() {
-    List<String> many = new java.util.ArrayList<>();
-    for (int i = 0; i < 100_000; i++) {
-      many.add(String.format("T%06d", i));
-    }
+    List<String> many = numbered("T", 100_000, "");
     try (TestServer server = started(many)) {
       int lists = server.standIns.count(Addresses.LIST);
       for (int i = 0; i < 20; i++) {
@@ -240,12 +240,26 @@ class UniverseEndpointTest {
     }
   }
 
-  private static TestServer started(List<String> tickers) {
-    return started(tickers, Map.of());
+  /** {@code prefix} + a six-digit number + {@code suffix}, {@code n} of them, sorted. */
+  private static List<String> numbered(String prefix, int n, String suffix) {
+    List<String> tickers = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String digits = Integer.toString(i);
+      tickers.add(prefix + "000000".substring(digits.length()) + digits + suffix);
+    }
+    return tickers;
   }
 
-  private static TestServer started(List<String> tickers, Map<String, String> env) {
-    TestServer server = TestServer.start(vertx, env, tickers);
+  private static TestServer started(List<String> tickers) {
+    return started(TestServer.start(vertx, Map.of(), tickers));
+  }
+
+  /** With a safety refresh every {@code refreshMillis}, not the test servers' hour. */
+  private static TestServer started(List<String> tickers, long refreshMillis) {
+    return started(TestServer.start(vertx, Map.of(), tickers, refreshMillis));
+  }
+
+  private static TestServer started(TestServer server) {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> server.get(PATH, CALLER).statusCode() == 200);
