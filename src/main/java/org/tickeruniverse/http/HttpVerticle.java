@@ -83,6 +83,10 @@ public final class HttpVerticle extends VerticleBase {
     this.universeRefreshMillis = universeRefreshMillis;
   }
 
+  long universeRefreshMillis() {
+    return universeRefreshMillis;
+  }
+
   @Override
   public Future<?> start() {
     if (config.auth().disabled()) {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.config.ConfigLoader;
+import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.universe.UniverseDocument;
 
 /** GET /api/v1/universe: cached bytes, ETag/304, gzip, same bytes for everyone, refresh rules. */
@@ -200,6 +202,14 @@ class UniverseEndpointTest {
                   assertThat(server.get(PATH, CALLER).body())
                       .isEqualTo(UniverseDocument.of(next).json().getBytes()));
     }
+  }
+
+  /** The tests above inject the period; the service's constructor takes the setting's seconds. */
+  @Test
+  void theSafetyRefreshPeriodIsTheSettingsSeconds() {
+    ServiceConfig config =
+        ConfigLoader.load(List.of(), TestServer.env(Map.of("TU_UNIVERSE_REFRESH_SECONDS", "7")));
+    assertThat(new HttpVerticle(config).universeRefreshMillis()).isEqualTo(7_000);
   }
 
   @Test
