@@ -63,14 +63,28 @@ public final class HttpVerticle extends VerticleBase {
   private Router router;
 
   private final ServiceMetrics metrics;
+  private final long universeRefreshMillis;
 
   public HttpVerticle(ServiceConfig config) {
     this(config, ServiceMetrics.fromVertxBackend());
   }
 
   public HttpVerticle(ServiceConfig config, ServiceMetrics metrics) {
+    this(config, metrics, config.universe().refreshSeconds() * 1000L);
+  }
+
+  /**
+   * With the universe's safety-refresh period in milliseconds, below the setting's one-second
+   * floor: tests of the refresh then need not wait whole seconds.
+   */
+  HttpVerticle(ServiceConfig config, ServiceMetrics metrics, long universeRefreshMillis) {
     this.config = config;
     this.metrics = metrics;
+    this.universeRefreshMillis = universeRefreshMillis;
+  }
+
+  long universeRefreshMillis() {
+    return universeRefreshMillis;
   }
 
   @Override
@@ -85,9 +99,7 @@ public final class HttpVerticle extends VerticleBase {
     readinessNeeds = Readiness.Needs.of(config.node(), vertx.isClustered());
     redis = readinessNeeds.redis() ? Stores.redis(vertx, config.redis()) : null;
     pool = readinessNeeds.mysql() ? Stores.mysql(vertx, config.mysql()) : null;
-    universe =
-        new UniverseCache(
-            vertx, config.http().busTimeoutMillis(), config.universe().refreshSeconds());
+    universe = new UniverseCache(vertx, config.http().busTimeoutMillis(), universeRefreshMillis);
 
     Future<Buffer> document = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<OpenAPIContract> contract = OpenAPIContract.from(vertx, OPENAPI_RESOURCE);

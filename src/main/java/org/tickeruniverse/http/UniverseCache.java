@@ -62,10 +62,10 @@ final class UniverseCache {
   private MessageConsumer<Object> events;
   private boolean stopped;
 
-  UniverseCache(Vertx vertx, long busTimeoutMillis, int refreshSeconds) {
+  UniverseCache(Vertx vertx, long busTimeoutMillis, long refreshMillis) {
     this.vertx = vertx;
     this.delivery = new DeliveryOptions().setSendTimeout(busTimeoutMillis);
-    this.refreshMillis = refreshSeconds * 1000L;
+    this.refreshMillis = refreshMillis;
   }
 
   /** Subscribes to change events and starts the first fetch in the background. */

@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 
@@ -34,13 +36,28 @@ class LimitsAndShutdownTest {
   static final String BODY = "{\"tickers\":[\"AAPL\"]}";
 
   /**
+   * One Vert.x for the tests that need no metrics: each deploys its own server and stand-ins and
+   * removes them again, so they share nothing but the event loops.
+   */
+  static Vertx vertx;
+
+  @BeforeAll
+  static void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close().await();
+  }
+
+  /**
    * No HTTP/2 at all (docs/DESIGN.md#http-11-only): a client with prior knowledge gets no answer
    * (the HTTP/1.1 codec refuses its preface), and a client asking for the h2c upgrade is answered
    * over HTTP/1.1 (DefaultJavaClientTest).
    */
   @Test
   void aPriorKnowledgeHttp2ClientIsNotServed() {
-    Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       HttpClient h2 =
           vertx.createHttpClient(
@@ -59,14 +76,11 @@ class LimitsAndShutdownTest {
       await().atMost(Duration.ofSeconds(10)).until(answer::isComplete);
       assertThat(answer.failed()).as("answered over HTTP/2: " + answer.result()).isTrue();
       h2.close().await();
-    } finally {
-      vertx.close().await();
     }
   }
 
   @Test
   void http11PipelinedRequestsAreServedOneAtATime() {
-    Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       Promise<Void> gate = Promise.promise();
       server.standIns.override(
@@ -104,14 +118,12 @@ class LimitsAndShutdownTest {
                       == 5);
       assertThat(server.standIns.maxInFlight()).isEqualTo(1);
       socket.close().await();
-    } finally {
-      vertx.close().await();
+      net.close().await();
     }
   }
 
   @Test
   void unreadBodyOnABodylessOperationDoesNotStallTheConnection() {
-    Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       NetClient net = vertx.createNetClient();
       NetSocket socket = net.connect(server.port(), "127.0.0.1").await();
@@ -136,16 +148,15 @@ class LimitsAndShutdownTest {
                 return text.contains("\"inserted\"") && text.contains("{\"status\":\"UP\"}");
               });
       socket.close().await();
-    } finally {
-      vertx.close().await();
+      net.close().await();
     }
   }
 
   @Test
   void severalInstancesShareThePort() {
-    Vertx vertx = Vertx.vertx();
+    StandIns standIns = new StandIns(vertx).registerAll();
+    String id = null;
     try {
-      StandIns standIns = new StandIns(vertx).registerAll();
       var config =
           org.tickeruniverse.config.ConfigLoader.load(
               List.of(),
@@ -155,7 +166,7 @@ class LimitsAndShutdownTest {
                       String.valueOf(TestServer.closedPort()),
                       "TU_HTTP_INSTANCES",
                       "3")));
-      String id =
+      id =
           vertx
               .deployVerticle(
                   () -> new HttpVerticle(config),
@@ -185,16 +196,16 @@ class LimitsAndShutdownTest {
                 }
                 assertThat(bodies).hasSize(1);
               });
-      vertx.undeploy(id).await();
-      standIns.unregisterAll();
     } finally {
-      vertx.close().await();
+      if (id != null) {
+        vertx.undeploy(id).await();
+      }
+      standIns.unregisterAll();
     }
   }
 
   @Test
   void oversizedRequestLineAndHeadersAreRefusedBeforeRouting() {
-    Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(vertx, Map.of())) {
       HttpResponse<byte[]> longLine = server.get("/api/v1/universe?" + "q".repeat(5000), CALLER);
       assertThat(longLine.statusCode()).isEqualTo(414);
@@ -202,14 +213,11 @@ class LimitsAndShutdownTest {
           server.get("/api/v1/universe", CALLER, "X-Filler", "f".repeat(9000));
       assertThat(bigHeader.statusCode()).isEqualTo(431);
       assertThat(server.get("/health/live", null).statusCode()).isEqualTo(200);
-    } finally {
-      vertx.close().await();
     }
   }
 
   @Test
   void undeployLetsInFlightRequestsFinish() {
-    Vertx vertx = Vertx.vertx();
     TestServer server = TestServer.start(vertx, Map.of("TU_NODE_SHUTDOWN_SECONDS", "10"));
     try {
       Promise<Void> gate = Promise.promise();
@@ -241,9 +249,11 @@ class LimitsAndShutdownTest {
       HttpResponse<byte[]> response = inFlight.join();
       assertThat(response.statusCode()).isEqualTo(202);
       undeployed.await();
-      server.standIns.unregisterAll();
     } finally {
-      vertx.close().await();
+      if (vertx.deploymentIDs().contains(server.deploymentId)) {
+        vertx.undeploy(server.deploymentId).await();
+      }
+      server.standIns.unregisterAll();
     }
   }
 

@@ -38,6 +38,9 @@ final class StandIns {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile List<String> universe = List.of("AAPL", "MSFT", "VOD.L");
 
+  /** The document of {@link #universe}, built once per list rather than once per LIST page. */
+  private volatile UniverseDocument document;
+
   StandIns(Vertx vertx) {
     this.vertx = vertx;
   }
@@ -104,8 +107,16 @@ final class StandIns {
     return maxInFlight.get();
   }
 
-  void universe(List<String> tickers) {
+  synchronized void universe(List<String> tickers) {
     this.universe = List.copyOf(tickers);
+    this.document = null;
+  }
+
+  private synchronized UniverseDocument document() {
+    if (document == null) {
+      document = UniverseDocument.of(universe);
+    }
+    return document;
   }
 
   static Behaviour failWith(ErrorCode failure, String message) {
@@ -168,8 +179,7 @@ final class StandIns {
       } else if (address.equals(Addresses.LIST)) {
         // Paged as the UniverseVerticle pages it (one page for a universe of up to
         // Messages.LIST_PAGE_MAX tickers).
-        List<String> u = universe;
-        UniverseDocument doc = UniverseDocument.of(u);
+        UniverseDocument doc = document();
         UniverseDocument.Page page =
             doc.page(
                 body.getString(Messages.AFTER),

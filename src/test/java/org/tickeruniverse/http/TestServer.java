@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.metrics.ServiceMetrics;
 import org.tickeruniverse.testsupport.TestConfigs;
 import org.tickeruniverse.testsupport.TestHttp;
 
@@ -69,16 +70,29 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Vertx vertx, Map<String, String> overrides, boolean withStandIns) {
-    return start(vertx, overrides, withStandIns, null);
+    return start(vertx, overrides, withStandIns, null, null);
   }
 
   /** With stand-ins whose LIST answers {@code universe}, registered before the verticle starts. */
   static TestServer start(Vertx vertx, Map<String, String> overrides, List<String> universe) {
-    return start(vertx, overrides, true, universe);
+    return start(vertx, overrides, true, universe, null);
+  }
+
+  /**
+   * As {@link #start(Vertx, Map, List)}, with the universe's safety refresh every {@code
+   * refreshMillis} instead of the setting's whole seconds.
+   */
+  static TestServer start(
+      Vertx vertx, Map<String, String> overrides, List<String> universe, long refreshMillis) {
+    return start(vertx, overrides, true, universe, refreshMillis);
   }
 
   private static TestServer start(
-      Vertx vertx, Map<String, String> overrides, boolean withStandIns, List<String> universe) {
+      Vertx vertx,
+      Map<String, String> overrides,
+      boolean withStandIns,
+      List<String> universe,
+      Long refreshMillis) {
     ServiceConfig config = ConfigLoader.load(List.of(), env(overrides));
     StandIns standIns = new StandIns(vertx);
     if (universe != null) {
@@ -87,7 +101,10 @@ final class TestServer implements AutoCloseable {
     if (withStandIns) {
       standIns.registerAll();
     }
-    HttpVerticle verticle = new HttpVerticle(config);
+    HttpVerticle verticle =
+        refreshMillis == null
+            ? new HttpVerticle(config)
+            : new HttpVerticle(config, ServiceMetrics.fromVertxBackend(), refreshMillis);
     String id = vertx.deployVerticle(verticle, new DeploymentOptions()).await();
     return new TestServer(vertx, standIns, verticle, config, id);
   }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
+import org.tickeruniverse.config.ConfigLoader;
+import org.tickeruniverse.config.ServiceConfig;
 import org.tickeruniverse.universe.UniverseDocument;
 
 /** GET /api/v1/universe: cached bytes, ETag/304, gzip, same bytes for everyone, refresh rules. */
@@ -27,6 +29,11 @@ class UniverseEndpointTest {
 
   static final String PATH = "/api/v1/universe";
   static final List<String> TICKERS = List.of("AAPL", "BRK-B", "MSFT", "VOD.L");
+
+  /**
+   * The safety-refresh period where a test is about it (injected: the setting's floor is a second).
+   */
+  static final long REFRESH_MILLIS = 100;
 
   static Vertx vertx;
 
@@ -65,10 +72,7 @@ class UniverseEndpointTest {
    */
   @Test
   void aUniverseOfSeveralPagesIsAssembledFromThePagesIntoTheSameBytes() {
-    List<String> big = new java.util.ArrayList<>();
-    for (int i = 0; i < 250_000; i++) {
-      big.add(String.format("X%06d.DE", i));
-    }
+    List<String> big = numbered("X", 250_000, ".DE"); // three LIST pages
     try (TestServer server = started(big)) {
       UniverseDocument expected = UniverseDocument.of(big);
       org.awaitility.Awaitility.await()
@@ -188,7 +192,7 @@ class UniverseEndpointTest {
 
   @Test
   void periodicSafetyRefreshPicksUpAMissedChange() {
-    try (TestServer server = started(TICKERS, Map.of("TU_UNIVERSE_REFRESH_SECONDS", "1"))) {
+    try (TestServer server = started(TICKERS, REFRESH_MILLIS)) {
       List<String> next = List.of("NEW.L");
       server.standIns.universe(next); // no event published: as if it was lost
       await()
@@ -200,17 +204,26 @@ class UniverseEndpointTest {
     }
   }
 
+  /** The tests above inject the period; the service's constructor takes the setting's seconds. */
+  @Test
+  void theSafetyRefreshPeriodIsTheSettingsSeconds() {
+    ServiceConfig config =
+        ConfigLoader.load(List.of(), TestServer.env(Map.of("TU_UNIVERSE_REFRESH_SECONDS", "7")));
+    assertThat(new HttpVerticle(config).universeRefreshMillis()).isEqualTo(7_000);
+  }
+
   @Test
   void keepsServingThePreviousCopyWhenTheListFails() {
-    try (TestServer server = started(TICKERS, Map.of("TU_UNIVERSE_REFRESH_SECONDS", "1"))) {
+    try (TestServer server = started(TICKERS, REFRESH_MILLIS)) {
       byte[] first = server.get(PATH, CALLER).body();
       server.standIns.unregister(Addresses.LIST);
       int before = server.standIns.count(Addresses.LIST);
       vertx
           .eventBus()
           .publish(Addresses.EVENT_UNIVERSE_CHANGED, new JsonObject().put(Messages.ETAG, "x"));
+      // Five refresh periods and the retries after the failed fetch the event started: each fails.
       await()
-          .during(Duration.ofMillis(1500))
+          .during(Duration.ofMillis(5 * REFRESH_MILLIS))
           .atMost(Duration.ofSeconds(3))
           .untilAsserted(
               () -> {
@@ -224,10 +237,7 @@ class UniverseEndpointTest {
 
   @Test
   void largeUniverseIsServedFromMemory() {
-    List<String> many = new java.util.ArrayList<>();
-    for (int i = 0; i < 100_000; i++) {
-      many.add(String.format("T%06d", i));
-    }
+    List<String> many = numbered("T", 100_000, "");
     try (TestServer server = started(many)) {
       int lists = server.standIns.count(Addresses.LIST);
       for (int i = 0; i < 20; i++) {
@@ -240,12 +250,26 @@ class UniverseEndpointTest {
     }
   }
 
-  private static TestServer started(List<String> tickers) {
-    return started(tickers, Map.of());
+  /** {@code prefix} + a six-digit number + {@code suffix}, {@code n} of them, sorted. */
+  private static List<String> numbered(String prefix, int n, String suffix) {
+    List<String> tickers = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String digits = Integer.toString(i);
+      tickers.add(prefix + "000000".substring(digits.length()) + digits + suffix);
+    }
+    return tickers;
   }
 
-  private static TestServer started(List<String> tickers, Map<String, String> env) {
-    TestServer server = TestServer.start(vertx, env, tickers);
+  private static TestServer started(List<String> tickers) {
+    return started(TestServer.start(vertx, Map.of(), tickers));
+  }
+
+  /** With a safety refresh every {@code refreshMillis}, not the test servers' hour. */
+  private static TestServer started(List<String> tickers, long refreshMillis) {
+    return started(TestServer.start(vertx, Map.of(), tickers, refreshMillis));
+  }
+
+  private static TestServer started(TestServer server) {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> server.get(PATH, CALLER).statusCode() == 200);
