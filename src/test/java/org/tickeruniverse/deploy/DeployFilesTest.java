@@ -38,10 +38,6 @@ class DeployFilesTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Pattern SETTING_NAME = Pattern.compile("\\bTU_[A-Z0-9_]+");
 
-  /**
-   * Settings for Kubernetes discovery that the lead's branch declares and README does not list yet
-   * (deploy/k8s uses them). Delete this set when that branch is merged.
-   */
   /** Every environment variable the service reads: the declared settings. */
   static Set<String> knownSettingNames() {
     return Setting.ALL.stream().map(Setting::env).collect(Collectors.toCollection(TreeSet::new));
