@@ -38,15 +38,19 @@ import org.tickeruniverse.config.Setting;
  */
 public final class ClusterTls {
 
+  private static final Setting CERT = Setting.at("cluster.tlsCert");
+  private static final Setting KEY = Setting.at("cluster.tlsKey");
+  private static final Setting CA = Setting.at("cluster.tlsCa");
+
   /** The one start-up line of a clustered node whose event bus is clear text. */
   public static final String CLEAR_TEXT_WARNING =
       "the cluster's event bus is clear text: tickers and contributor digests cross the network"
           + " unencrypted and any host that reaches the cluster ports can join and receive them; set "
-          + Setting.at("cluster.tlsCert").env()
+          + CERT.env()
           + ", "
-          + Setting.at("cluster.tlsKey").env()
+          + KEY.env()
           + " and "
-          + Setting.at("cluster.tlsCa").env()
+          + CA.env()
           + " (PEM files, docs/CLUSTER.md#encrypted-event-bus)";
 
   private ClusterTls() {}
@@ -58,9 +62,7 @@ public final class ClusterTls {
   public static boolean warnsClearText(ServiceConfig config) {
     // Under the off profile the service promises nothing beyond the original module, which had no
     // cluster at all: no warning there.
-    return config.cluster().enabled()
-        && !config.cluster().tls()
-        && !config.privacy().profile().equals("off");
+    return config.cluster().enabled() && !config.cluster().tls() && !config.privacy().off();
   }
 
   /**
@@ -90,9 +92,9 @@ public final class ClusterTls {
     if (!cluster.tls()) {
       return;
     }
-    Buffer cert = read(Setting.at("cluster.tlsCert"), cluster.tlsCert());
-    Buffer key = read(Setting.at("cluster.tlsKey"), cluster.tlsKey());
-    Buffer ca = read(Setting.at("cluster.tlsCa"), cluster.tlsCa());
+    Buffer cert = read(CERT, cluster.tlsCert());
+    Buffer key = read(KEY, cluster.tlsKey());
+    Buffer ca = read(CA, cluster.tlsCa());
 
     Set<TrustAnchor> anchors = new HashSet<>();
     try {
@@ -106,7 +108,7 @@ public final class ClusterTls {
         throw new IllegalArgumentException("no certificate in it");
       }
     } catch (Exception e) {
-      throw invalid(Setting.at("cluster.tlsCa"), cluster.tlsCa(), "is not a PEM CA certificate", e);
+      throw invalid(CA, cluster.tlsCa(), "is not a PEM CA certificate", e);
     }
     X509KeyManager keys;
     try {
@@ -119,10 +121,10 @@ public final class ClusterTls {
       keys = (X509KeyManager) managers[0];
     } catch (Exception e) {
       throw invalid(
-          Setting.at("cluster.tlsKey"),
+          KEY,
           cluster.tlsKey(),
           "and "
-              + Setting.at("cluster.tlsCert").env()
+              + CERT.env()
               + " ("
               + cluster.tlsCert()
               + ") are not an unencrypted PEM private key and its PEM certificate",
@@ -132,11 +134,11 @@ public final class ClusterTls {
     X509Certificate[] chain = keys.getCertificateChain(alias);
     if (!matches(keys.getPrivateKey(alias), chain[0].getPublicKey())) {
       throw new ConfigException(
-          Setting.at("cluster.tlsKey").label()
+          KEY.label()
               + " "
               + cluster.tlsKey()
               + " is not the private key of the certificate in "
-              + Setting.at("cluster.tlsCert").env()
+              + CERT.env()
               + " ("
               + cluster.tlsCert()
               + ")");
@@ -149,10 +151,10 @@ public final class ClusterTls {
               CertificateFactory.getInstance("X.509").generateCertPath(Arrays.asList(chain)), pkix);
     } catch (Exception e) {
       throw invalid(
-          Setting.at("cluster.tlsCert"),
+          CERT,
           cluster.tlsCert(),
           "is not a valid certificate signed by the CA in "
-              + Setting.at("cluster.tlsCa").env()
+              + CA.env()
               + " ("
               + cluster.tlsCa()
               + "): peers would refuse this node",
@@ -175,8 +177,7 @@ public final class ClusterTls {
         return aliases[0];
       }
     }
-    throw new ConfigException(
-        Setting.at("cluster.tlsKey").label() + " holds neither an RSA nor an EC private key");
+    throw new ConfigException(KEY.label() + " holds neither an RSA nor an EC private key");
   }
 
   /** Whether the key signs what the certificate's public key verifies. */

@@ -81,9 +81,7 @@ public final class ConfigLoader {
       } else if (arg.startsWith("--") && arg.contains("=")) {
         String path = arg.substring(2, arg.indexOf('='));
         Setting setting =
-            Setting.ALL.stream()
-                .filter(s -> s.path().equals(path))
-                .findFirst()
+            Setting.find(path)
                 .orElseThrow(
                     () -> new ConfigException("unknown setting --" + path + "; known: " + paths()));
         flat.put(setting.env(), arg.substring(arg.indexOf('=') + 1));
@@ -108,7 +106,7 @@ public final class ConfigLoader {
         checkKeys(file, section, path + ".");
       } else if (RETIRED.contains(path)) {
         warn.accept("-conf " + file + ": " + path + " is no longer read (docs/MIGRATING.md)");
-      } else if (Setting.ALL.stream().noneMatch(s -> s.path().equals(path))) {
+      } else if (Setting.find(path).isEmpty()) {
         throw new ConfigException(
             "-conf " + file + ": unknown setting " + path + "; known: " + paths());
       }

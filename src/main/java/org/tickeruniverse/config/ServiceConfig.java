@@ -187,6 +187,11 @@ public record ServiceConfig(
               "`day`: `last_referenced_at` is written as 00:00 UTC of its day, so one day's references look alike; `exact`: the bucket stamp, as the original")
           @OneOf({"day", "exact"})
           String stampPrecision) {
+    /** The profile that keeps the original module's behaviour (docs/PRIVACY.md#profiles). */
+    public boolean off() {
+      return profile.equals("off");
+    }
+
     @Override
     public String toString() {
       return "Privacy[profile=%s, secret=%s, k=%d, afterHold=%d, maxHoldSeconds=%d, stamp=%s]"

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -96,12 +97,14 @@ public record Setting(String path, String env, RecordComponent component) {
     return new Setting(path, env.toUpperCase(Locale.ROOT), component);
   }
 
+  /** The setting at {@code path}, if one is declared there. */
+  static Optional<Setting> find(String path) {
+    return ALL.stream().filter(s -> s.path.equals(path)).findFirst();
+  }
+
   /** The setting at {@code path}; a path nobody declared is a programming error. */
   public static Setting at(String path) {
-    return ALL.stream()
-        .filter(s -> s.path.equals(path))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no setting " + path));
+    return find(path).orElseThrow(() -> new IllegalArgumentException("no setting " + path));
   }
 
   /** The meaning, as the README shows it. */
@@ -123,6 +126,11 @@ public record Setting(String path, String env, RecordComponent component) {
   /** Whether a privacy profile chooses this setting's default. */
   public boolean profiled() {
     return raw(DEFAULTS) == null;
+  }
+
+  /** The default under the default profile (the one {@code conf/ticker-universe.json} names). */
+  public Object defaultValue() {
+    return defaultFor(DEFAULTS.getJsonObject("privacy").getString("profile"));
   }
 
   /** The default under {@code profile} ({@code off}, {@code standard}, {@code strict}). */

@@ -11,6 +11,9 @@ import org.tickeruniverse.config.Setting;
  */
 public final class PrivacyNotes {
 
+  private static final String UPSERT = Setting.at("upsert.enabled").env();
+  private static final String K = Setting.at("privacy.minContributors").env();
+
   private PrivacyNotes() {}
 
   /**
@@ -44,13 +47,13 @@ public final class PrivacyNotes {
     int k = config.privacy().minContributors();
     if (k > 1 && config.upsert().enabled()) {
       out.add(
-          Setting.at("upsert.enabled").env()
+          UPSERT
               + "=true with "
-              + Setting.at("privacy.minContributors").env()
+              + K
               + "="
               + k
               + ": the synchronous upsert writes at once and bypasses the publication pool; set "
-              + Setting.at("upsert.enabled").env()
+              + UPSERT
               + "=false for the pool's protection");
     }
     return out;

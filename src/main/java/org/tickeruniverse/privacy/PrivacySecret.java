@@ -24,6 +24,7 @@ import org.tickeruniverse.config.Setting;
 public final class PrivacySecret {
 
   private static final Logger LOG = LoggerFactory.getLogger(PrivacySecret.class);
+  private static final Setting SECRET = Setting.at("privacy.secret");
 
   /** Redis may still be starting with the service: retried this long, once a second. */
   static final long RETRY_NANOS = 60_000_000_000L;
@@ -35,7 +36,7 @@ public final class PrivacySecret {
       Vertx vertx, Redis redis, ServiceConfig config, Buckets buckets) {
     String configured = config.privacy().secret();
     if (!configured.isEmpty()) {
-      LOG.info("contributor key: from {}", Setting.at("privacy.secret").env());
+      LOG.info("contributor key: from {}", SECRET.env());
       return Future.succeededFuture(ContributorKey.of(configured));
     }
     String key = buckets.privacySecretKey();
@@ -51,7 +52,7 @@ public final class PrivacySecret {
             k -> {
               LOG.info(
                   "contributor key: {} is empty, using the secret kept in Redis under {}",
-                  Setting.at("privacy.secret").env(),
+                  SECRET.env(),
                   key);
               done.complete(k);
             })
@@ -63,7 +64,7 @@ public final class PrivacySecret {
                         "cannot read or create the privacy secret in Redis ("
                             + key
                             + "): set "
-                            + Setting.at("privacy.secret").env()
+                            + SECRET.env()
                             + " or make Redis reachable",
                         e));
               } else {

@@ -45,7 +45,7 @@ public final class UniverseRepository implements UniverseTable {
 
   /** With the declared defaults of {@code mysql.queryTimeoutMillis} and the stamp precision. */
   public UniverseRepository(Pool pool) {
-    this(pool, (Integer) Setting.at("mysql.queryTimeoutMillis").defaultFor("standard"));
+    this(pool, (Integer) Setting.at("mysql.queryTimeoutMillis").defaultValue());
   }
 
   /** With the declared default stamp precision (for callers that only read, or ping). */
@@ -53,7 +53,7 @@ public final class UniverseRepository implements UniverseTable {
     this(
         pool,
         queryTimeoutMillis,
-        StampPrecision.of((String) Setting.at("privacy.stampPrecision").defaultFor("standard")));
+        StampPrecision.of((String) Setting.at("privacy.stampPrecision").defaultValue()));
   }
 
   /** Unbounded: for every writer but the flush (the bound is the flush's, see Capacity). */

@@ -45,7 +45,7 @@ class SettingsDocumentationTest {
    */
   static String documentedDefault(Setting s) {
     return !s.profiled()
-        ? shown(s.defaultFor("standard"))
+        ? shown(s.defaultValue())
         : PROFILES.stream()
             .map(p -> p + " " + shown(s.defaultFor(p)))
             .collect(Collectors.joining(", ", "by profile: ", ""));
