@@ -12,11 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tickeruniverse.bus.ErrorCode;
 import org.tickeruniverse.bus.FailureException;
 import org.tickeruniverse.job.ScheduledJob;
@@ -25,6 +23,7 @@ import org.tickeruniverse.testsupport.InMemoryLease;
 import org.tickeruniverse.testsupport.InMemoryUniverse;
 import org.tickeruniverse.testsupport.ManualTimers;
 import org.tickeruniverse.testsupport.MutableClock;
+import org.tickeruniverse.testsupport.SharedVertx;
 import org.tickeruniverse.testsupport.StoreCalls;
 import org.tickeruniverse.testsupport.StoreCalls.Fault;
 
@@ -34,19 +33,9 @@ import org.tickeruniverse.testsupport.StoreCalls.Fault;
  */
 class EvictJobTest {
 
-  static Vertx vertx;
-  static Context loop;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    loop = vertx.getOrCreateContext();
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension static final SharedVertx VERTX = new SharedVertx();
+  static final Vertx vertx = VERTX.vertx();
+  static final Context loop = VERTX.loop();
 
   final MutableClock clock = MutableClock.at("2026-12-01T03:00:00Z");
   final StoreCalls calls = new StoreCalls(loop);
@@ -57,10 +46,7 @@ class EvictJobTest {
   }
 
   static <T> Future<T> on(Supplier<Future<T>> call) throws Exception {
-    Future<T> outcome =
-        Future.future(p -> loop.runOnContext(x -> call.get().onComplete(p::handle)));
-    outcome.transform(ar -> Future.succeededFuture()).await(20, TimeUnit.SECONDS);
-    return outcome;
+    return VERTX.on(call);
   }
 
   Instant daysAgo(double days) {

@@ -12,14 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tickeruniverse.bucket.Buckets;
 import org.tickeruniverse.bus.FlushCounts;
 import org.tickeruniverse.job.Lease;
@@ -31,6 +29,7 @@ import org.tickeruniverse.testsupport.InMemoryLease;
 import org.tickeruniverse.testsupport.InMemoryUniverse;
 import org.tickeruniverse.testsupport.InMemoryUniverse.Row;
 import org.tickeruniverse.testsupport.MutableClock;
+import org.tickeruniverse.testsupport.SharedVertx;
 import org.tickeruniverse.testsupport.StoreCalls;
 import org.tickeruniverse.testsupport.StoreCalls.Fault;
 import org.tickeruniverse.testsupport.StoreCalls.InjectedFailure;
@@ -48,19 +47,9 @@ class FlushJobTest {
   static final int TTL = 7200;
   static final long T0 = Instant.parse("2026-12-01T12:00:00Z").getEpochSecond();
 
-  static Vertx vertx;
-  static Context loop;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    loop = vertx.getOrCreateContext();
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension static final SharedVertx VERTX = new SharedVertx();
+  static final Vertx vertx = VERTX.vertx();
+  static final Context loop = VERTX.loop();
 
   /** Start of the i-th bucket from T0. */
   static long b(int i) {
@@ -117,10 +106,7 @@ class FlushJobTest {
 
   /** Runs {@code call} on the event loop, as its verticle would, and waits for its outcome. */
   static <T> Future<T> on(Supplier<Future<T>> call) throws Exception {
-    Future<T> outcome =
-        Future.future(p -> loop.runOnContext(x -> call.get().onComplete(p::handle)));
-    outcome.transform(ar -> Future.succeededFuture()).await(20, TimeUnit.SECONDS);
-    return outcome;
+    return VERTX.on(call);
   }
 
   static FlushCounts run(FlushJob job) throws Exception {

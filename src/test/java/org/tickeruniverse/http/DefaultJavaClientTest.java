@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tickeruniverse.testsupport.SharedVertx;
 import org.tickeruniverse.universe.UniverseDocument;
 
 /**
@@ -35,17 +35,8 @@ class DefaultJavaClientTest {
   /** Attempts per answer: at the stall rate measured before the fix (~15 %) 60 pass by ~1e-4. */
   static final int ATTEMPTS = 60;
 
-  static Vertx vertx;
-
-  @BeforeAll
-  static void setUp() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    vertx.close().await();
-  }
+  @RegisterExtension static final SharedVertx VERTX = new SharedVertx();
+  static final Vertx vertx = VERTX.vertx();
 
   @Test
   void aLargeUniverseReachesADefaultJavaClientEveryTimePlainAndGzipped() {

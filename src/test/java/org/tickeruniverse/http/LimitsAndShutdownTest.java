@@ -25,10 +25,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tickeruniverse.bus.Addresses;
+import org.tickeruniverse.testsupport.SharedVertx;
 
 /** Per-connection concurrency, header limits, graceful drain on undeploy, metrics. */
 class LimitsAndShutdownTest {
@@ -39,17 +39,9 @@ class LimitsAndShutdownTest {
    * One Vert.x for the tests that need no metrics: each deploys its own server and stand-ins and
    * removes them again, so they share nothing but the event loops.
    */
-  static Vertx vertx;
+  @RegisterExtension static final SharedVertx VERTX = new SharedVertx();
 
-  @BeforeAll
-  static void setUp() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    vertx.close().await();
-  }
+  static final Vertx vertx = VERTX.vertx();
 
   /**
    * No HTTP/2 at all (docs/DESIGN.md#http-11-only): a client with prior knowledge gets no answer

@@ -15,13 +15,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tickeruniverse.bus.Addresses;
 import org.tickeruniverse.bus.Messages;
 import org.tickeruniverse.config.ConfigLoader;
 import org.tickeruniverse.config.ServiceConfig;
+import org.tickeruniverse.testsupport.SharedVertx;
 import org.tickeruniverse.universe.UniverseDocument;
 
 /** GET /api/v1/universe: cached bytes, ETag/304, gzip, same bytes for everyone, refresh rules. */
@@ -35,17 +35,8 @@ class UniverseEndpointTest {
    */
   static final long REFRESH_MILLIS = 100;
 
-  static Vertx vertx;
-
-  @BeforeAll
-  static void setUp() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    vertx.close().await();
-  }
+  @RegisterExtension static final SharedVertx VERTX = new SharedVertx();
+  static final Vertx vertx = VERTX.vertx();
 
   @Test
   void servesTheDocumentBytesWithCacheHeaders() {
