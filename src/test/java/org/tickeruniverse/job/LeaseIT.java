@@ -3,7 +3,6 @@ package org.tickeruniverse.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -13,13 +12,13 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tickeruniverse.testsupport.MariaDbServer;
 import org.tickeruniverse.testsupport.RealServers;
 import org.tickeruniverse.testsupport.RedisServer;
+import org.tickeruniverse.testsupport.SharedVertx;
 
 /**
  * The two leases against real servers: one holder at a time, only the holder renews or releases,
@@ -29,24 +28,12 @@ import org.tickeruniverse.testsupport.RedisServer;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LeaseIT {
 
-  static Vertx vertx;
-  static Context loop;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-    loop = vertx.getOrCreateContext();
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension static final SharedVertx VERTX = new SharedVertx();
+  static final Vertx vertx = VERTX.vertx();
 
   static <T> T on(Supplier<Future<T>> call) throws Exception {
     // Leases live on one event loop, like their verticles: call them there.
-    return Future.<T>future(p -> loop.runOnContext(x -> call.get().onComplete(p)))
-        .await(20, TimeUnit.SECONDS);
+    return VERTX.on(call).await();
   }
 
   @Test
