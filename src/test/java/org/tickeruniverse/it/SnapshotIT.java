@@ -160,15 +160,7 @@ class SnapshotIT extends StoreFixture {
     new Node(bare, config, new MutableClock(T0)).deploy().timeout(60, TimeUnit.SECONDS).await();
     String base = "http://127.0.0.1:" + config.http().port();
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              JsonObject snapshot = check(readiness(base), "snapshot");
-              assertThat(snapshot.getString("status")).isEqualTo("DOWN");
-              assertThat(snapshot.getJsonObject("data").getString("reason"))
-                  .isEqualTo(SnapshotState.STORE_UNAVAILABLE);
-            });
+    awaitSnapshotDown(base, SnapshotState.STORE_UNAVAILABLE);
     HttpResponse<byte[]> unavailable = get(base, "/api/v1/universe");
     assertThat(unavailable.statusCode()).isEqualTo(503);
     assertThat(unavailable.headers().firstValue("Retry-After")).isPresent();
@@ -195,6 +187,18 @@ class SnapshotIT extends StoreFixture {
     assertThat(check(readiness(base), "snapshot").getString("status")).isEqualTo("UP");
   }
 
+  /** Readiness reports the snapshot DOWN for {@code reason} within 30 s. */
+  private static void awaitSnapshotDown(String base, String reason) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonObject snapshot = check(readiness(base), "snapshot");
+              assertThat(snapshot.getString("status")).isEqualTo("DOWN");
+              assertThat(snapshot.getJsonObject("data").getString("reason")).isEqualTo(reason);
+            });
+  }
+
   @Test
   void aBuildThatTimesOutLeavesTheNodeUpAndFlushing() throws Exception {
     fill(100_000);
@@ -207,15 +211,7 @@ class SnapshotIT extends StoreFixture {
                 "--universe.buildTimeoutMillis=1"),
             new MutableClock(T0));
     String base = service.baseUrl();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              JsonObject snapshot = check(readiness(base), "snapshot");
-              assertThat(snapshot.getString("status")).isEqualTo("DOWN");
-              assertThat(snapshot.getJsonObject("data").getString("reason"))
-                  .isEqualTo(SnapshotState.TIMED_OUT);
-            });
+    awaitSnapshotDown(base, SnapshotState.TIMED_OUT);
     HttpResponse<byte[]> unavailable = get(base, "/api/v1/universe");
     assertThat(unavailable.statusCode()).isEqualTo(503);
     assertThat(unavailable.headers().firstValue("Retry-After").map(Integer::parseInt))
